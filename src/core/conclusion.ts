@@ -1,0 +1,66 @@
+/**
+ * Workflow run → check run state. Webhooks arrive out of order (a late `requested` after
+ * `completed`), so updates only ever move a check forward: see `isForward`.
+ */
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckConclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required'
+  | 'stale';
+
+const CONCLUSIONS: Record<string, CheckConclusion> = {
+  success: 'success',
+  failure: 'failure',
+  neutral: 'neutral',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  timed_out: 'timed_out',
+  action_required: 'action_required',
+  // The Checks API refuses `stale` from apps ("only GitHub can set this"); a run GitHub gave up
+  // on because it sat too long reads best as timed out.
+  stale: 'timed_out',
+  // The workflow could not even start (bad YAML, no matching runner group…): a failure to fix.
+  startup_failure: 'failure',
+};
+
+export function checkStateFromWorkflowRun(run: { status: string | null; conclusion: string | null }): {
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+} {
+  if (run.status === 'completed') {
+    // Fail closed: an unknown or missing conclusion must not satisfy a required check
+    // (neutral and skipped would).
+    const conclusion = (run.conclusion !== null && CONCLUSIONS[run.conclusion]) || 'failure';
+    return { status: 'completed', conclusion };
+  }
+  if (run.status === 'in_progress') return { status: 'in_progress', conclusion: null };
+  // requested, queued, pending, waiting, and anything new: not started yet.
+  return { status: 'queued', conclusion: null };
+}
+
+const RANK: Record<string, number> = {
+  // The coordinator's own states before GitHub reports a run.
+  pending: 0,
+  dispatched: 0,
+  requested: 1,
+  queued: 1,
+  waiting: 1,
+  in_progress: 2,
+  completed: 3,
+};
+
+/** Progress order of a status; unknown statuses rank below all known ones. */
+export function stateRank(status: string): number {
+  return RANK[status] ?? -1;
+}
+
+/** Whether moving from `from` to `to` is progress. Equal ranks are not, and completed is final. */
+export function isForward(from: string, to: string): boolean {
+  return stateRank(to) > stateRank(from);
+}

@@ -1,0 +1,363 @@
+/**
+ * The check run's output: a title that says where the run stands, and a markdown summary of what
+ * ran where (commit, trigger, runner labels, workflow run, one row per job, dashboard link).
+ */
+import { durationSeconds, formatDuration, parseJobName } from './jobs';
+
+export interface JobView {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  runnerName: string | null;
+  labels: string[];
+  startedAt: string | null;
+  completedAt: string | null;
+  htmlUrl: string | null;
+}
+
+export interface RunSummaryInput {
+  checkName: string;
+  repo: string /* owner/name */;
+  sha: string;
+  branch: string | null;
+  pr: number | null;
+  trigger: string /* push | pull_request | command | rerun */;
+  actor: string | null;
+  workflow: string;
+  runnerLabels: string[];
+  dispatchId: string;
+  status: string;
+  conclusion: string | null;
+  workflowRun: { id: number; htmlUrl: string; attempt: number } | null;
+  jobs: JobView[];
+  dashboardUrl: string;
+  /** Extra markdown lines the worker wants shown (e.g. "dispatch failed: …"), one per entry. */
+  notes?: string[];
+}
+
+/**
+ * GitHub's limit for `output.summary` and `output.text`. The docs say characters, but the API
+ * checks UTF-8 bytes ("summary exceeds a maximum bytesize of 65535"), so sizes here are in bytes.
+ */
+export const MAX_OUTPUT_CHARS = 65535;
+
+// ---------------------------------------------------------------------------------------------
+// Title
+
+const WORDS: Record<string, string> = {
+  success: 'passed',
+  failure: 'failed',
+  cancelled: 'cancelled',
+  timed_out: 'timed out',
+  skipped: 'skipped',
+  neutral: 'neutral',
+  action_required: 'action required',
+  stale: 'stale',
+  startup_failure: 'failed to start',
+};
+
+const FAILED = new Set(['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required', 'stale']);
+
+function labelList(labels: string[]): string {
+  const text = labels.join(', ');
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+function renderTitle(input: RunSummaryInput): string {
+  const labels = labelList(input.runnerLabels);
+  const total = input.jobs.length;
+  const done = input.jobs.filter((j) => j.status === 'completed').length;
+  if (input.status === 'completed') {
+    const conclusion = input.conclusion ?? 'unknown';
+    const word = WORDS[conclusion] ?? conclusion.replace(/_/g, ' ');
+    if (conclusion === 'success') return `arm64: passed on ${labels}`;
+    if (conclusion === 'failure') {
+      const failed = input.jobs.filter((j) => j.conclusion !== null && FAILED.has(j.conclusion)).length;
+      const jobs = total > 0 ? ` (${failed} of ${total} ${total === 1 ? 'job' : 'jobs'} failed)` : '';
+      return `arm64: failed on ${labels}${jobs}`;
+    }
+    return `arm64: ${word}`;
+  }
+  // A run can be "in progress" while every job still waits for a self-hosted runner: say so, as
+  // an offline runner is the most common reason a check stays yellow.
+  const started = input.jobs.some((j) => j.status === 'in_progress' || j.status === 'completed');
+  if (input.status === 'in_progress' && (started || total === 0))
+    return total > 0 ? `arm64: running (${done}/${total} jobs done)` : 'arm64: running';
+  return `arm64: queued, waiting for a runner with ${labels}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown helpers
+
+/** Text for a table cell: one line, no pipes, no markdown or HTML that a name could smuggle in. */
+export function escapeCell(s: string): string {
+  return s
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .trim();
+}
+
+function code(s: string): string {
+  const flat = s.replace(/\r\n|\r|\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  // A pipe ends a table cell even inside a code span.
+  return `${fence}${pad}${flat}${pad}${fence}`.replace(/\|/g, '\\|');
+}
+
+/** Only http(s) links, with the characters that would end a markdown link or table cell encoded. */
+function safeUrl(url: string | null | undefined): string | null {
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  return url.replace(/[\s()<>|\\[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function link(text: string, url: string | null | undefined): string {
+  const safe = safeUrl(url);
+  return safe ? `[${text}](${safe})` : text;
+}
+
+/** Size as GitHub counts it: UTF-8 bytes. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** The longest prefix of `s` within `maxBytes`, never splitting a surrogate pair. */
+function cutToBytes(s: string, maxBytes: number): string {
+  let n = 0;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (n + size > maxBytes) break;
+    n += size;
+    i += pair ? 2 : 1;
+  }
+  return s.slice(0, i);
+}
+
+const FENCE = /^ {0,3}(```|~~~)/;
+
+/**
+ * Cut markdown to at most `max` (UTF-8 bytes, hence also UTF-16 units) at a line boundary, close a
+ * code fence left open, and end with `note` in its own paragraph so nobody mistakes the cut for
+ * the whole story. Text that already fits is returned unchanged.
+ */
+export function truncateMarkdown(md: string, max: number, note: string): string {
+  if (utf8Length(md) <= max) return md;
+  const tail = `\n\n${note}`;
+  const budget = max - utf8Length(tail);
+  if (budget <= 0) return cutToBytes(note, max);
+
+  const lines = md.split('\n');
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const add = utf8Length(line) + (kept.length > 0 ? 1 : 0);
+    if (size + add > budget) break;
+    kept.push(line);
+    size += add;
+  }
+  // A first line longer than the budget: better part of it than nothing.
+  if (kept.length === 0) return `${cutToBytes(lines[0] ?? '', budget)}${tail}`;
+
+  const fenceOpen = () => kept.filter((l) => FENCE.test(l)).length % 2 === 1;
+  const closer = '\n```';
+  while (kept.length > 0 && fenceOpen() && size + closer.length > budget) {
+    size -= utf8Length(kept.pop()!) + (kept.length > 0 ? 1 : 0);
+  }
+  let body = kept.join('\n').replace(/\s+$/, '');
+  if (fenceOpen()) body += closer;
+  return `${body}${tail}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+const EMOJI: Record<string, string> = {
+  success: '✅',
+  failure: '❌',
+  startup_failure: '❌',
+  cancelled: '🚫',
+  timed_out: '⏱️',
+  skipped: '⏭️',
+  neutral: '⚪',
+  action_required: '⚠️',
+  stale: '💤',
+};
+
+function jobResult(job: JobView): string {
+  if (job.status === 'completed') {
+    const c = job.conclusion ?? 'unknown';
+    return `${EMOJI[c] ?? '❔'} ${WORDS[c] ?? escapeCell(c.replace(/_/g, ' '))}`;
+  }
+  if (job.status === 'in_progress') return '🔄 running';
+  return '⏳ queued';
+}
+
+function triggerText(trigger: string, actor: string | null): string {
+  const what =
+    {
+      push: 'a push',
+      pull_request: 'a pull request',
+      command: 'a comment command',
+      rerun: 'a re-run request',
+    }[trigger] ?? code(trigger);
+  return actor ? `${what} by @${escapeCell(actor)}` : what;
+}
+
+const shortSha = (sha: string) => sha.slice(0, 7);
+
+function renderHead(input: RunSummaryInput): string {
+  const rows: [string, string][] = [];
+  const run = input.workflowRun;
+  rows.push([
+    'Workflow',
+    run
+      ? `${code(input.workflow)}: ${link(`run ${run.id}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}`, run.htmlUrl)}`
+      : `${code(input.workflow)} (${input.status === 'completed' ? 'no workflow run' : 'waiting for GitHub to start the run'})`,
+  ]);
+  rows.push(['Commit', code(input.sha)]);
+  if (input.branch !== null) rows.push(['Branch', code(input.branch)]);
+  if (input.pr !== null) rows.push(['Pull request', `#${input.pr}`]);
+  rows.push(['Triggered by', triggerText(input.trigger, input.actor)]);
+  rows.push(['Runner labels', input.runnerLabels.map(code).join(', ') || '—']);
+  rows.push(['Dispatch id', code(input.dispatchId)]);
+
+  const where = [input.branch !== null ? `on ${code(input.branch)}` : null, input.pr !== null ? `(#${input.pr})` : null]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [
+    `**${escapeCell(input.checkName)}** for commit ${code(shortSha(input.sha))}${where ? ` ${where}` : ''} in ${escapeCell(input.repo)}.`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+  ];
+  const notes = (input.notes ?? []).map((n) => n.replace(/\r\n|\r|\n/g, ' ').trim()).filter((n) => n !== '');
+  if (notes.length > 0) lines.push('', ...notes.map((n) => `> ${n}`).flatMap((n, i) => (i > 0 ? ['>', n] : [n])));
+  return lines.join('\n');
+}
+
+interface TableShape {
+  withMatrix: boolean;
+}
+
+function tableHeader({ withMatrix }: TableShape): string {
+  return withMatrix
+    ? '| Job | Matrix | Runner | Result | Duration |\n|---|---|---|---|---|'
+    : '| Job | Runner | Result | Duration |\n|---|---|---|---|';
+}
+
+function jobRow(job: JobView, { withMatrix }: TableShape): string {
+  const { base, matrix } = parseJobName(job.name);
+  const jobCell = link(escapeCell(base) || '(unnamed)', job.htmlUrl);
+  const runner =
+    job.runnerName !== null && job.runnerName !== ''
+      ? escapeCell(job.runnerName)
+      : job.status === 'completed'
+        ? '—'
+        : job.labels.length > 0
+          ? `waiting for ${job.labels.map(code).join(', ')}`
+          : 'waiting for a runner';
+  const duration = job.status === 'completed' ? formatDuration(durationSeconds(job.startedAt, job.completedAt)) : '—';
+  const cells = [jobCell, ...(withMatrix ? [matrix.map(escapeCell).join(', ') || '—'] : []), runner, jobResult(job), duration];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function jobsHeading(jobs: JobView[]): string {
+  const total = jobs.length;
+  const done = jobs.filter((j) => j.status === 'completed').length;
+  const failed = jobs.filter((j) => j.status === 'completed' && j.conclusion !== null && FAILED.has(j.conclusion)).length;
+  const parts = [`${done} of ${total} done`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  return `### Jobs (${parts.join(', ')})`;
+}
+
+/** Failed first, then running, then queued, then the rest; stable within each group. */
+function severity(job: JobView): number {
+  if (job.status === 'completed') return job.conclusion !== null && FAILED.has(job.conclusion) ? 0 : 3;
+  return job.status === 'in_progress' ? 1 : 2;
+}
+
+export function renderCheckOutput(input: RunSummaryInput): { title: string; summary: string; text?: string } {
+  const title = renderTitle(input);
+  const head = renderHead(input);
+  const footer = link(`Open the ${escapeCell(input.checkName)} dashboard`, input.dashboardUrl);
+  const runLink = input.workflowRun ? link('the workflow run', input.workflowRun.htmlUrl) : 'the workflow run';
+  // Last resort only (e.g. enormous notes): the job table is sized below to fit on its own.
+  const safety = `_Truncated (GitHub limits this text to ${MAX_OUTPUT_CHARS} bytes); see ${runLink}._`;
+
+  if (input.jobs.length === 0) {
+    const none = input.status === 'completed' ? 'The workflow run reported no jobs.' : 'No jobs have started yet.';
+    const summary = [head, '', '### Jobs', '', none, '', footer].join('\n');
+    return { title, summary: truncateMarkdown(summary, MAX_OUTPUT_CHARS, safety) };
+  }
+
+  const shape: TableShape = { withMatrix: input.jobs.some((j) => parseJobName(j.name).matrix.length > 0) };
+  const heading = jobsHeading(input.jobs);
+  const whole = [head, '', heading, '', tableHeader(shape), ...input.jobs.map((j) => jobRow(j, shape)), '', footer].join(
+    '\n',
+  );
+  if (utf8Length(whole) <= MAX_OUTPUT_CHARS)
+    return { title, summary: truncateMarkdown(whole, MAX_OUTPUT_CHARS, safety) };
+
+  // Too many jobs for one field: failed jobs first so they are never the ones cut, as many rows
+  // as fit in the summary, the rest continued in `text`.
+  const rows = input.jobs
+    .map((job, i) => ({ job, i }))
+    .sort((a, b) => severity(a.job) - severity(b.job) || a.i - b.i)
+    .map(({ job }) => jobRow(job, shape));
+  const total = rows.length;
+  const shownNote = (n: number) =>
+    `_Showing ${n} of ${total} jobs, failed first; the rest are listed below${input.workflowRun ? ` and in ${runLink}` : ''}._`;
+  const fixed = [head, '', heading, '', tableHeader(shape)].join('\n');
+  // Notes name a count, which depends on where the cut falls: reserve room for the longest count.
+  const shown = rowsThatFit(rows, MAX_OUTPUT_CHARS - utf8Length(fixed) - utf8Length(`\n\n${shownNote(total)}\n\n${footer}`));
+  const summary = [fixed, ...rows.slice(0, shown), '', shownNote(shown), '', footer].join('\n');
+
+  const rest = rows.slice(shown);
+  const textHead = ['### Jobs (continued)', '', tableHeader(shape)].join('\n');
+  let text = [textHead, ...rest].join('\n');
+  if (utf8Length(text) > MAX_OUTPUT_CHARS) {
+    const inText = rowsThatFit(rest, MAX_OUTPUT_CHARS - utf8Length(textHead) - utf8Length(`\n\n${omittedNote(rest.length, runLink)}`));
+    text = [textHead, ...rest.slice(0, inText), '', omittedNote(rest.length - inText, runLink)].join('\n');
+  }
+  return {
+    title,
+    summary: truncateMarkdown(summary, MAX_OUTPUT_CHARS, safety),
+    text: truncateMarkdown(text, MAX_OUTPUT_CHARS, safety),
+  };
+}
+
+/** How many leading rows (each followed by a newline) fit in `budget` bytes. */
+function rowsThatFit(rows: string[], budget: number): number {
+  let left = budget;
+  let n = 0;
+  for (const row of rows) {
+    const size = utf8Length(row) + 1;
+    if (size > left) break;
+    left -= size;
+    n++;
+  }
+  return n;
+}
+
+function omittedNote(omitted: number, runLink: string): string {
+  return `_${omitted} more ${omitted === 1 ? 'job is' : 'jobs are'} not shown (GitHub limits this text to ${MAX_OUTPUT_CHARS} bytes); see ${runLink} or the dashboard._`;
+}
