@@ -1,0 +1,425 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, type Command, MAX_COMMANDS, isValidPrefix, parseCommands, renderHelp } from './commands';
+
+/** Kinds only, for tables where the line and payload do not matter. */
+const kinds = (body: string, prefix = '/arm64') => parseCommands(body, prefix).map((c) => c.kind);
+
+describe('parseCommands: each command', () => {
+  it.each<[string, Command[]]>([
+    ['/arm64 run', [{ kind: 'run', overrides: {}, line: 1 }]],
+    ['/arm64 retest', [{ kind: 'retest', line: 1 }]],
+    ['/arm64 cancel', [{ kind: 'cancel', line: 1 }]],
+    ['/arm64 status', [{ kind: 'status', line: 1 }]],
+    ['/arm64 help', [{ kind: 'help', line: 1 }]],
+    ['/arm64', [{ kind: 'help', line: 1 }]],
+    ['/arm64   \t', [{ kind: 'help', line: 1 }]],
+    ['/ok-to-test', [{ kind: 'ok-to-test', line: 1 }]],
+    ['/arm64 ok-to-test', [{ kind: 'ok-to-test', line: 1 }]],
+    ['/ARM64 Run', [{ kind: 'run', overrides: {}, line: 1 }]],
+    ['/Arm64 RETEST', [{ kind: 'retest', line: 1 }]],
+    ['/OK-TO-TEST', [{ kind: 'ok-to-test', line: 1 }]],
+    ['   /arm64 status', [{ kind: 'status', line: 1 }]],
+    ['/arm64\tcancel\t', [{ kind: 'cancel', line: 1 }]],
+    ['/arm64 retest   ', [{ kind: 'retest', line: 1 }]],
+  ])('%j', (body, expected) => {
+    expect(parseCommands(body, '/arm64')).toEqual(expected);
+  });
+});
+
+describe('parseCommands: prefixes', () => {
+  it.each([
+    ['/ci', '/ci run', 'run'],
+    ['/ci', '/CI status', 'status'],
+    ['/dgx-ci', '/dgx-ci retest', 'retest'],
+    ['/dgx-ci', '/DGX-CI', 'help'],
+    ['/ci', '/ok-to-test', 'ok-to-test'],
+  ])('prefix %s reads %j as %s', (prefix, body, kind) => {
+    expect(kinds(body, prefix)).toEqual([kind]);
+  });
+
+  it.each([
+    ['/ci', '/arm64 run'],
+    ['/arm64', '/ci run'],
+    ['/ci', '/dgx-ci run'],
+    ['/dgx-ci', '/dgx run'],
+    ['/arm64', '/arm64runx'],
+    ['/arm64', '/arm64run'],
+    ['/arm64', '/arm64-run'],
+    ['/arm64', 'arm64 run'],
+    ['/arm64', '/ok-to-test-now'],
+    ['/arm64', 'ok-to-test'],
+  ])('prefix %s ignores %j', (prefix, body) => {
+    expect(parseCommands(body, prefix)).toEqual([]);
+  });
+
+  it.each(['arm64', '/', '', '/arm 64', '/ok-to-test', '/-x', '/a/b'])('rejects prefix %j', (prefix) => {
+    expect(isValidPrefix(prefix)).toBe(false);
+    expect(() => parseCommands('/arm64 run', prefix)).toThrow(RangeError);
+    expect(() => renderHelp(prefix, [])).toThrow(RangeError);
+  });
+
+  it.each(['/arm64', '/ci', '/dgx-ci', '/CI_2', '/a.b'])('accepts prefix %j', (prefix) => {
+    expect(isValidPrefix(prefix)).toBe(true);
+  });
+});
+
+describe('parseCommands: where a command may stand', () => {
+  it.each<[string, string, { kind: string; line: number }[]]>([
+    ['in the middle of prose', 'Thanks for the fix!\n/arm64 retest\nLet me know.', [{ kind: 'retest', line: 2 }]],
+    ['after a blank line', 'LGTM\n\n/arm64 run', [{ kind: 'run', line: 3 }]],
+    ['inline code in a sentence', 'Please run `/arm64 run` when ready', []],
+    ['mid-sentence', 'you could try /arm64 retest later', []],
+    ['list item', '- /arm64 retest', []],
+    ['indented 4 spaces (code block)', '    /arm64 run', []],
+    ['indented with a tab (code block)', '\t/arm64 run', []],
+    ['two spaces then a tab', '  \t/arm64 run', []],
+    ['indented 3 spaces', '   /arm64 run', [{ kind: 'run', line: 1 }]],
+    ['only whitespace', '  \n\t\n   ', []],
+    ['empty', '', []],
+    ['bold', '**/arm64 run**', []],
+  ])('%s', (_name, body, expected) => {
+    expect(parseCommands(body, '/arm64').map(({ kind, line }) => ({ kind, line }))).toEqual(expected);
+  });
+});
+
+describe('parseCommands: code fences', () => {
+  it.each<[string, string[], string[]]>([
+    ['backticks', ['```', '/arm64 run', '```', '/arm64 status'], ['status']],
+    ['tildes', ['~~~', '/arm64 run', '~~~', '/arm64 status'], ['status']],
+    ['info string', ['```bash', '/arm64 run', '```', '/arm64 status'], ['status']],
+    ['tilde info string with backticks', ['~~~ `weird`', '/arm64 run', '~~~', '/arm64 status'], ['status']],
+    ['indented opener and closer', ['   ```', '/arm64 run', '  ```', '/arm64 status'], ['status']],
+    ['unclosed runs to the end', ['```', '/arm64 run', '/arm64 status'], []],
+    ['four backticks hold three', ['````', '```', '/arm64 run', '```', '````', '/arm64 status'], ['status']],
+    ['closer shorter than opener does not close', ['````', '/arm64 run', '```', '/arm64 cancel'], []],
+    ['closer longer than opener closes', ['```', '/arm64 run', '`````', '/arm64 status'], ['status']],
+    ['tilde does not close backticks', ['```', '~~~', '/arm64 run', '```', '/arm64 status'], ['status']],
+    ['backticks do not close tildes', ['~~~', '```', '/arm64 run', '~~~', '/arm64 status'], ['status']],
+    ['closer with trailing text is content', ['```', '``` nope', '/arm64 run', '```', '/arm64 status'], ['status']],
+    ['closer with trailing blanks closes', ['```', '/arm64 run', '```  \t', '/arm64 status'], ['status']],
+    ['inline ``` with backtick info is not a fence', ['```x`', '/arm64 status'], ['status']],
+    ['two backticks are not a fence', ['``', '/arm64 status'], ['status']],
+    ['4-space indented ``` is not a fence', ['    ```', '/arm64 status'], ['status']],
+    ['closer indented 4 does not close', ['```', '/arm64 run', '    ```', '/arm64 cancel'], []],
+    ['blank lines inside', ['```', '', '/arm64 run', '', '```', '/arm64 status'], ['status']],
+    ['command before and after', ['/arm64 retest', '```', '/arm64 run', '```', '/arm64 status'], ['retest', 'status']],
+    ['fence in a list item', ['- ```', '  /arm64 run', '  ```', '/arm64 status'], ['status']],
+    ['fence in an ordered list item', ['1. ```', '   /arm64 run', '   ```', '/arm64 status'], ['status']],
+    ['list item ends at an unindented line', ['- ```', '  code', '/arm64 status'], ['status']],
+    ['fence in a nested list', ['- - ```', '    /arm64 run', '/arm64 status'], ['status']],
+  ])('%s', (_name, lines, expected) => {
+    expect(kinds(lines.join('\n'))).toEqual(expected);
+  });
+
+  it('reports lines after a fence with their own numbers', () => {
+    const body = ['```', '/arm64 run', '```', 'text', '/arm64 status'].join('\n');
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'status', line: 5 }]);
+  });
+});
+
+describe('parseCommands: quotes', () => {
+  it.each<[string, string[], string[]]>([
+    ['quoted command', ['> /arm64 run', '/arm64 status'], ['status']],
+    ['quote without space', ['>/arm64 run'], []],
+    ['nested quote', ['> > /arm64 run'], []],
+    ['nested quote without spaces', ['>>/arm64 run'], []],
+    ['indented quote', ['   > /ok-to-test'], []],
+    ['reply quoting an earlier comment', ['> /arm64 retest', '> did nothing', '', '/arm64 retest'], ['retest']],
+    ['fence inside a quote ends with the quote', ['> ```', '> /arm64 run', '/arm64 status'], ['status']],
+    ['quote marker inside a fence is code', ['```', '> x', '/arm64 run', '```'], []],
+  ])('%s', (_name, lines, expected) => {
+    expect(kinds(lines.join('\n'))).toEqual(expected);
+  });
+});
+
+describe('parseCommands: run arguments', () => {
+  it.each<[string, Record<string, string>]>([
+    ['/arm64 run a=1', { a: '1' }],
+    ['/arm64 run a=1 b=2', { a: '1', b: '2' }],
+    ['/arm64 run  a=1 \t b=2  ', { a: '1', b: '2' }],
+    ['/arm64 run key=', { key: '' }],
+    ['/arm64 run key="" other=\'\'', { key: '', other: '' }],
+    ['/arm64 run msg="a b"', { msg: 'a b' }],
+    ["/arm64 run msg='a b'", { msg: 'a b' }],
+    [`/arm64 run python-versions='["3.10","3.11"]'`, { 'python-versions': '["3.10","3.11"]' }],
+    ['/arm64 run q="say \\"hi\\""', { q: 'say "hi"' }],
+    ['/arm64 run q="back\\\\slash"', { q: 'back\\slash' }],
+    ['/arm64 run p="C:\\temp\\x"', { p: 'C:\\temp\\x' }],
+    ['/arm64 run p=C:\\temp', { p: 'C:\\temp' }],
+    ["/arm64 run q='single quotes keep \\ as is'", { q: 'single quotes keep \\ as is' }],
+    ['/arm64 run mix=a"b c"\'d e\'f', { mix: 'ab cd ef' }],
+    ['/arm64 run eq=a=b', { eq: 'a=b' }],
+    ['/arm64 run dotted.key_1-x=v', { 'dotted.key_1-x': 'v' }],
+    ['/arm64 run A=1 a=2', { A: '1', a: '2' }],
+    ['/arm64 run url=https://example.com/?a=b&c=d', { url: 'https://example.com/?a=b&c=d' }],
+    ['/arm64 run dq="it\'s"', { dq: "it's" }],
+    ['/arm64 run sq=\'say "hi"\'', { sq: 'say "hi"' }],
+    ['/ARM64 RUN Key=Value', { Key: 'Value' }],
+  ])('%s', (body, overrides) => {
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'run', overrides, line: 1 }]);
+  });
+
+  it('keeps prototype-named keys as plain data', () => {
+    const [cmd] = parseCommands('/arm64 run __proto__=x constructor=y', '/arm64');
+    expect(cmd?.kind).toBe('run');
+    if (cmd?.kind !== 'run') return;
+    expect(Object.keys(cmd.overrides)).toEqual(['__proto__', 'constructor']);
+    expect(cmd.overrides['__proto__']).toBe('x');
+    expect(cmd.overrides['constructor']).toBe('y');
+    expect(cmd.overrides['toString']).toBeUndefined();
+  });
+
+  it.each<[string, RegExp]>([
+    ['/arm64 run foo', /expected key=value, got `foo`.*usage: `\/arm64 run \[key=value …\]`/],
+    ['/arm64 run a=1 foo', /expected key=value, got `foo`/],
+    ['/arm64 run =value', /missing key/],
+    ['/arm64 run a b=1', /expected key=value, got `a`/],
+    ['/arm64 run k!y=1', /invalid key `k!y`/],
+    ['/arm64 run "a b"=1', /expected key=value/],
+    ['/arm64 run a="unterminated', /unterminated double quote in the value of `a`/],
+    ["/arm64 run a='unterminated", /unterminated single quote in the value of `a`/],
+    ['/arm64 run a="ends with escaped quote\\"', /unterminated double quote/],
+    ['/arm64 run a="x" b=it\'s', /unterminated single quote in the value of `b`/],
+    ['/arm64 run a=1 a=2', /duplicate key `a`/],
+    ['/arm64 run a=1 b="x" a=', /duplicate key `a`/],
+  ])('%s is invalid', (body, error) => {
+    const result = parseCommands(body, '/arm64');
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({ kind: 'invalid', name: 'run', line: 1 });
+    expect(result[0]?.kind === 'invalid' && result[0].error).toMatch(error);
+  });
+
+  it('uses the repository prefix in the usage it quotes', () => {
+    const [cmd] = parseCommands('/ci run nope', '/ci');
+    expect(cmd?.kind === 'invalid' && cmd.error).toContain('`/ci run [key=value …]`');
+  });
+
+  it('clips a huge bad token in the error', () => {
+    const [cmd] = parseCommands(`/arm64 run ${'x'.repeat(10_000)}`, '/arm64');
+    expect(cmd?.kind).toBe('invalid');
+    expect(cmd?.kind === 'invalid' && cmd.error.length).toBeLessThan(200);
+  });
+});
+
+describe('parseCommands: commands that take no arguments', () => {
+  it.each([
+    ['/arm64 retest please', 'retest', '`/arm64 retest`'],
+    ['/arm64 cancel run', 'cancel', '`/arm64 cancel`'],
+    ['/arm64 status extra-args', 'status', '`/arm64 status`'],
+    ['/arm64 help me', 'help', '`/arm64 help`'],
+    ['/ok-to-test now', 'ok-to-test', '`/ok-to-test`'],
+    ['/arm64 ok-to-test x', 'ok-to-test', '`/ok-to-test`'],
+    ['/ARM64 STATUS x', 'status', '`/arm64 status`'],
+  ])('%j is invalid and quotes the usage', (body, name, usage) => {
+    const [cmd] = parseCommands(body, '/arm64');
+    expect(cmd).toMatchObject({ kind: 'invalid', name, line: 1 });
+    expect(cmd?.kind === 'invalid' && cmd.error).toContain('takes no arguments');
+    expect(cmd?.kind === 'invalid' && cmd.error).toContain(usage);
+  });
+});
+
+describe('parseCommands: unknown commands', () => {
+  it.each<[string, string, string | null]>([
+    ['/arm64 rerun', 'rerun', 'retest'],
+    ['/arm64 retry', 'retry', 'retest'],
+    ['/arm64 stop', 'stop', 'cancel'],
+    ['/arm64 abort', 'abort', 'cancel'],
+    ['/arm64 --help', '--help', 'help'],
+    ['/arm64 test', 'test', 'run'],
+    ['/arm64 retset', 'retset', 'retest'],
+    ['/arm64 rtest', 'rtest', 'retest'],
+    ['/arm64 statsu', 'statsu', 'status'],
+    ['/arm64 cancle', 'cancle', 'cancel'],
+    ['/arm64 rnu', 'rnu', 'run'],
+    ['/arm64 hlep', 'hlep', 'help'],
+    ['/arm64 can', 'can', 'cancel'],
+    ['/arm64 stat', 'stat', 'status'],
+    ['/arm64 Rerun', 'Rerun', 'retest'],
+    ['/arm64 deploy', 'deploy', null],
+    ['/arm64 xyzzy', 'xyzzy', null],
+    ['/arm64 constructor', 'constructor', null],
+    ['/arm64 __proto__', '__proto__', null],
+    ['/arm64 =', '=', null],
+  ])('%j', (body, name, suggestion) => {
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'unknown', name, line: 1, suggestion }]);
+  });
+
+  it('reads the name of an unknown command even when arguments follow', () => {
+    expect(parseCommands('/arm64 rerun a=1', '/arm64')).toEqual([
+      { kind: 'unknown', name: 'rerun', line: 1, suggestion: 'retest' },
+    ]);
+  });
+
+  it('clips a huge unknown name', () => {
+    const [cmd] = parseCommands(`/arm64 ${'z'.repeat(5000)}`, '/arm64');
+    expect(cmd).toMatchObject({ kind: 'unknown', suggestion: null });
+    expect(cmd?.kind === 'unknown' && cmd.name.length).toBeLessThanOrEqual(65);
+  });
+});
+
+describe('parseCommands: several commands, line endings, size', () => {
+  it('returns each command in order with its line', () => {
+    const body = [
+      'Two things:',
+      '/ok-to-test',
+      '',
+      '```',
+      '/arm64 cancel',
+      '```',
+      '> /arm64 cancel',
+      '/arm64 run a="x y"',
+      '/arm64 bogus',
+      '/arm64 status now',
+    ].join('\n');
+    expect(parseCommands(body, '/arm64')).toEqual([
+      { kind: 'ok-to-test', line: 2 },
+      { kind: 'run', overrides: { a: 'x y' }, line: 8 },
+      { kind: 'unknown', name: 'bogus', line: 9, suggestion: null },
+      expect.objectContaining({ kind: 'invalid', name: 'status', line: 10 }),
+    ]);
+  });
+
+  it.each([
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+    ['LF', '\n'],
+  ])('handles %s line endings', (_name, eol) => {
+    const body = ['hi', '```', '/arm64 cancel', '```', '/arm64 run a=1', '/arm64 retest', ''].join(eol);
+    expect(parseCommands(body, '/arm64')).toEqual([
+      { kind: 'run', overrides: { a: '1' }, line: 5 },
+      { kind: 'retest', line: 6 },
+    ]);
+  });
+
+  it('does not count a CR as part of the last value', () => {
+    expect(parseCommands('/arm64 run a=1\r\n/arm64 status\r\n', '/arm64')).toEqual([
+      { kind: 'run', overrides: { a: '1' }, line: 1 },
+      { kind: 'status', line: 2 },
+    ]);
+  });
+
+  it.each([1, 5, MAX_COMMANDS])('returns all of %i commands', (count) => {
+    const body = Array.from({ length: count }, () => '/arm64 status').join('\n');
+    expect(parseCommands(body, '/arm64')).toHaveLength(count);
+    expect(kinds(body).every((k) => k === 'status')).toBe(true);
+  });
+
+  it.each([MAX_COMMANDS + 1, 50, 10_000])('caps %i commands at MAX_COMMANDS with an explanation last', (count) => {
+    const body = Array.from({ length: count }, (_, i) => (i % 2 ? '/arm64 status' : '/arm64 retest')).join('\n');
+    const result = parseCommands(body, '/arm64');
+    expect(result).toHaveLength(MAX_COMMANDS);
+    expect(result.slice(0, -1).map((c) => c.line)).toEqual(Array.from({ length: MAX_COMMANDS - 1 }, (_, i) => i + 1));
+    const last = result.at(-1);
+    expect(last).toMatchObject({ kind: 'invalid', line: MAX_COMMANDS });
+    expect(last?.kind === 'invalid' && last.error).toMatch(/too many commands.*at most 10/);
+  });
+
+  it('does not count commands in code towards the cap', () => {
+    const fenced = ['```', ...Array.from({ length: 20 }, () => '/arm64 run'), '```'];
+    const body = [...fenced, ...Array.from({ length: MAX_COMMANDS }, () => '/arm64 status')].join('\n');
+    expect(kinds(body)).toEqual(Array.from({ length: MAX_COMMANDS }, () => 'status'));
+  });
+
+  it('reads a 65,536-character comment', () => {
+    const filler = 'x'.repeat(65_536 - '\n/arm64 run a=1'.length);
+    const body = `${filler}\n/arm64 run a=1`;
+    expect(body).toHaveLength(65_536);
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'run', overrides: { a: '1' }, line: 2 }]);
+  });
+
+  it('reads a 65,536-character quoted value', () => {
+    const value = 'v '.repeat(32_000);
+    expect(parseCommands(`/arm64 run k="${value}"`, '/arm64')).toEqual([
+      { kind: 'run', overrides: { k: value }, line: 1 },
+    ]);
+  });
+
+  it('reads a 10,000-line comment and numbers its last line', () => {
+    const body = [...Array.from({ length: 9_999 }, (_, i) => `line ${i} > \`/arm64\` ~~ - ok`), '/arm64 help'].join(
+      '\r\n',
+    );
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'help', line: 10_000 }]);
+  });
+});
+
+describe('parseCommands: properties', () => {
+  it('never throws and never returns more than MAX_COMMANDS items', () => {
+    // Bias the alphabet towards the characters the parser treats specially.
+    const piece = fc.oneof(
+      fc.constantFrom('/arm64', '/ok-to-test', ' run', ' retest', ' status', '\n', '\r\n', '\r', '```', '~~~'),
+      fc.constantFrom('>', '- ', '1. ', '    ', '\t', '"', "'", '\\', '=', 'a=', 'k="', ' '),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), (pieces) => {
+        const result = parseCommands(pieces.join(''), '/arm64');
+        expect(result.length).toBeLessThanOrEqual(MAX_COMMANDS);
+        let lastLine = 0;
+        for (const cmd of result) {
+          expect(cmd.line).toBeGreaterThanOrEqual(lastLine);
+          lastLine = cmd.line;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on arbitrary unicode strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 500 }), (body) => {
+        expect(parseCommands(body, '/ci').length).toBeLessThanOrEqual(MAX_COMMANDS);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('round-trips any key=value written with double quotes', () => {
+    const key = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.string({ maxLength: 30 }).filter((v) => !/[\r\n]/.test(v))), (overrides) => {
+        const args = Object.entries(overrides)
+          .map(([k, v]) => `${k}="${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
+          .join(' ');
+        expect(parseCommands(`/arm64 run ${args}`, '/arm64')).toEqual([{ kind: 'run', overrides, line: 1 }]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('renderHelp', () => {
+  it.each(['/arm64', '/ci', '/dgx-ci'])('lists every command behind prefix %s, and /ok-to-test', (prefix) => {
+    const help = renderHelp(prefix, []);
+    for (const c of COMMANDS) {
+      const usage = c.args ? `${prefix} ${c.name} ${c.args}` : `${prefix} ${c.name}`;
+      expect(help).toContain(`\`${usage}\``);
+      expect(help).toContain(c.description);
+    }
+    expect(help).toContain('`/ok-to-test`');
+    expect(help).toContain('no inputs');
+  });
+
+  it('lists the overridable input keys once each, with a quoting example', () => {
+    const help = renderHelp('/ci', ['python-versions', 'cuda', 'python-versions']);
+    expect(help).toContain('`python-versions`, `cuda`.');
+    expect(help.match(/`cuda`/g)).toHaveLength(1);
+    expect(help).toContain('`/ci run python-versions="a b"`');
+    expect(help).not.toContain('no inputs');
+  });
+
+  it('leaves out keys that run could never accept', () => {
+    const help = renderHelp('/arm64', ['ok', 'has space', 'tick`']);
+    expect(help).toContain('`ok`');
+    expect(help).not.toContain('`has space`');
+    expect(help).not.toContain('tick');
+  });
+
+  it('shows commands that the parser reads back as themselves', () => {
+    const help = renderHelp('/dgx-ci', []);
+    const usages = [...help.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? '');
+    expect(usages).toHaveLength(COMMANDS.length + 1);
+    const parsed = parseCommands(usages.map((u) => u.replace(' [key=value …]', '')).join('\n'), '/dgx-ci');
+    expect(parsed.map((c) => c.kind)).toEqual([...COMMANDS.map((c) => c.name), 'ok-to-test']);
+  });
+});

@@ -1,0 +1,437 @@
+/**
+ * Slash commands in pull-request comments: `/arm64 run [key=value …]`, `retest`, `cancel`,
+ * `status`, `help` (behind a per-repository prefix) and `/ok-to-test` (no prefix).
+ *
+ * Pure and linear in the size of the comment. A line is a command only where the rendered
+ * Markdown would show it as ordinary text starting with the command: not inside fenced code, not in
+ * a `>` quote, not in an indented code block (4+ columns). Whoever acts on the result checks the
+ * author's permission; this module only reads text.
+ */
+
+export type Command =
+  | { kind: 'run'; overrides: Record<string, string>; line: number }
+  | { kind: 'retest'; line: number }
+  | { kind: 'cancel'; line: number }
+  | { kind: 'status'; line: number }
+  | { kind: 'help'; line: number }
+  | { kind: 'ok-to-test'; line: number }
+  | { kind: 'unknown'; name: string; line: number; suggestion: string | null }
+  | { kind: 'invalid'; name: string; line: number; error: string };
+
+/** The one table the parser and the help text share: adding a command starts here. */
+export const COMMANDS = [
+  {
+    name: 'run',
+    args: '[key=value …]',
+    description: "Run the arm64 workflow on the pull request's head commit, optionally overriding inputs",
+  },
+  { name: 'retest', args: '', description: 'Run the arm64 workflow again on the head commit' },
+  { name: 'cancel', args: '', description: 'Cancel the arm64 runs in progress for this pull request' },
+  { name: 'status', args: '', description: 'Reply with the state of the latest arm64 run' },
+  { name: 'help', args: '', description: 'Reply with this list of commands' },
+] as const satisfies readonly { name: string; args: string; description: string }[];
+
+export type CommandName = (typeof COMMANDS)[number]['name'];
+
+/** Written without the repository prefix; it approves a fork's head commit. */
+export const OK_TO_TEST = {
+  name: '/ok-to-test',
+  description: "Allow the arm64 workflow to run on this fork's head commit (needs write permission)",
+} as const;
+
+/**
+ * At most this many items per comment. One comment must not fan out into an unbounded number of
+ * dispatches, replies and reactions (each costs API quota and runner time).
+ */
+export const MAX_COMMANDS = 10;
+
+/** Keys of `run key=value`: the characters GitHub allows in workflow input names. */
+const KEY_RE = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * A prefix is `/` and a word (`/arm64`, `/ci`, `/dgx-ci`). Whitespace would make the first token
+ * ambiguous, and `/ok-to-test` is taken. The config schema should use this so a bad prefix is a
+ * config error rather than an exception here.
+ */
+export function isValidPrefix(prefix: string): boolean {
+  return /^\/[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(prefix) && prefix.toLowerCase() !== OK_TO_TEST.name;
+}
+
+function assertPrefix(prefix: string): void {
+  if (!isValidPrefix(prefix)) {
+    throw new RangeError(
+      `invalid command prefix ${JSON.stringify(prefix)}: expected "/" followed by letters, digits, "_", "." or "-"`,
+    );
+  }
+}
+
+// Common words for a command: the brief's "/arm64 rerun" → "retest" is 4 edits away, so edit
+// distance alone would not find it.
+const SYNONYMS: Readonly<Record<string, CommandName>> = {
+  rerun: 'retest',
+  're-run': 'retest',
+  retry: 'retest',
+  restart: 'retest',
+  rebuild: 'retest',
+  're-test': 'retest',
+  test: 'run',
+  build: 'run',
+  start: 'run',
+  trigger: 'run',
+  dispatch: 'run',
+  stop: 'cancel',
+  abort: 'cancel',
+  kill: 'cancel',
+  info: 'status',
+  state: 'status',
+  '?': 'help',
+  '-h': 'help',
+  '--help': 'help',
+  usage: 'help',
+  commands: 'help',
+};
+
+const NAMES: readonly CommandName[] = COMMANDS.map((c) => c.name);
+
+/** Levenshtein distance, or `max + 1` as soon as it must exceed `max` (names are short). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}
+
+/**
+ * What the user probably meant: a known synonym, else the only command the word starts (2+
+ * letters, so `/arm64 can` → `cancel` rather than `run`), else the closest name within 2 edits
+ * (ties go to the table's order).
+ */
+function suggest(word: string): CommandName | null {
+  const w = word.toLowerCase();
+  const synonym = Object.hasOwn(SYNONYMS, w) ? SYNONYMS[w] : undefined;
+  if (synonym) return synonym;
+  if (w.length >= 2) {
+    const starts = NAMES.filter((n) => n.startsWith(w));
+    if (starts.length === 1 && starts[0]) return starts[0];
+  }
+  let best: CommandName | null = null;
+  let bestDistance = 3;
+  for (const name of NAMES) {
+    const d = editDistance(w, name, 2);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** User text echoed in errors is cut short: a reply must not repeat a 60 KB token. */
+function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+function isBlank(ch: string | undefined): boolean {
+  return ch === ' ' || ch === '\t';
+}
+
+/** Column after the leading spaces and tabs of `line` from `start` (tabs stop every 4 columns). */
+function indentOf(line: string, start = 0, startCol = 0): { col: number; pos: number } {
+  let col = startCol;
+  let pos = start;
+  for (; pos < line.length; pos++) {
+    const ch = line[pos];
+    if (ch === ' ') col += 1;
+    else if (ch === '\t') col += 4 - (col % 4);
+    else break;
+  }
+  return { col, pos };
+}
+
+type Fence = { char: '`' | '~'; length: number; contentCol: number };
+
+/** A run of at least three fence characters at `pos`, or null. */
+function fenceRun(line: string, pos: number): { char: '`' | '~'; length: number } | null {
+  const ch = line[pos];
+  if (ch !== '`' && ch !== '~') return null;
+  let end = pos;
+  while (line[end] === ch) end++;
+  return end - pos >= 3 ? { char: ch, length: end - pos } : null;
+}
+
+/**
+ * A fence that opens on this line, at top level or after list markers (`- ```` keeps the code in
+ * the list item, so its indented lines are code). `contentCol` is the item's content column: a
+ * non-blank line indented less ends the item and with it the code block. Fences deeper than 3
+ * columns are not tracked: every line inside them is indented 4+ and so never a command anyway.
+ */
+function openingFence(line: string): Fence | null {
+  let base = 0;
+  let { col, pos } = indentOf(line);
+  for (;;) {
+    if (col - base > 3) return null;
+    const run = fenceRun(line, pos);
+    if (run) {
+      // A backtick fence's info string cannot contain a backtick (that is inline code).
+      if (run.char === '`' && line.indexOf('`', pos + run.length) !== -1) return null;
+      return { ...run, contentCol: base };
+    }
+    const marker = /^(?:[-+*]|[0-9]{1,9}[.)])/.exec(line.slice(pos, pos + 10));
+    if (!marker) return null;
+    const markerEndCol = col + marker[0].length;
+    const after = indentOf(line, pos + marker[0].length, markerEndCol);
+    if (after.pos === pos + marker[0].length || after.pos >= line.length) return null;
+    const gap = after.col - markerEndCol;
+    // 5+ columns after the marker make the item start with indented code, not a fence.
+    if (gap >= 5) return null;
+    base = after.col;
+    col = after.col;
+    pos = after.pos;
+  }
+}
+
+function closesFence(line: string, fence: Fence, col: number, pos: number): boolean {
+  if (col - fence.contentCol > 3) return false;
+  const run = fenceRun(line, pos);
+  if (!run || run.char !== fence.char || run.length < fence.length) return false;
+  for (let i = pos + run.length; i < line.length; i++) if (!isBlank(line[i])) return false;
+  return true;
+}
+
+type ArgsResult = { ok: true; overrides: Record<string, string> } | { ok: false; error: string };
+
+/**
+ * `key=value` pairs separated by blanks. Values may be "double quoted" (with `\"` and `\\`; any
+ * other backslash stays, so Windows paths survive) or 'single quoted' (literal), and quoted parts
+ * may adjoin unquoted ones as in a shell. The object has no prototype, so keys like `__proto__` or
+ * `constructor` are plain data.
+ */
+function parseRunArgs(text: string, usage: string): ArgsResult {
+  const overrides: Record<string, string> = Object.create(null) as Record<string, string>;
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isBlank(text[i])) i++;
+    if (i >= n) return { ok: true, overrides };
+    const start = i;
+    while (i < n && !isBlank(text[i]) && text[i] !== '=') i++;
+    if (i >= n || text[i] !== '=') {
+      return { ok: false, error: `expected key=value, got \`${clip(text.slice(start, i))}\` (usage: ${usage})` };
+    }
+    const key = text.slice(start, i);
+    if (!KEY_RE.test(key)) {
+      return {
+        ok: false,
+        error:
+          key === ''
+            ? `missing key before \`=\` (usage: ${usage})`
+            : `invalid key \`${clip(key)}\`: keys may contain letters, digits, "_", "." and "-"`,
+      };
+    }
+    i++; // '='
+    const parts: string[] = [];
+    while (i < n && !isBlank(text[i])) {
+      const ch = text[i];
+      if (ch === "'") {
+        const close = text.indexOf("'", i + 1);
+        if (close === -1) return { ok: false, error: `unterminated single quote in the value of \`${clip(key)}\`` };
+        parts.push(text.slice(i + 1, close));
+        i = close + 1;
+      } else if (ch === '"') {
+        i++;
+        let closed = false;
+        while (i < n) {
+          const c = text[i];
+          if (c === '"') {
+            closed = true;
+            i++;
+            break;
+          }
+          if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+            parts.push(text[i + 1] as string);
+            i += 2;
+            continue;
+          }
+          // Copy the run up to the next quote or backslash in one slice.
+          let j = i + 1;
+          while (j < n && text[j] !== '"' && text[j] !== '\\') j++;
+          parts.push(text.slice(i, j));
+          i = j;
+        }
+        if (!closed) return { ok: false, error: `unterminated double quote in the value of \`${clip(key)}\`` };
+      } else {
+        let j = i;
+        while (j < n && !isBlank(text[j]) && text[j] !== '"' && text[j] !== "'") j++;
+        parts.push(text.slice(i, j));
+        i = j;
+      }
+    }
+    if (Object.hasOwn(overrides, key)) return { ok: false, error: `duplicate key \`${clip(key)}\`` };
+    overrides[key] = parts.join('');
+  }
+}
+
+/**
+ * Reads one candidate line (already known to be outside code and quotes). Returns null when the
+ * line is not a command at all.
+ *
+ * Commands other than `run` take no arguments, and extra words make the line `invalid` with the
+ * usage, rather than being ignored: `/arm64 cancel run` or `/arm64 retest please-only-lint` could
+ * mean something the bot would otherwise silently do differently.
+ */
+function parseLine(line: string, lineNo: number, prefixLower: string, prefix: string): Command | null {
+  const { col, pos } = indentOf(line);
+  if (col > 3) return null; // indented code block
+  let end = pos;
+  while (end < line.length && !isBlank(line[end])) end++;
+  const first = line.slice(pos, end).toLowerCase();
+  if (first !== prefixLower && first !== OK_TO_TEST.name) return null;
+
+  // The rest split into the command word and its arguments.
+  let wordStart = end;
+  while (wordStart < line.length && isBlank(line[wordStart])) wordStart++;
+  let wordEnd = wordStart;
+  while (wordEnd < line.length && !isBlank(line[wordEnd])) wordEnd++;
+  const word = line.slice(wordStart, wordEnd);
+
+  const noArgs = (name: string, usage: string, restFrom: number): Command | null => {
+    let k = restFrom;
+    while (k < line.length && isBlank(line[k])) k++;
+    if (k >= line.length) return null;
+    return {
+      kind: 'invalid',
+      name,
+      line: lineNo,
+      error: `\`${name}\` takes no arguments: write \`${usage}\` alone on its line`,
+    };
+  };
+
+  if (first === OK_TO_TEST.name) {
+    return noArgs('ok-to-test', OK_TO_TEST.name, end) ?? { kind: 'ok-to-test', line: lineNo };
+  }
+  // A bare prefix is a request for help.
+  if (word === '') return { kind: 'help', line: lineNo };
+
+  const lower = word.toLowerCase();
+  // `/arm64 ok-to-test` is an obvious slip for `/ok-to-test`; it needs the same permission.
+  if (lower === 'ok-to-test') {
+    return noArgs('ok-to-test', OK_TO_TEST.name, wordEnd) ?? { kind: 'ok-to-test', line: lineNo };
+  }
+  const spec = COMMANDS.find((c) => c.name === lower);
+  if (!spec) return { kind: 'unknown', name: clip(word, 64), line: lineNo, suggestion: suggest(word) };
+  const usage = spec.args ? `${prefix} ${spec.name} ${spec.args}` : `${prefix} ${spec.name}`;
+  switch (spec.name) {
+    case 'run': {
+      const args = parseRunArgs(line.slice(wordEnd), `\`${usage}\``);
+      return args.ok
+        ? { kind: 'run', overrides: args.overrides, line: lineNo }
+        : { kind: 'invalid', name: 'run', line: lineNo, error: args.error };
+    }
+    case 'retest':
+    case 'cancel':
+    case 'status':
+    case 'help':
+      return noArgs(spec.name, usage, wordEnd) ?? { kind: spec.name, line: lineNo };
+  }
+}
+
+/**
+ * Every command in a comment body, in order, with 1-based line numbers. Never throws for any
+ * body; throws RangeError for a prefix that `isValidPrefix` rejects (a programming error: the
+ * config schema validates it). At most MAX_COMMANDS items: when a comment holds more, the first
+ * MAX_COMMANDS - 1 are returned followed by an `invalid` item, at the line of the first command
+ * left out, that explains the cap.
+ */
+export function parseCommands(body: string, prefix: string): Command[] {
+  assertPrefix(prefix);
+  const prefixLower = prefix.toLowerCase();
+  const found: Command[] = [];
+  let fence: Fence | null = null;
+  let lineNo = 0;
+  // A manual scan rather than split(): stops early once past the cap and copies one line at a time.
+  let start = 0;
+  const n = body.length;
+  while (start <= n) {
+    let end = start;
+    while (end < n && body[end] !== '\n' && body[end] !== '\r') end++;
+    const line = body.slice(start, end);
+    lineNo++;
+    start = body[end] === '\r' && body[end + 1] === '\n' ? end + 2 : end + 1;
+
+    const { col, pos } = indentOf(line);
+    if (fence) {
+      const blank = pos >= line.length;
+      if (blank) continue;
+      // A list item ends at a line indented less than its content, and its code block with it.
+      if (col < fence.contentCol) fence = null;
+      else {
+        if (closesFence(line, fence, col, pos)) fence = null;
+        continue;
+      }
+    }
+    const opened = openingFence(line);
+    if (opened) {
+      fence = opened;
+      continue;
+    }
+    // Quoted: its first token is never the prefix anyway, but the rule is explicit here.
+    if (col <= 3 && line[pos] === '>') continue;
+    const cmd = parseLine(line, lineNo, prefixLower, prefix);
+    if (!cmd) continue;
+    if (found.length === MAX_COMMANDS) {
+      const dropped = found.length - 1;
+      const first = found[dropped] as Command;
+      found[dropped] = {
+        kind: 'invalid',
+        name: first.kind === 'unknown' || first.kind === 'invalid' ? first.name : first.kind,
+        line: first.line,
+        error: `too many commands in one comment: at most ${MAX_COMMANDS} are read, so the ${MAX_COMMANDS - 1} above were kept and this one and those after it were ignored`,
+      };
+      return found;
+    }
+    found.push(cmd);
+  }
+  return found;
+}
+
+/**
+ * Markdown usage for a `help` reply: every entry of COMMANDS behind the repository's prefix, then
+ * `/ok-to-test`, then the inputs `run` may override. Keys `run` could never accept are left out.
+ */
+export function renderHelp(prefix: string, inputKeys: string[]): string {
+  assertPrefix(prefix);
+  const rows = COMMANDS.map((c) => {
+    const usage = c.args ? `${prefix} ${c.name} ${c.args}` : `${prefix} ${c.name}`;
+    return `| \`${usage}\` | ${c.description} |`;
+  });
+  rows.push(`| \`${OK_TO_TEST.name}\` | ${OK_TO_TEST.description} |`);
+  const keys = [...new Set(inputKeys)].filter((k) => KEY_RE.test(k));
+  const inputs =
+    keys.length > 0
+      ? [
+          `Inputs \`${prefix} run\` can override: ${keys.map((k) => `\`${k}\``).join(', ')}.`,
+          `Quote a value that has spaces: \`${prefix} run ${keys[0]}="a b"\`.`,
+        ]
+      : ['This repository declares no inputs that `run` can override (`inputs:` in `.github/arm64-ci.yml`).'];
+  return [
+    '**Commands** (each on its own line of a pull-request comment, outside code blocks and quotes)',
+    '',
+    '| command | what it does |',
+    '|---|---|',
+    ...rows,
+    '',
+    ...inputs,
+    '',
+  ].join('\n');
+}
