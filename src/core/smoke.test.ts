@@ -1,0 +1,335 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseJUnit, type Counts, type TestCaseResult } from './junit';
+import {
+  chunk,
+  combine,
+  compareWithBase,
+  decideConclusion,
+  findFlaky,
+  formatRate,
+  renderSmokeMarkdown,
+  rollingRate,
+  selectAnnotations,
+  type SmokeSet,
+} from './smoke';
+
+const pytest = readFileSync(new URL('../../test/fixtures/junit/pytest.xml', import.meta.url), 'utf8');
+const allPassing = pytest.replace(/<failure[\s\S]*?<\/failure>/, '');
+
+const counts = (passed: number, failed = 0, errored = 0, skipped = 0): Counts => ({
+  passed,
+  failed,
+  errored,
+  skipped,
+  total: passed + failed + errored + skipped,
+});
+
+function test(overrides: Partial<TestCaseResult> & { name: string }): TestCaseResult {
+  return {
+    id: `suite::${overrides.name}`,
+    classname: null,
+    suite: 'suite',
+    file: null,
+    line: null,
+    outcome: 'passed',
+    message: null,
+    details: null,
+    durationSeconds: null,
+    ...overrides,
+  };
+}
+
+function smokeOf(c: Counts): SmokeSet {
+  return combine([{ ok: true, file: { fileName: 'r.xml', tests: [], counts: c, flakyReruns: 0 } }]);
+}
+
+describe('combine', () => {
+  it('keeps matrix files apart and sums them', () => {
+    const smoke = combine([
+      parseJUnit('results-py3.10.xml', pytest),
+      parseJUnit('results-py3.11.xml', allPassing),
+    ]);
+    expect(smoke.files.map((f) => [f.fileName, formatRate(f.counts)])).toEqual([
+      ['results-py3.10.xml', '5/6 (83%)'],
+      ['results-py3.11.xml', '6/6 (100%)'],
+    ]);
+    expect(smoke.counts).toEqual(counts(11, 1));
+    expect(smoke.rate).toBeCloseTo(11 / 12, 10);
+    expect(smoke.problems).toEqual([]);
+  });
+
+  it('lists unreadable files as problems and leaves them out of the totals', () => {
+    const smoke = combine([
+      parseJUnit('results-py3.10.xml', pytest),
+      parseJUnit('results-py3.12.xml', '<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>'),
+    ]);
+    expect(smoke.files).toHaveLength(1);
+    expect(smoke.counts).toEqual(counts(5, 1));
+    expect(smoke.problems).toEqual([
+      { fileName: 'results-py3.12.xml', error: expect.stringContaining('entity declarations are not allowed') },
+    ]);
+  });
+
+  it('has no rate when no file could be read', () => {
+    const smoke = combine([parseJUnit('a.xml', ''), parseJUnit('b.xml', '<a>')]);
+    expect(smoke.files).toEqual([]);
+    expect(smoke.problems).toHaveLength(2);
+    expect(smoke.rate).toBeNull();
+  });
+});
+
+describe('decideConclusion', () => {
+  const fiveOfSix = smokeOf(counts(5, 1));
+  const allSix = smokeOf(counts(6));
+  const noData = combine([parseJUnit('results.xml', '')]);
+  const onlySkipped = smokeOf(counts(0, 0, 0, 3));
+
+  it.each([
+    ['failure', fiveOfSix, 1, 'failure', 'workflow concluded failure'],
+    ['failure', allSix, 1, 'failure', 'workflow concluded failure'],
+    ['cancelled', allSix, 1, 'cancelled', 'workflow concluded cancelled'],
+    ['timed_out', null, 1, 'timed_out', 'workflow concluded timed_out'],
+    ['startup_failure', null, 1, 'failure', 'workflow concluded startup_failure'],
+    ['action_required', null, 1, 'action_required', 'workflow concluded action_required'],
+    ['skipped', fiveOfSix, 1, 'skipped', 'workflow concluded skipped'],
+    ['neutral', fiveOfSix, 1, 'neutral', 'workflow concluded neutral'],
+    [null, allSix, 1, 'neutral', 'the workflow finished without a conclusion'],
+    ['success', null, 1, 'success', 'no smoke-test artifact: conclusion follows the workflow'],
+    ['success', noData, 1, 'success', 'no smoke-test data (1 file could not be read): conclusion follows the workflow'],
+    ['success', onlySkipped, 1, 'success', 'no smoke tests ran (3 skipped): conclusion follows the workflow'],
+    ['success', fiveOfSix, 1, 'failure', 'smoke pass rate 5/6 (83%) is below the required 100%'],
+    ['success', fiveOfSix, 0.9, 'failure', 'smoke pass rate 5/6 (83%) is below the required 90%'],
+    ['success', fiveOfSix, 0.8, 'success', 'smoke pass rate 5/6 (83%) meets the required 80%'],
+    ['success', fiveOfSix, 5 / 6, 'success', 'smoke pass rate 5/6 (83%) meets the required 83.3%'],
+    ['success', allSix, 1, 'success', 'smoke pass rate 6/6 (100%) meets the required 100%'],
+    ['success', smokeOf(counts(0, 6)), 0, 'success', 'smoke pass rate 0/6 (0%) meets the required 0%'],
+  ] as const)('workflow %s, smoke %#, min %s → %s', (workflowConclusion, smoke, minPassRate, conclusion, rule) => {
+    expect(decideConclusion({ workflowConclusion, smoke, minPassRate })).toEqual({ conclusion, rule });
+  });
+
+  it('says when some files could not be read even though the rate decided', () => {
+    const smoke = combine([parseJUnit('a.xml', pytest), parseJUnit('b.xml', '<oops')]);
+    expect(decideConclusion({ workflowConclusion: 'success', smoke, minPassRate: 1 }).rule).toBe(
+      'smoke pass rate 5/6 (83%) is below the required 100%; 1 file could not be read',
+    );
+  });
+
+  it('reads 7/10 against a required 0.7 as meeting it', () => {
+    expect(decideConclusion({ workflowConclusion: 'success', smoke: smokeOf(counts(7, 3)), minPassRate: 0.7 }).conclusion).toBe(
+      'success',
+    );
+  });
+});
+
+describe('formatRate', () => {
+  it.each([
+    [counts(0), 'no tests'],
+    [counts(0, 0, 0, 4), 'no tests'],
+    [counts(0, 5), '0/5 (0%)'],
+    [counts(5, 1), '5/6 (83%)'],
+    [counts(6), '6/6 (100%)'],
+    [counts(999, 1), '999/1000 (99%)'],
+    [counts(1999, 0, 1), '1999/2000 (99%)'],
+    [counts(2, 0, 0, 1), '2/2 (100%)'],
+    [counts(1, 1, 0, 1), '1/2 (50%)'],
+  ])('%o → %s', (c, text) => {
+    expect(formatRate(c)).toBe(text);
+  });
+});
+
+describe('compareWithBase', () => {
+  const current = [
+    test({ name: 'a', outcome: 'failed' }),
+    test({ name: 'b', outcome: 'passed' }),
+    test({ name: 'c', outcome: 'errored' }),
+    test({ name: 'd', outcome: 'failed' }),
+    test({ name: 'new', outcome: 'failed' }),
+  ];
+
+  it('finds tests that newly fail (including new tests) and newly pass', () => {
+    const diff = compareWithBase(current, [
+      { id: 'suite::a', outcome: 'passed' },
+      { id: 'suite::b', outcome: 'failed' },
+      { id: 'suite::c', outcome: 'skipped' },
+      { id: 'suite::d', outcome: 'errored' },
+    ]);
+    expect(diff.newlyFailing.map((t) => t.name)).toEqual(['a', 'c', 'new']);
+    expect(diff.newlyPassing.map((t) => t.name)).toEqual(['b']);
+  });
+
+  it('treats a test failing on any matrix entry as failing', () => {
+    const matrix = [test({ name: 'x', outcome: 'passed' }), test({ name: 'x', outcome: 'failed', message: 'py3.11' })];
+    const diff = compareWithBase(matrix, [{ id: 'suite::x', outcome: 'failed' }]);
+    expect(diff).toEqual({ newlyFailing: [], newlyPassing: [] });
+    const fromGreen = compareWithBase(matrix, [{ id: 'suite::x', outcome: 'passed' }]);
+    expect(fromGreen.newlyFailing.map((t) => t.message)).toEqual(['py3.11']);
+  });
+
+  it('compares nothing without a base', () => {
+    expect(compareWithBase(current, null)).toEqual({ newlyFailing: [], newlyPassing: [] });
+  });
+});
+
+describe('findFlaky', () => {
+  it('finds a test that failed on one attempt and passed on the re-run', () => {
+    const flaky = findFlaky([
+      { testId: 't1', name: 'test_package_import', outcome: 'failed', source: 'attempt 1 · results-py3.10.xml' },
+      { testId: 't2', name: 'test_python_version', outcome: 'passed', source: 'attempt 1 · results-py3.10.xml' },
+      { testId: 't3', name: 'test_basic_api_availability', outcome: 'failed', source: 'attempt 1 · results-py3.10.xml' },
+      { testId: 't1', name: 'test_package_import', outcome: 'passed', source: 'attempt 2 · results-py3.10.xml' },
+      { testId: 't2', name: 'test_python_version', outcome: 'passed', source: 'attempt 2 · results-py3.10.xml' },
+      { testId: 't3', name: 'test_basic_api_availability', outcome: 'errored', source: 'attempt 2 · results-py3.10.xml' },
+    ]);
+    expect(flaky).toEqual([{ testId: 't1', name: 'test_package_import', passed: 1, failed: 1 }]);
+  });
+
+  it('counts errored as failed, ignores skipped, and does not count one source twice', () => {
+    const flaky = findFlaky([
+      { testId: 'a', name: 'a', outcome: 'errored', source: 'attempt 1' },
+      { testId: 'a', name: 'a', outcome: 'skipped', source: 'attempt 2' },
+      { testId: 'a', name: 'a', outcome: 'passed', source: 'attempt 3' },
+      { testId: 'a', name: 'a', outcome: 'passed', source: 'attempt 3' },
+      { testId: 'b', name: 'b', outcome: 'skipped', source: 'attempt 1' },
+      { testId: 'b', name: 'b', outcome: 'passed', source: 'attempt 2' },
+    ]);
+    expect(flaky).toEqual([{ testId: 'a', name: 'a', passed: 1, failed: 1 }]);
+  });
+});
+
+describe('rollingRate', () => {
+  it('uses the newest runs only', () => {
+    const runs = [counts(6), ...Array.from({ length: 25 }, () => counts(0, 6))];
+    expect(rollingRate(runs, 1)).toEqual({ rate: 1, runs: 1 });
+    expect(rollingRate(runs)).toEqual({ rate: 6 / 120, runs: 20 });
+    expect(rollingRate(runs.slice(0, 3))).toEqual({ rate: 6 / 18, runs: 3 });
+  });
+
+  it('has no rate without runs or when nothing ran', () => {
+    expect(rollingRate([])).toEqual({ rate: null, runs: 0 });
+    expect(rollingRate([counts(0, 0, 0, 3)])).toEqual({ rate: null, runs: 1 });
+  });
+});
+
+describe('selectAnnotations and chunk', () => {
+  it('turns 120 failures into 3 batches of at most 50', () => {
+    const tests = Array.from({ length: 150 }, (_, i) =>
+      test({ name: `t${i}`, outcome: i < 120 ? (i % 2 ? 'failed' : 'errored') : 'passed', message: `m${i}` }),
+    );
+    const annotations = selectAnnotations(tests, { max: 1000, workflowPath: '.github/workflows/arm64-ci.yml' });
+    expect(annotations).toHaveLength(120);
+    const batches = chunk(annotations, 50);
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(selectAnnotations(tests, { max: 30, workflowPath: 'w.yml' })).toHaveLength(30);
+  });
+
+  it('points at the test file and line when known, otherwise at the workflow file', () => {
+    const [py, java, absolute, runner] = selectAnnotations(
+      [
+        test({ name: 'test_basic_api_availability', classname: 'tests.test_arm64_basic', outcome: 'failed', file: 'tests/test_arm64_basic.py', line: 55, message: 'AssertionError', details: 'trace' }),
+        test({ name: 'readsConfig', classname: 'com.example.FooTest', outcome: 'errored', message: 'config.yml missing' }),
+        test({ name: 'abs', outcome: 'failed', file: '/tmp/build/x.test.ts', line: 3 }),
+        test({ name: 'runner', outcome: 'failed', file: '/home/runner/_work/calc/calc/src/calc.test.js', line: 0 }),
+        test({ name: 'fine', outcome: 'passed', file: 'ok.py', line: 1 }),
+      ],
+      { max: 50, workflowPath: '.github/workflows/arm64-ci.yml' },
+    );
+    expect(py).toEqual({
+      path: 'tests/test_arm64_basic.py',
+      start_line: 55,
+      end_line: 55,
+      annotation_level: 'failure',
+      title: 'Failed: tests.test_arm64_basic › test_basic_api_availability',
+      message: 'AssertionError\n\ntrace',
+    });
+    expect(java).toMatchObject({
+      path: '.github/workflows/arm64-ci.yml',
+      start_line: 1,
+      title: 'Error: com.example.FooTest › readsConfig',
+      message: 'config.yml missing',
+    });
+    expect(absolute).toMatchObject({ path: '.github/workflows/arm64-ci.yml', start_line: 1, message: 'The test failed.\n(reported in /tmp/build/x.test.ts)' });
+    expect(runner).toMatchObject({ path: 'src/calc.test.js', start_line: 1 });
+  });
+
+  it('keeps titles within 255 characters and messages within 64 KB', () => {
+    const [a] = selectAnnotations(
+      [test({ name: 'n'.repeat(1000), outcome: 'failed', message: '€'.repeat(40_000), details: 'd'.repeat(40_000) })],
+      { max: 1, workflowPath: 'w.yml' },
+    );
+    expect(a?.title.length).toBeLessThanOrEqual(255);
+    expect(new TextEncoder().encode(a?.message).length).toBeLessThanOrEqual(64 * 1024);
+    expect(a?.message).toMatch(/trimmed\)$/);
+  });
+
+  it('chunks into batches and refuses a nonsense size', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([], 50)).toEqual([]);
+    expect(() => chunk([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe('renderSmokeMarkdown', () => {
+  it('says when there is no artifact', () => {
+    expect(renderSmokeMarkdown(null, {})).toContain('No smoke-test artifact');
+  });
+
+  it('shows a row per file, the total, failing tests and unreadable files', () => {
+    const smoke = combine([
+      parseJUnit('results-py3.10.xml', pytest),
+      parseJUnit('results-py3.11.xml', allPassing),
+      parseJUnit('results-py3.12.xml', '<!DOCTYPE lolz [<!ENTITY lol "lol">]><testsuite/>'),
+    ]);
+    const text = renderSmokeMarkdown(smoke, {});
+    expect(text).toContain('### Smoke tests: 11/12 (91%)');
+    expect(text).toContain('| results-py3.10.xml | 5 | 1 | 0 | 0 | 5/6 (83%) |');
+    expect(text).toContain('| results-py3.11.xml | 6 | 0 | 0 | 0 | 6/6 (100%) |');
+    expect(text).toContain('**Total: 11/12 (91%)**: 11 passed, 1 failed, 0 errored, 0 skipped across 2 files.');
+    expect(text).toContain('#### Failing tests (1)');
+    expect(text).toContain("❌ **tests.test\\_arm64\\_basic › test\\_basic\\_api\\_availability**: AssertionError: ipfs\\_kit\\_py has no attribute 'IPFSSimpleAPI' (results-py3.10.xml)");
+    expect(text).toContain('results-py3.12.xml was not read: entity declarations are not allowed');
+  });
+
+  it('says no data when no file could be read, listing why', () => {
+    const text = renderSmokeMarkdown(combine([parseJUnit('results.xml', '<testsuite>')]), {});
+    expect(text).toContain('no data');
+    expect(text).toContain('results.xml was not read: not well-formed XML');
+  });
+
+  it('caps the failing list and shows base differences and flaky tests', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `<testcase name="t${i}"><failure message="boom ${i}"/></testcase>`).join('');
+    const smoke = combine([parseJUnit('r.xml', `<testsuite name="s">${many}<testcase name="ok"/></testsuite>`)]);
+    const first = smoke.files[0]?.tests[0];
+    const ok = smoke.files[0]?.tests[40];
+    if (!first || !ok) throw new Error('fixture');
+    const text = renderSmokeMarkdown(smoke, {
+      baseDiff: { newlyFailing: [first], newlyPassing: [ok] },
+      flaky: [{ testId: 'x', name: 'test_package_import', passed: 1, failed: 2 }],
+      maxListed: 10,
+    });
+    expect(text).toContain('#### Failing tests (40)');
+    expect(text.match(/^- ❌ \*\*t\d+\*\*: boom \d+ \(r\.xml\)$/gm)).toHaveLength(10);
+    expect(text).toContain('- … and 30 more (see the annotations)');
+    expect(text).toContain('#### Newly failing compared with the base (1)\n\n- ❌ **t0**: boom 0');
+    expect(text).toContain('#### Newly passing compared with the base (1)\n\n- ✅ **ok**');
+    expect(text).toContain('- **test\\_package\\_import**: passed 1×, failed 2×');
+  });
+
+  it('keeps hostile test names from breaking the table or injecting HTML', () => {
+    const smoke = combine([
+      parseJUnit('a|b.xml', '<testsuite><testcase name="x | &lt;img src=x onerror=alert(1)&gt;&#10;# heading"><failure/></testcase></testsuite>'),
+    ]);
+    const text = renderSmokeMarkdown(smoke, {});
+    expect(text).toContain('| a\\|b.xml |');
+    expect(text).toContain('**x \\| \\<img src=x onerror=alert(1)\\> \\# heading**');
+    expect(text).not.toMatch(/(?<!\\)<img/);
+  });
+
+  it('trims to the size limit with a note', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `<testcase name="t${i}"><failure message="${'m'.repeat(150)}"/></testcase>`).join('');
+    const smoke = combine([parseJUnit('r.xml', `<testsuite>${many}</testsuite>`)]);
+    const text = renderSmokeMarkdown(smoke, { maxListed: 300, maxChars: 5000 });
+    expect(text.length).toBeLessThanOrEqual(5000);
+    expect(text).toMatch(/summary trimmed to fit GitHub’s size limit/);
+  });
+});

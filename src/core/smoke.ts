@@ -1,0 +1,414 @@
+// Decisions over parsed smoke-test results: totals, the check-run conclusion, differences with the
+// base, flaky tests, annotations and the summary text. Pure: no I/O, no clock.
+import { passRate, sumCounts, type Counts, type JUnitFile, type Outcome, type ParseResult, type TestCaseResult } from './junit';
+
+export interface SmokeSet {
+  files: JUnitFile[];
+  problems: { fileName: string; error: string }[];
+  counts: Counts;
+  rate: number | null;
+}
+
+export type CheckConclusion =
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'neutral'
+  | 'skipped'
+  | 'action_required';
+
+export interface BaseDiff {
+  newlyFailing: TestCaseResult[];
+  newlyPassing: TestCaseResult[];
+}
+
+export interface TestOutcomeRecord {
+  testId: string;
+  name: string;
+  outcome: Outcome;
+  /** Which attempt / matrix file reported it, e.g. "attempt 2 · results-py3.11.xml". */
+  source: string;
+}
+
+export interface FlakyTest {
+  testId: string;
+  name: string;
+  passed: number;
+  failed: number;
+}
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'failure';
+  title: string;
+  message: string;
+}
+
+/** Several files per artifact (one per matrix entry) are kept apart and summed. */
+export function combine(results: ParseResult[]): SmokeSet {
+  const files: JUnitFile[] = [];
+  const problems: { fileName: string; error: string }[] = [];
+  for (const r of results) {
+    if (r.ok) files.push(r.file);
+    else problems.push({ fileName: r.fileName, error: r.error });
+  }
+  const counts = sumCounts(files.map((f) => f.counts));
+  return { files, problems, counts, rate: passRate(counts) };
+}
+
+const WORKFLOW_CONCLUSIONS: Record<string, CheckConclusion> = {
+  failure: 'failure',
+  startup_failure: 'failure',
+  cancelled: 'cancelled',
+  timed_out: 'timed_out',
+  neutral: 'neutral',
+  skipped: 'skipped',
+  action_required: 'action_required',
+  stale: 'neutral',
+};
+
+/**
+ * A workflow that did not succeed decides on its own; smoke results can only turn a success into a
+ * failure (never rescue a failed workflow, never fail a cancelled one).
+ */
+export function decideConclusion(args: {
+  workflowConclusion: string | null;
+  smoke: SmokeSet | null;
+  minPassRate: number;
+}): { conclusion: CheckConclusion; rule: string } {
+  const { workflowConclusion, smoke } = args;
+  if (workflowConclusion !== 'success') {
+    if (workflowConclusion === null) {
+      return { conclusion: 'neutral', rule: 'the workflow finished without a conclusion' };
+    }
+    const mapped = WORKFLOW_CONCLUSIONS[workflowConclusion];
+    if (!mapped) {
+      return { conclusion: 'neutral', rule: `workflow concluded with an unknown conclusion "${workflowConclusion}"` };
+    }
+    return { conclusion: mapped, rule: `workflow concluded ${workflowConclusion}` };
+  }
+
+  if (smoke === null) {
+    return { conclusion: 'success', rule: 'no smoke-test artifact: conclusion follows the workflow' };
+  }
+  if (smoke.files.length === 0) {
+    const why =
+      smoke.problems.length === 0
+        ? 'it held no JUnit XML files'
+        : `${plural(smoke.problems.length, 'file')} could not be read`;
+    return {
+      conclusion: 'success',
+      rule: `no smoke-test data (${why}): conclusion follows the workflow`,
+    };
+  }
+  const unread =
+    smoke.problems.length > 0 ? `; ${plural(smoke.problems.length, 'file')} could not be read` : '';
+  if (smoke.rate === null) {
+    return {
+      conclusion: 'success',
+      rule: `no smoke tests ran (${smoke.counts.skipped} skipped): conclusion follows the workflow${unread}`,
+    };
+  }
+  const min = Number.isFinite(args.minPassRate) ? Math.min(1, Math.max(0, args.minPassRate)) : 1;
+  const required = formatPercent(min);
+  // The epsilon only absorbs floating-point noise (e.g. a rate written as 0.7 vs 7/10).
+  if (smoke.rate + 1e-9 < min) {
+    return {
+      conclusion: 'failure',
+      rule: `smoke pass rate ${formatRate(smoke.counts)} is below the required ${required}${unread}`,
+    };
+  }
+  return {
+    conclusion: 'success',
+    rule: `smoke pass rate ${formatRate(smoke.counts)} meets the required ${required}${unread}`,
+  };
+}
+
+/**
+ * "5/6 (83%)": passed out of the tests that ran (skipped excluded, as in passRate). The percentage
+ * is floored so 99.9% reads 99% and 100% always means every test passed. "no tests" when none ran.
+ */
+export function formatRate(counts: Counts): string {
+  const ran = counts.total - counts.skipped;
+  if (ran <= 0) return 'no tests';
+  return `${counts.passed}/${ran} (${Math.floor((counts.passed * 100) / ran)}%)`;
+}
+
+function formatPercent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
+}
+
+const isFailing = (o: Outcome): boolean => o === 'failed' || o === 'errored';
+
+/**
+ * Tests that fail now but did not fail on the base (including tests the base does not have), and
+ * tests that pass now but failed on the base. A test seen in several matrix files counts as
+ * failing if any of them failed. `base === null` (no base run known) → nothing to compare.
+ */
+export function compareWithBase(
+  current: TestCaseResult[],
+  base: { id: string; outcome: Outcome }[] | null,
+): BaseDiff {
+  if (base === null) return { newlyFailing: [], newlyPassing: [] };
+  const baseFailing = new Map<string, boolean>();
+  for (const b of base) baseFailing.set(b.id, (baseFailing.get(b.id) ?? false) || isFailing(b.outcome));
+
+  const byId = new Map<string, { first: TestCaseResult; failing: TestCaseResult | null; passed: boolean }>();
+  for (const t of current) {
+    const seen = byId.get(t.id) ?? { first: t, failing: null, passed: false };
+    if (isFailing(t.outcome) && seen.failing === null) seen.failing = t;
+    if (t.outcome === 'passed') seen.passed = true;
+    byId.set(t.id, seen);
+  }
+
+  const newlyFailing: TestCaseResult[] = [];
+  const newlyPassing: TestCaseResult[] = [];
+  for (const [id, s] of byId) {
+    const wasFailing = baseFailing.get(id);
+    if (s.failing !== null) {
+      if (wasFailing !== true) newlyFailing.push(s.failing);
+    } else if (s.passed && wasFailing === true) {
+      newlyPassing.push(s.first);
+    }
+  }
+  return { newlyFailing, newlyPassing };
+}
+
+/**
+ * A flaky test passed and failed (or errored) on the same commit, across attempts, re-runs or
+ * matrix entries. The same (test, source) reported twice counts once, so ingesting an artifact
+ * again cannot invent flakiness.
+ */
+export function findFlaky(outcomes: TestOutcomeRecord[]): FlakyTest[] {
+  const seen = new Set<string>();
+  const byId = new Map<string, FlakyTest>();
+  for (const o of outcomes) {
+    const key = `${o.testId}\u0000${o.source}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const f = byId.get(o.testId) ?? { testId: o.testId, name: o.name, passed: 0, failed: 0 };
+    if (o.outcome === 'passed') f.passed++;
+    else if (isFailing(o.outcome)) f.failed++;
+    byId.set(o.testId, f);
+  }
+  return [...byId.values()]
+    .filter((f) => f.passed > 0 && f.failed > 0)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.testId.localeCompare(b.testId));
+}
+
+/** Pass rate over the most recent runs. `runs` is newest first; the first `window` are used. */
+export function rollingRate(runs: Counts[], window = 20): { rate: number | null; runs: number } {
+  const n = Math.max(0, Math.floor(window));
+  const recent = runs.slice(0, n);
+  return { rate: passRate(sumCounts(recent)), runs: recent.length };
+}
+
+const MAX_TITLE_CHARS = 255;
+const MAX_ANNOTATION_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Check-run annotations for failed and errored tests, at most `max`. A test without a usable
+ * repository path is pinned to the workflow file, line 1, so it still shows on the pull request.
+ */
+export function selectAnnotations(
+  tests: TestCaseResult[],
+  args: { max: number; workflowPath: string },
+): CheckAnnotation[] {
+  const out: CheckAnnotation[] = [];
+  for (const t of tests) {
+    if (out.length >= args.max) break;
+    if (!isFailing(t.outcome)) continue;
+    const path = t.file === null ? null : repoRelative(t.file);
+    const line = path === null ? 1 : Math.max(1, t.line ?? 1);
+    const verb = t.outcome === 'errored' ? 'Error' : 'Failed';
+    const where = path === null && t.file !== null ? `\n(reported in ${t.file})` : '';
+    const body = [t.message, t.details && t.details !== t.message ? t.details : null]
+      .filter((s): s is string => !!s)
+      .join('\n\n');
+    out.push({
+      path: path ?? args.workflowPath,
+      start_line: line,
+      end_line: line,
+      annotation_level: 'failure',
+      title: clipChars(`${verb}: ${displayName(t)}`, MAX_TITLE_CHARS),
+      message: clipUtf8(`${body || `The test ${t.outcome === 'errored' ? 'errored' : 'failed'}.`}${where}`, MAX_ANNOTATION_MESSAGE_BYTES),
+    });
+  }
+  return out;
+}
+
+/**
+ * Reporters often write absolute runner paths (/home/runner/work/repo/repo/src/x.ts, or
+ * …/_work/repo/repo/… on self-hosted runners); annotations need a path inside the repository.
+ * Returns null when no repository-relative path can be told.
+ */
+function repoRelative(file: string): string | null {
+  let p = file.replace(/\\/g, '/');
+  const runner = /\/_?work\/([^/]+)\/\1\/(.+)$/.exec(p);
+  if (runner?.[2]) p = runner[2];
+  else if (p.startsWith('/') || /^[A-Za-z]:\//.test(p)) return null;
+  p = p.replace(/^(?:\.\/)+/, '');
+  return p === '' || p.split('/').includes('..') ? null : p;
+}
+
+function displayName(t: TestCaseResult): string {
+  return t.classname && !t.name.includes(t.classname) && t.classname !== t.file
+    ? `${t.classname} › ${t.name}`
+    : t.name;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown for the check-run summary
+
+/** GitHub's limit for a check run's output.summary is 65,535 characters; leave room for a header. */
+const DEFAULT_MAX_CHARS = 60_000;
+const DEFAULT_MAX_LISTED = 25;
+
+export function renderSmokeMarkdown(
+  smoke: SmokeSet | null,
+  extras: { baseDiff?: BaseDiff | null; flaky?: FlakyTest[]; maxListed?: number; maxChars?: number } = {},
+): string {
+  const maxListed = extras.maxListed ?? DEFAULT_MAX_LISTED;
+  const lines: string[] = [];
+
+  if (smoke === null) {
+    lines.push('### Smoke tests', '', 'No smoke-test artifact was found for this run: the conclusion follows the workflow.');
+    return fit(lines, extras.maxChars);
+  }
+
+  if (smoke.files.length === 0) {
+    lines.push('### Smoke tests: no data', '');
+    lines.push(
+      smoke.problems.length === 0
+        ? 'The smoke-test artifact held no JUnit XML files: the conclusion follows the workflow.'
+        : 'No file in the smoke-test artifact could be read: the conclusion follows the workflow.',
+    );
+    pushProblems(lines, smoke);
+    return fit(lines, extras.maxChars);
+  }
+
+  const c = smoke.counts;
+  lines.push(`### Smoke tests: ${formatRate(c)}`, '');
+  lines.push('| File | Passed | Failed | Errored | Skipped | Result |', '|---|---:|---:|---:|---:|---|');
+  for (const f of smoke.files) {
+    const k = f.counts;
+    lines.push(`| ${md(f.fileName)} | ${k.passed} | ${k.failed} | ${k.errored} | ${k.skipped} | ${formatRate(k)} |`);
+  }
+  lines.push('');
+  lines.push(
+    `**Total: ${formatRate(c)}**: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped` +
+      (smoke.files.length > 1 ? ` across ${smoke.files.length} files.` : '.'),
+  );
+  const reruns = smoke.files.reduce((n, f) => n + f.flakyReruns, 0);
+  if (reruns > 0) lines.push('', `${plural(reruns, 'test')} passed only after a re-run.`);
+
+  const failing = smoke.files.flatMap((f) => f.tests.filter((t) => isFailing(t.outcome)).map((t) => ({ t, f })));
+  if (failing.length > 0) {
+    lines.push('', `#### Failing tests (${failing.length})`, '');
+    for (const { t, f } of failing.slice(0, maxListed)) lines.push(`- ${testLine(t)} (${md(f.fileName)})`);
+    if (failing.length > maxListed) {
+      lines.push(`- … and ${failing.length - maxListed} more (see the annotations)`);
+    }
+  }
+
+  const diff = extras.baseDiff;
+  if (diff) {
+    if (diff.newlyFailing.length === 0 && diff.newlyPassing.length === 0) {
+      lines.push('', 'No test changed between failing and passing compared with the base.');
+    }
+    pushList(lines, `Newly failing compared with the base (${diff.newlyFailing.length})`, diff.newlyFailing.map(testLine), maxListed);
+    pushList(
+      lines,
+      `Newly passing compared with the base (${diff.newlyPassing.length})`,
+      diff.newlyPassing.map((t) => `✅ **${md(displayName(t))}**`),
+      maxListed,
+    );
+  }
+
+  if (extras.flaky && extras.flaky.length > 0) {
+    pushList(
+      lines,
+      `Flaky: passed and failed on this commit (${extras.flaky.length})`,
+      extras.flaky.map((f) => `**${md(f.name)}**: passed ${f.passed}×, failed ${f.failed}×`),
+      maxListed,
+    );
+  }
+
+  pushProblems(lines, smoke);
+  return fit(lines, extras.maxChars);
+}
+
+function testLine(t: TestCaseResult): string {
+  const icon = t.outcome === 'errored' ? '💥' : '❌';
+  const first = t.message?.split('\n', 1)[0]?.trim();
+  const msg = first ? `: ${md(clipChars(first, 200))}` : '';
+  return `${icon} **${md(displayName(t))}**${t.outcome === 'errored' ? ' (error)' : ''}${msg}`;
+}
+
+function pushList(lines: string[], heading: string, items: string[], max: number): void {
+  if (items.length === 0) return;
+  lines.push('', `#### ${heading}`, '');
+  for (const item of items.slice(0, max)) lines.push(`- ${item}`);
+  if (items.length > max) lines.push(`- … and ${items.length - max} more`);
+}
+
+function pushProblems(lines: string[], smoke: SmokeSet): void {
+  if (smoke.problems.length === 0) return;
+  lines.push('');
+  for (const p of smoke.problems) lines.push(`> ⚠️ ${md(p.fileName)} was not read: ${md(p.error)}`, '>');
+  lines.pop(); // no trailing empty quote line
+}
+
+function fit(lines: string[], maxChars = DEFAULT_MAX_CHARS): string {
+  const text = lines.join('\n');
+  if (text.length <= maxChars) return text;
+  const note = '\n\n_… summary trimmed to fit GitHub’s size limit; the annotations list every failure._';
+  const cut = text.lastIndexOf('\n', Math.max(0, maxChars - note.length));
+  return text.slice(0, Math.max(0, cut)) + note;
+}
+
+/**
+ * Test names and messages are written by the tested project: escape what Markdown or HTML would
+ * interpret, and keep each on one line so a table or list stays intact.
+ */
+function md(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().replace(/[\\`*_[\]<>|#~&!]/g, (ch) => `\\${ch}`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function clipChars(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = max - 1;
+  const last = s.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--; // never split a surrogate pair
+  return `${s.slice(0, cut)}…`;
+}
+
+function clipUtf8(s: string, maxBytes: number): string {
+  if (s.length * 3 <= maxBytes) return s;
+  const suffix = '\n… (trimmed)';
+  const budget = maxBytes - new TextEncoder().encode(suffix).length;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > budget) return s.slice(0, end) + suffix;
+    bytes += size;
+    end += ch.length;
+  }
+  return s;
+}
