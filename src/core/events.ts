@@ -1,0 +1,32 @@
+/**
+ * Which webhook events and actions the coordinator acts on. Everything else is answered
+ * `202 {"status":"ignored"}` without being stored or queued.
+ */
+const HANDLED: Record<string, readonly string[] | 'any'> = {
+  push: 'any',
+  pull_request: ['opened', 'synchronize', 'reopened', 'closed'],
+  issue_comment: ['created'],
+  workflow_run: ['requested', 'in_progress', 'completed'],
+  workflow_job: ['queued', 'waiting', 'in_progress', 'completed'],
+  check_run: ['rerequested', 'requested_action'],
+  check_suite: ['rerequested'],
+  installation: ['created', 'deleted', 'suspend', 'unsuspend', 'new_permissions_accepted'],
+  installation_repositories: ['added', 'removed'],
+};
+
+export type EventClass = { handled: true } | { handled: false; reason: string };
+
+export function classifyEvent(event: string, payload: unknown): EventClass {
+  const actions = HANDLED[event];
+  if (!actions) return { handled: false, reason: `event "${event}" is not used` };
+  if (actions === 'any') return { handled: true };
+  const action =
+    payload && typeof payload === 'object' && 'action' in payload
+      ? (payload as { action: unknown }).action
+      : undefined;
+  if (typeof action !== 'string') return { handled: false, reason: `event "${event}" has no action` };
+  if (!actions.includes(action)) return { handled: false, reason: `${event}.${action} is not used` };
+  return { handled: true };
+}
+
+export const HANDLED_EVENTS = Object.keys(HANDLED);

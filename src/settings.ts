@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TABLE_NAME } from './store/schema';
+
+/**
+ * Everything the process needs from its environment, resolved once at start-up. Names and
+ * defaults are the contract's (shared/CONTRACT.md, "Running it").
+ */
+export interface Settings {
+  /** `sandbox` when APP_ID is unset: a local GitHub stand-in plays GitHub. */
+  mode: 'github' | 'sandbox';
+  appId: string | null;
+  privateKey: string | null;
+  webhookSecret: string;
+  githubApiUrl: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  tableName: string;
+  dynamodbEndpoint: string | null;
+  dataDir: string;
+  badgeSecret: string | null;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export const DEV_WEBHOOK_SECRET = 'development';
+
+type Env = Record<string, string | undefined>;
+
+/** PEM keys pasted into env files often carry literal `\n`; GitHub's download has real newlines. */
+export function normalizePem(text: string): string {
+  return text.includes('\\n') ? text.replace(/\\n/g, '\n') : text;
+}
+
+export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: string) => string } = {}): Settings {
+  const read = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const appId = env.APP_ID?.trim() || null;
+  let privateKey: string | null = null;
+  if (env.PRIVATE_KEY?.trim()) privateKey = normalizePem(env.PRIVATE_KEY.trim());
+  else if (env.PRIVATE_KEY_PATH?.trim()) {
+    try {
+      privateKey = read(env.PRIVATE_KEY_PATH.trim());
+    } catch (err) {
+      throw new SettingsError(`PRIVATE_KEY_PATH: cannot read ${env.PRIVATE_KEY_PATH}: ${(err as Error).message}`);
+    }
+  }
+  if (appId && !privateKey && !opts.lambda) {
+    throw new SettingsError('APP_ID is set but neither PRIVATE_KEY nor PRIVATE_KEY_PATH is: the App cannot authenticate');
+  }
+  if (appId && !/^\d+$/.test(appId)) throw new SettingsError(`APP_ID must be the App's numeric id, got "${appId}"`);
+
+  const webhookSecret = env.WEBHOOK_SECRET || (opts.lambda || appId ? '' : DEV_WEBHOOK_SECRET);
+  if (!webhookSecret && !opts.lambda) {
+    throw new SettingsError('WEBHOOK_SECRET is required when APP_ID is set (the dev secret is for sandbox mode only)');
+  }
+
+  const host = env.HOST || '127.0.0.1';
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
+
+  return {
+    mode: appId ? 'github' : 'sandbox',
+    appId,
+    privateKey,
+    webhookSecret,
+    githubApiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    host,
+    port,
+    publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, ''),
+    tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT || null,
+    dataDir: env.DATA_DIR || '.data',
+    badgeSecret: env.BADGE_SECRET || null,
+  };
+}

@@ -1,0 +1,87 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoreContext } from './dynamo';
+import { isConditionFailed } from './dynamo';
+import { deliveryKey, ttlAfter } from './keys';
+
+/** GitHub keeps deliveries redeliverable for 3 days; remember them a little longer. */
+export const DELIVERY_TTL_DAYS = 7;
+
+export interface DeliveryItem {
+  pk: string;
+  sk: 'DELIVERY';
+  deliveryId: string;
+  event: string;
+  receivedAt: string;
+  ttl: number;
+}
+
+export interface ClaimItem {
+  pk: string;
+  sk: string;
+  value: string;
+  ttl: number;
+}
+
+/**
+ * Records a delivery unless it was seen before: one conditional write, the whole de-duplication.
+ * Answers 'duplicate' when the same X-GitHub-Delivery was already accepted.
+ */
+export async function recordDelivery(
+  ctx: StoreContext,
+  d: { deliveryId: string; event: string; now: Date },
+): Promise<'new' | 'duplicate'> {
+  const item: DeliveryItem = {
+    pk: deliveryKey(d.deliveryId),
+    sk: 'DELIVERY',
+    deliveryId: d.deliveryId,
+    event: d.event,
+    receivedAt: d.now.toISOString(),
+    ttl: ttlAfter(d.now, DELIVERY_TTL_DAYS),
+  };
+  try {
+    await ctx.doc.send(
+      new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return 'new';
+  } catch (err) {
+    if (isConditionFailed(err)) return 'duplicate';
+    throw err;
+  }
+}
+
+/** Undoes recordDelivery when the hand-off to the queue failed, so GitHub's redelivery is not taken for a duplicate. */
+export async function forgetDelivery(ctx: StoreContext, deliveryId: string): Promise<void> {
+  await ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: { pk: deliveryKey(deliveryId), sk: 'DELIVERY' } }));
+}
+
+export async function getDelivery(ctx: StoreContext, deliveryId: string): Promise<DeliveryItem | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: { pk: deliveryKey(deliveryId), sk: 'DELIVERY' }, ConsistentRead: true }),
+  );
+  return (r.Item as DeliveryItem | undefined) ?? null;
+}
+
+/**
+ * Idempotency for the worker: the first processing of a delivery stores `value` under `key`;
+ * any retry of the same delivery gets the stored value back instead of acting anew.
+ */
+export async function claim(
+  ctx: StoreContext,
+  c: { deliveryId: string; key: string; value: string; now: Date },
+): Promise<{ value: string; first: boolean }> {
+  const Key = { pk: deliveryKey(c.deliveryId), sk: `CLAIM#${c.key}` };
+  try {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: { ...Key, value: c.value, ttl: ttlAfter(c.now, DELIVERY_TTL_DAYS) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return { value: c.value, first: true };
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key, ConsistentRead: true }));
+    return { value: (r.Item as ClaimItem).value, first: false };
+  }
+}

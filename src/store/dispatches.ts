@@ -1,0 +1,264 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoreContext } from './dynamo';
+import { isConditionFailed } from './dynamo';
+import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
+import { GSI } from './schema';
+
+/**
+ * A dispatch is one arm64 run the coordinator asked for: the check run it owns, the workflow run
+ * GitHub made of it, and how far it has got. `progress` only ever grows (see core/conclusion),
+ * which is how events arriving out of order are kept from moving a check run backwards.
+ */
+export type DispatchState =
+  | 'pending' // intent recorded, nothing asked of GitHub yet
+  | 'dispatching' // the dispatch request is (or was) in flight
+  | 'dispatched' // GitHub accepted it; waiting for the workflow run
+  | 'awaiting_approval' // untrusted fork: waiting for /ok-to-test
+  | 'queued'
+  | 'in_progress'
+  | 'completed';
+
+export type Trigger = 'push' | 'pull_request' | 'command' | 'rerun' | 'approval';
+
+export interface DispatchItem {
+  pk: string;
+  sk: string;
+  type: 'dispatch';
+  dispatchId: string;
+  repo: string;
+  installationId: number;
+  private: boolean;
+  sha: string;
+  branch: string | null;
+  pr: number | null;
+  trigger: Trigger;
+  actor: string | null;
+  deliveryId: string;
+  workflow: string;
+  ref: string;
+  runnerLabels: string[];
+  inputs: Record<string, string>;
+  checkName: string;
+  checkRunId: number | null;
+  state: DispatchState;
+  progress: number;
+  attempt: number;
+  conclusion: string | null;
+  workflowRunId: number | null;
+  workflowRunUrl: string | null;
+  notes: string[];
+  createdAt: string;
+  updatedAt: string;
+  dispatchedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  gsi1pk: string;
+  gsi1sk: string;
+  gsi2pk: string;
+  gsi2sk: string;
+  ttl: number;
+}
+
+export type NewDispatch = Omit<
+  DispatchItem,
+  'pk' | 'sk' | 'type' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'ttl' | 'updatedAt'
+> & { historyDays: number };
+
+export function dispatchItem(d: NewDispatch): DispatchItem {
+  const { historyDays, ...rest } = d;
+  return {
+    ...rest,
+    pk: repoKey(d.repo),
+    sk: dispatchSk(d.dispatchId),
+    type: 'dispatch',
+    updatedAt: d.createdAt,
+    gsi1pk: commitIndexKey(d.repo, d.sha),
+    gsi1sk: d.dispatchId,
+    gsi2pk: refIndexKey(d.repo, { branch: d.branch, pr: d.pr }),
+    gsi2sk: d.dispatchId,
+    ttl: ttlAfter(new Date(d.createdAt), historyDays),
+  };
+}
+
+/** Writes the dispatch if it does not exist yet; returns the stored one either way. */
+export async function putDispatchOnce(ctx: StoreContext, item: DispatchItem): Promise<{ item: DispatchItem; created: boolean }> {
+  try {
+    await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return { item, created: true };
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    const existing = await getDispatch(ctx, item.repo, item.dispatchId);
+    if (!existing) throw new Error(`dispatch ${item.dispatchId} vanished after a failed conditional put`);
+    return { item: existing, created: false };
+  }
+}
+
+export async function getDispatch(ctx: StoreContext, repo: string, dispatchId: string): Promise<DispatchItem | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: dispatchSk(dispatchId) }, ConsistentRead: true }),
+  );
+  return (r.Item as DispatchItem | undefined) ?? null;
+}
+
+type Changes = Partial<Omit<DispatchItem, 'pk' | 'sk' | 'type' | 'dispatchId' | 'repo'>>;
+
+function updateParts(changes: Changes, now: Date) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  for (const [k, v] of Object.entries({ ...changes, updatedAt: now.toISOString() })) {
+    if (v === undefined) continue;
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  return { names, values, expr: `SET ${sets.join(', ')}` };
+}
+
+/**
+ * Applies `changes` only if the dispatch has not progressed to `progress` or beyond (and, when
+ * given, only from one of the `from` states). Returns the updated item, or null when a newer
+ * event already moved it further — the caller then does nothing.
+ */
+export async function advanceDispatch(
+  ctx: StoreContext,
+  key: { repo: string; dispatchId: string },
+  changes: Changes & { progress: number },
+  opts: { now: Date; from?: DispatchState[]; allowEqual?: boolean },
+): Promise<DispatchItem | null> {
+  const { names, values, expr } = updateParts(changes, opts.now);
+  const conds = [`attribute_exists(pk)`, opts.allowEqual ? `#progress <= :progress` : `#progress < :progress`];
+  if (opts.from?.length) {
+    names['#state'] = 'state';
+    const keys = opts.from.map((s, i) => {
+      values[`:from${i}`] = s;
+      return `:from${i}`;
+    });
+    conds.push(`#state IN (${keys.join(', ')})`);
+  }
+  try {
+    const r = await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: { pk: repoKey(key.repo), sk: dispatchSk(key.dispatchId) },
+        UpdateExpression: expr,
+        ConditionExpression: conds.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return r.Attributes as DispatchItem;
+  } catch (err) {
+    if (isConditionFailed(err)) return null;
+    throw err;
+  }
+}
+
+/** Changes that do not move the state (a check run id, a note): unconditional but for existence. */
+export async function patchDispatch(
+  ctx: StoreContext,
+  key: { repo: string; dispatchId: string },
+  changes: Changes,
+  now: Date,
+): Promise<DispatchItem> {
+  const { names, values, expr } = updateParts(changes, now);
+  const r = await ctx.doc.send(
+    new UpdateCommand({
+      TableName: ctx.table,
+      Key: { pk: repoKey(key.repo), sk: dispatchSk(key.dispatchId) },
+      UpdateExpression: expr,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return r.Attributes as DispatchItem;
+}
+
+export interface WorkflowRunPointer {
+  pk: string;
+  sk: 'WFRUN';
+  repo: string;
+  dispatchId: string;
+  ttl: number;
+}
+
+export async function linkWorkflowRun(
+  ctx: StoreContext,
+  p: { workflowRunId: number; repo: string; dispatchId: string; ttl: number },
+): Promise<void> {
+  const item: WorkflowRunPointer = { pk: workflowRunKey(p.workflowRunId), sk: 'WFRUN', repo: p.repo, dispatchId: p.dispatchId, ttl: p.ttl };
+  await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item }));
+}
+
+export async function findByWorkflowRun(ctx: StoreContext, workflowRunId: number): Promise<WorkflowRunPointer | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: { pk: workflowRunKey(workflowRunId), sk: 'WFRUN' }, ConsistentRead: true }),
+  );
+  return (r.Item as WorkflowRunPointer | undefined) ?? null;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+export const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+
+export function decodeCursor(cursor: string | null | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Newest first. */
+export async function listDispatches(
+  ctx: StoreContext,
+  repo: string,
+  opts: { limit?: number; cursor?: string | null } = {},
+): Promise<Page<DispatchItem>> {
+  const r = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
+      ScanIndexForward: false,
+      Limit: opts.limit ?? 25,
+      ExclusiveStartKey: decodeCursor(opts.cursor),
+    }),
+  );
+  return { items: (r.Items ?? []) as DispatchItem[], cursor: encodeCursor(r.LastEvaluatedKey) };
+}
+
+async function queryIndex(
+  ctx: StoreContext,
+  index: (typeof GSI)[keyof typeof GSI],
+  value: string,
+  limit: number,
+): Promise<DispatchItem[]> {
+  const r = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :v`,
+      ExpressionAttributeValues: { ':v': value },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (r.Items ?? []) as DispatchItem[];
+}
+
+/** Newest first. Index reads are eventually consistent: callers re-read an item before acting on it. */
+export const dispatchesOfCommit = (ctx: StoreContext, repo: string, sha: string, limit = 25) =>
+  queryIndex(ctx, GSI.byCommit, commitIndexKey(repo, sha), limit);
+
+export const dispatchesOfRef = (ctx: StoreContext, repo: string, ref: { branch?: string | null; pr?: number | null }, limit = 25) =>
+  queryIndex(ctx, GSI.byRef, refIndexKey(repo, ref), limit);

@@ -1,0 +1,77 @@
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoreContext } from './dynamo';
+import { isConditionFailed } from './dynamo';
+import { dispatchKey, jobSk } from './keys';
+
+/** One job of a workflow run (a matrix entry), as `workflow_job` events describe it. */
+export interface JobItem {
+  pk: string;
+  sk: string;
+  type: 'job';
+  dispatchId: string;
+  jobId: number;
+  runId: number;
+  runAttempt: number;
+  name: string;
+  matrix: string[];
+  status: string;
+  conclusion: string | null;
+  progress: number;
+  runnerName: string | null;
+  labels: string[];
+  htmlUrl: string | null;
+  createdAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  ttl: number;
+}
+
+/** Upserts a job unless a later event for it was already stored (out-of-order deliveries). */
+export async function recordJob(ctx: StoreContext, job: Omit<JobItem, 'pk' | 'sk' | 'type'>): Promise<JobItem | null> {
+  const { dispatchId, jobId, ...rest } = job;
+  const fields = { ...rest, dispatchId, jobId, type: 'job' };
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([k, v]) => {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v ?? null;
+    return `#${k} = :${k}`;
+  });
+  try {
+    const r = await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: { pk: dispatchKey(dispatchId), sk: jobSk(jobId) },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_not_exists(pk) OR #progress < :progress',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return r.Attributes as JobItem;
+  } catch (err) {
+    if (isConditionFailed(err)) return null;
+    throw err;
+  }
+}
+
+export async function listJobs(ctx: StoreContext, dispatchId: string): Promise<JobItem[]> {
+  const items: JobItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  // A matrix rarely exceeds a page, but a 256-job matrix is allowed by GitHub: follow the pages.
+  do {
+    const r = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': dispatchKey(dispatchId), ':p': 'JOB#' },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...((r.Items ?? []) as JobItem[]));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => a.jobId - b.jobId);
+}

@@ -1,0 +1,29 @@
+/**
+ * Key builders for the single table. GitHub treats owner/repo case-insensitively, so keys use the
+ * lower-cased full name; items keep the display spelling in attributes.
+ *
+ * Access patterns (pk / sk, index):
+ *   delivery seen?              DELIVERY#<guid> / DELIVERY                    (conditional put, TTL 7 d)
+ *   action claimed by delivery  DELIVERY#<guid> / CLAIM#<key>                 (conditional put, TTL 7 d)
+ *   repository settings         REPO#<owner/repo> / META                     (one read for a default-branch badge)
+ *   runs of a repo, newest 1st  REPO#<owner/repo> / DISPATCH#<ulid>           (query, ScanIndexForward=false)
+ *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge)
+ *   dispatch by workflow run    WFRUN#<run id> / WFRUN                        (pointer, strongly consistent)
+ *   jobs of a dispatch          DISPATCH#<ulid> / JOB#<job id>
+ *   dispatches of a commit      gsi1: COMMIT#<owner/repo>#<sha> / <ulid>
+ *   every repository            gsi1: REPOS / <owner/repo>                   (META items)
+ *   dispatches of a branch/PR   gsi2: REF#<owner/repo>#branch:<name> | pr:<n> / <ulid>
+ */
+export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
+export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;
+export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
+export const latestSk = (branch: string) => `LATEST#${branch}`;
+export const workflowRunKey = (runId: number) => `WFRUN#${runId}`;
+export const dispatchKey = (dispatchId: string) => `DISPATCH#${dispatchId}`;
+export const jobSk = (jobId: number) => `JOB#${jobId}`;
+export const commitIndexKey = (fullName: string, sha: string) => `COMMIT#${fullName.toLowerCase()}#${sha}`;
+export const refIndexKey = (fullName: string, ref: { branch?: string | null; pr?: number | null }) =>
+  ref.pr ? `REF#${fullName.toLowerCase()}#pr:${ref.pr}` : `REF#${fullName.toLowerCase()}#branch:${ref.branch ?? ''}`;
+
+export const DAY_SECONDS = 86_400;
+export const ttlAfter = (now: Date, days: number) => Math.floor(now.getTime() / 1000) + Math.round(days * DAY_SECONDS);
