@@ -1,0 +1,66 @@
+import { checkStatus as checkStatusOf } from '../core/check-status';
+import { renderCheckOutput, type JobView } from '../core/summary';
+import type { GitHub } from '../github/client';
+import { updateCheckRun, type CheckOutput } from '../github/checks';
+import type { DispatchItem } from '../store/dispatches';
+import { listJobs, type JobItem } from '../store/jobs';
+import { runPageUrl, type WorkerDeps } from './deps';
+
+export const jobView = (j: JobItem): JobView => ({
+  id: j.jobId,
+  name: j.name,
+  status: j.status,
+  conclusion: j.conclusion,
+  runnerName: j.runnerName,
+  labels: j.labels,
+  startedAt: j.startedAt,
+  completedAt: j.completedAt,
+  htmlUrl: j.htmlUrl,
+});
+
+export const checkStatus = (d: DispatchItem) => checkStatusOf(d.state);
+
+export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: JobItem[]): Promise<CheckOutput> {
+  const list = jobs ?? (await listJobs(deps.store, d.dispatchId));
+  return renderCheckOutput({
+    checkName: d.checkName,
+    repo: d.repo,
+    sha: d.sha,
+    branch: d.branch,
+    pr: d.pr,
+    trigger: d.trigger,
+    actor: d.actor,
+    workflow: d.workflow,
+    runnerLabels: d.runnerLabels,
+    dispatchId: d.dispatchId,
+    status: checkStatus(d),
+    conclusion: d.conclusion,
+    workflowRun: d.workflowRunId ? { id: d.workflowRunId, htmlUrl: d.workflowRunUrl ?? '', attempt: d.attempt } : null,
+    jobs: list.map(jobView),
+    dashboardUrl: runPageUrl(deps.publicUrl, d.repo, d.dispatchId),
+    notes: d.notes,
+  });
+}
+
+/** Brings the GitHub check run in line with the stored dispatch (one PATCH). */
+export async function syncCheckRun(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  extra: { output?: CheckOutput; jobs?: JobItem[] } = {},
+): Promise<void> {
+  if (!d.checkRunId) return;
+  const [owner = '', repo = ''] = d.repo.split('/');
+  const status = checkStatus(d);
+  await updateCheckRun(gh, {
+    owner,
+    repo,
+    check_run_id: d.checkRunId,
+    status,
+    ...(status === 'completed'
+      ? { conclusion: d.conclusion ?? 'failure', completed_at: d.completedAt ?? deps.now().toISOString() }
+      : {}),
+    ...(status === 'in_progress' && d.startedAt ? { started_at: d.startedAt } : {}),
+    output: extra.output ?? (await renderDispatch(deps, d, extra.jobs)),
+  });
+}

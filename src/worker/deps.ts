@@ -1,0 +1,48 @@
+import type { GitHubClients } from '../github/client';
+import type { Logger } from '../log';
+import type { StoreContext } from '../store/dynamo';
+
+/** What every event handler of the worker is given; tests pass a controllable clock and ids. */
+export interface WorkerDeps {
+  store: StoreContext;
+  github: Pick<GitHubClients, 'forInstallation'>;
+  log: Logger;
+  now: () => Date;
+  /** New dispatch ids: ULIDs, so they sort by creation time. */
+  newId: () => string;
+  /** Base of links in check runs (details_url, dashboard). */
+  publicUrl: string;
+}
+
+/** The repository an event is about, in the few fields the worker uses. */
+export interface RepoRef {
+  owner: string;
+  name: string;
+  fullName: string;
+  private: boolean;
+  defaultBranch: string;
+  installationId: number;
+}
+
+/**
+ * Reads the repository and installation from any event payload, checking the types at run time:
+ * a validly signed payload with odd fields is ignored, never a crash that would be retried forever.
+ */
+export function repoRef(payload: { repository?: unknown; installation?: unknown }): RepoRef | null {
+  const r = payload.repository as Record<string, unknown> | null | undefined;
+  const iid = (payload.installation as { id?: unknown } | null | undefined)?.id;
+  if (!r || typeof r !== 'object' || typeof iid !== 'number') return null;
+  const owner = (r.owner as { login?: unknown } | null | undefined)?.login;
+  if (typeof r.name !== 'string' || typeof r.full_name !== 'string' || typeof owner !== 'string') return null;
+  return {
+    owner,
+    name: r.name,
+    fullName: r.full_name,
+    private: r.private === true,
+    defaultBranch: typeof r.default_branch === 'string' ? r.default_branch : 'main',
+    installationId: iid,
+  };
+}
+
+export const runPageUrl = (publicUrl: string, repo: string, dispatchId: string) =>
+  `${publicUrl}/repos/${repo}/runs/${dispatchId}`;

@@ -1,0 +1,222 @@
+import type { RepoConfig } from '../core/config';
+import { dispatchInputs } from '../core/dispatch-inputs';
+import { progressOf } from '../core/progress';
+import { createCheckRun, findCheckRun } from '../github/checks';
+import { githubMessage, httpStatus, type GitHub } from '../github/client';
+import { dispatchWorkflow } from '../github/dispatch';
+import { findRunByDispatchId } from '../github/workflow-runs';
+import { claim } from '../store/deliveries';
+import {
+  advanceDispatch,
+  dispatchItem,
+  linkWorkflowRun,
+  patchDispatch,
+  putDispatchOnce,
+  type DispatchItem,
+  type Trigger,
+} from '../store/dispatches';
+import { checkStatus, renderDispatch, syncCheckRun } from './check-run';
+import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
+
+export interface RunRequest {
+  repo: RepoRef;
+  config: RepoConfig;
+  sha: string;
+  branch: string | null;
+  pr: number | null;
+  trigger: Trigger;
+  actor: string | null;
+  deliveryId: string;
+  /** Distinguishes several runs started by one delivery (e.g. two commands in one comment). */
+  claimKey: string;
+  overrides?: Record<string, string>;
+  /**
+   * Set for an untrusted pull request: the dispatch is recorded and its check run ends
+   * `action_required` with this explanation, but nothing is dispatched until someone approves.
+   */
+  hold?: string;
+}
+
+/**
+ * Check run → workflow_dispatch → stored dispatch, safe to repeat: every step first looks at what
+ * a previous attempt of the same delivery already did (the claim gives it the same dispatch id),
+ * so a retried or crashed worker never creates a second check run or dispatches twice.
+ */
+export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): Promise<DispatchItem> {
+  const now = deps.now();
+  const { value: dispatchId } = await claim(deps.store, {
+    deliveryId: req.deliveryId,
+    key: req.claimKey,
+    value: deps.newId(),
+    now,
+  });
+  const inputs = dispatchInputs({
+    sha: req.sha,
+    pr: req.pr,
+    dispatchId,
+    config: req.config,
+    overrides: req.overrides,
+  });
+  const { item, created } = await putDispatchOnce(
+    deps.store,
+    dispatchItem({
+      dispatchId,
+      repo: req.repo.fullName,
+      installationId: req.repo.installationId,
+      private: req.repo.private,
+      sha: req.sha,
+      branch: req.branch,
+      pr: req.pr,
+      trigger: req.trigger,
+      actor: req.actor,
+      deliveryId: req.deliveryId,
+      workflow: req.config.workflow,
+      ref: req.config.ref,
+      runnerLabels: req.config.runner_labels,
+      inputs,
+      checkName: req.config.check_name,
+      checkRunId: null,
+      state: req.hold ? 'awaiting_approval' : 'pending',
+      progress: progressOf(req.hold ? 'awaiting_approval' : 'pending'),
+      attempt: 1,
+      conclusion: req.hold ? 'action_required' : null,
+      workflowRunId: null,
+      workflowRunUrl: null,
+      notes: req.hold ? [req.hold] : [],
+      createdAt: now.toISOString(),
+      dispatchedAt: null,
+      startedAt: null,
+      completedAt: null,
+      historyDays: req.config.history_days,
+    }),
+  );
+  let d = item;
+  if (d.checkRunId === null) d = await ensureCheckRun(deps, gh, d, created);
+  if (d.state === 'dispatching') d = await resolveInFlight(deps, gh, d);
+  if (d.state === 'pending') d = await dispatch(deps, gh, d);
+  return d;
+}
+
+async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fresh: boolean): Promise<DispatchItem> {
+  const [owner = '', repo = ''] = d.repo.split('/');
+  // Only a retry can have created one already; a fresh dispatch saves the lookup.
+  const existing = fresh
+    ? null
+    : await findCheckRun(gh, { owner, repo, sha: d.sha, name: d.checkName, externalId: d.dispatchId });
+  const check =
+    existing ??
+    (await createCheckRun(gh, {
+      owner,
+      repo,
+      name: d.checkName,
+      head_sha: d.sha,
+      external_id: d.dispatchId,
+      details_url: runPageUrl(deps.publicUrl, d.repo, d.dispatchId),
+      status: checkStatus(d),
+      ...(checkStatus(d) === 'completed'
+        ? { conclusion: d.conclusion ?? 'failure', completed_at: deps.now().toISOString() }
+        : {}),
+      output: await renderDispatch(deps, d, []),
+    }));
+  return patchDispatch(deps.store, d, { checkRunId: Number(check.id) }, deps.now());
+}
+
+/** A previous attempt died while its dispatch request was in flight: did GitHub get it? */
+async function resolveInFlight(deps: WorkerDeps, gh: GitHub, d: DispatchItem): Promise<DispatchItem> {
+  const [owner = '', repo = ''] = d.repo.split('/');
+  const run = await findRunByDispatchId(gh, {
+    owner,
+    repo,
+    workflow: d.workflow,
+    dispatchId: d.dispatchId,
+    createdAfter: new Date(d.createdAt),
+  });
+  if (run) return recordDispatched(deps, d, Number(run.id), run.html_url);
+  // Not found: GitHub never made the run, so dispatching (again) cannot make a second one.
+  const back = await advanceDispatch(
+    deps.store,
+    d,
+    { state: 'pending', progress: d.progress },
+    { now: deps.now(), from: ['dispatching'], allowEqual: true },
+  );
+  return back ?? d;
+}
+
+async function dispatch(deps: WorkerDeps, gh: GitHub, d: DispatchItem): Promise<DispatchItem> {
+  const now = deps.now();
+  // Record the intent before asking GitHub: a crash after this point is resolved by resolveInFlight.
+  const mine = await advanceDispatch(
+    deps.store,
+    d,
+    { state: 'dispatching', progress: progressOf('dispatching') },
+    { now, from: ['pending'], allowEqual: true },
+  );
+  if (!mine) return d;
+  const [owner = '', repo = ''] = d.repo.split('/');
+  try {
+    const res = await dispatchWorkflow(gh, { owner, repo, workflow: d.workflow, ref: d.ref, inputs: d.inputs });
+    return recordDispatched(deps, mine, res.workflowRunId, res.htmlUrl);
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === null || status >= 500 || status === 429) throw err; // the queue retries; resolveInFlight decides
+    return refuseDispatch(deps, gh, mine, status, githubMessage(err));
+  }
+}
+
+async function recordDispatched(
+  deps: WorkerDeps,
+  d: DispatchItem,
+  workflowRunId: number | null,
+  htmlUrl: string | null,
+): Promise<DispatchItem> {
+  const now = deps.now();
+  if (workflowRunId) {
+    await linkWorkflowRun(deps.store, { workflowRunId, repo: d.repo, dispatchId: d.dispatchId, ttl: d.ttl });
+  }
+  const next = await advanceDispatch(
+    deps.store,
+    d,
+    {
+      state: 'dispatched',
+      progress: progressOf('dispatched'),
+      dispatchedAt: now.toISOString(),
+      ...(workflowRunId ? { workflowRunId, workflowRunUrl: htmlUrl } : {}),
+    },
+    { now },
+  );
+  // A workflow_run event may already have moved it further: that is fine, keep its version.
+  return next ?? d;
+}
+
+/** GitHub said no for good (404 workflow, 422 inputs, 403 permission): fail the check run and say why. */
+async function refuseDispatch(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  status: number,
+  message: string,
+): Promise<DispatchItem> {
+  const now = deps.now();
+  const hint =
+    status === 404
+      ? `Is \`.github/workflows/${d.workflow}\` on \`${d.ref}\`, with a \`workflow_dispatch\` trigger, and does the App have \`actions: write\`?`
+      : status === 422
+        ? `The workflow must declare the \`workflow_dispatch\` inputs \`${Object.keys(d.inputs).join('`, `')}\` (see the README's example workflow).`
+        : 'Check the App\'s permissions (`actions: write`).';
+  const done = await advanceDispatch(
+    deps.store,
+    d,
+    {
+      state: 'completed',
+      progress: progressOf('completed'),
+      conclusion: 'failure',
+      completedAt: now.toISOString(),
+      notes: [...d.notes, `GitHub refused the dispatch (HTTP ${status}): ${message}`, hint],
+    },
+    { now },
+  );
+  if (!done) return d;
+  await syncCheckRun(deps, gh, done, { jobs: [] });
+  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, message });
+  return done;
+}
