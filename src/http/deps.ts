@@ -1,0 +1,15 @@
+import type { Logger } from '../log';
+import type { Queue } from '../queue/queue';
+import type { StoreContext } from '../store/dynamo';
+
+export interface HttpDeps {
+  store: StoreContext;
+  queue: Queue;
+  /** Resolved lazily on Lambda (Secrets Manager, once per cold start); a plain string locally. */
+  webhookSecret: () => Promise<string>;
+  badgeSecret: () => Promise<string | null>;
+  log: Logger;
+  now: () => Date;
+  /** External base URL for links and badge snippets; null → derived from the request. */
+  publicUrl: string | null;
+}

@@ -1,0 +1,113 @@
+import { Webhooks } from '@octokit/webhooks';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compactPayload } from '../core/compact';
+import { classifyEvent } from '../core/events';
+import { MAX_QUEUE_PAYLOAD_BYTES } from '../queue/queue';
+import { forgetDelivery, recordDelivery } from '../store/deliveries';
+import type { HttpDeps } from './deps';
+
+/** GitHub caps webhook payloads at 25 MB. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
+const EVENT_NAME = /^[a-z_]{1,64}$/;
+
+const answer = (c: Context, status: 202 | 400 | 401 | 413 | 503, body: Record<string, string>) => c.json(body, status);
+
+/**
+ * POST /api/github/webhooks: verify, de-duplicate, enqueue — nothing slower. GitHub gives a
+ * delivery 10 s and never retries by itself, so every anticipated failure gets a precise status
+ * and the store is left unchanged unless the delivery was handed to the worker.
+ */
+export function webhookRoute(deps: HttpDeps): Hono {
+  const route = new Hono();
+  let verifier: { secret: string; webhooks: Webhooks } | null = null;
+  const webhooks = async () => {
+    const secret = await deps.webhookSecret();
+    if (verifier?.secret !== secret) verifier = { secret, webhooks: new Webhooks({ secret }) };
+    return verifier.webhooks;
+  };
+
+  route.post(
+    '/',
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: (c) => answer(c, 413, { error: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` }),
+    }),
+    async (c) => {
+      const signature = c.req.header('x-hub-signature-256');
+      const event = c.req.header('x-github-event');
+      const deliveryId = c.req.header('x-github-delivery');
+      const body = await c.req.text();
+
+      // @octokit/webhooks throws on an empty signature: a missing header is answered before it is asked.
+      if (!signature || !signature.startsWith('sha256=')) {
+        return answer(c, 401, { error: 'missing or malformed X-Hub-Signature-256' });
+      }
+      // Nothing to verify or act on; @octokit/webhooks refuses an empty payload outright.
+      if (body.length === 0) return answer(c, 400, { error: 'empty body' });
+      let valid = false;
+      try {
+        valid = await (await webhooks()).verify(body, signature);
+      } catch {
+        valid = false;
+      }
+      if (!valid) return answer(c, 401, { error: 'signature does not match the payload' });
+
+      if (!event || !EVENT_NAME.test(event)) return answer(c, 400, { error: 'missing or invalid X-GitHub-Event' });
+      if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
+        return answer(c, 400, { error: 'missing or invalid X-GitHub-Delivery' });
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body);
+      } catch (err) {
+        return answer(c, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
+      }
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+        return answer(c, 400, { error: 'body must be a JSON object' });
+      }
+
+      const cls = classifyEvent(event, payload);
+      if (!cls.handled) return answer(c, 202, { status: 'ignored', reason: cls.reason });
+
+      const compact = compactPayload(event, body, payload, MAX_QUEUE_PAYLOAD_BYTES);
+      if (!compact.ok) {
+        deps.log.error('delivery too large for the queue', { deliveryId, event, reason: compact.reason });
+        return answer(c, 413, { error: compact.reason });
+      }
+
+      const log = deps.log.child({ deliveryId, event });
+      const now = deps.now();
+      let seen: 'new' | 'duplicate';
+      try {
+        seen = await recordDelivery(deps.store, { deliveryId, event, now });
+      } catch (err) {
+        log.error('store unavailable: delivery refused', { error: err });
+        return answer(c, 503, { error: 'store unavailable, retry later' });
+      }
+      if (seen === 'duplicate') return answer(c, 202, { status: 'duplicate' });
+
+      const repo = (payload as { repository?: { full_name?: unknown } }).repository?.full_name;
+      const installation = (payload as { installation?: { id?: unknown } }).installation?.id;
+      try {
+        await deps.queue.send({
+          deliveryId,
+          event,
+          payload: compact.text,
+          receivedAt: now.toISOString(),
+          groupId: typeof repo === 'string' ? repo.toLowerCase() : `installation:${String(installation ?? 'none')}`,
+        });
+      } catch (err) {
+        // Undo the de-duplication record so GitHub's redelivery of this guid is not taken for a duplicate.
+        await forgetDelivery(deps.store, deliveryId).catch((e) => log.error('could not forget delivery', { error: e }));
+        log.error('queue unavailable: delivery refused', { error: err });
+        return answer(c, 503, { error: 'queue unavailable, retry later' });
+      }
+      log.info('accepted', { compacted: compact.compacted });
+      return answer(c, 202, { status: 'accepted' });
+    },
+  );
+  return route;
+}
