@@ -1,0 +1,77 @@
+// `npm run demo`: push a commit to the sandbox's demo repository and follow it through the whole
+// loop (webhook → check run → workflow_dispatch → the stand-in plays the run → check run → badge).
+// Uses the sandbox server of `npm start` when one is running, else starts one in this process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { createLogger } = await import('../log');
+const { startLocal } = await import('./server');
+const { DEMO_REPO } = await import('./sandbox');
+
+const port = process.env.PORT || '3000';
+const host = process.env.HOST || '127.0.0.1';
+let base = `http://${host}:${port}`;
+const say = (s: string) => process.stdout.write(s + '\n');
+
+async function sandboxServerUp(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(`${url}/_sandbox/check-runs/${DEMO_REPO.owner}/${DEMO_REPO.name}/0`, { signal: AbortSignal.timeout(1000) });
+    return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+let local: Awaited<ReturnType<typeof startLocal>> | null = null;
+if (await sandboxServerUp(base)) {
+  say(`Using the sandbox server at ${base}`);
+} else {
+  if (process.env.APP_ID) {
+    say('npm run demo plays in the sandbox: unset APP_ID (the demo never talks to the real GitHub).');
+    process.exit(2);
+  }
+  say('Starting a sandbox server in this process (start one with `npm start` to keep browsing afterwards)…');
+  local = await startLocal({ env: { ...process.env, PORT: '0' }, log: createLogger({ level: 'warn' }), playDelayMs: 100 });
+  base = local.url;
+}
+
+const push = await fetch(`${base}/_sandbox/push`, { method: 'POST', body: JSON.stringify({ branch: 'main' }), headers: { 'content-type': 'application/json' } });
+const pushed = (await push.json()) as { repo: string; sha: string; status: number };
+say(`Pushed ${pushed.sha.slice(0, 7)} to ${pushed.repo}@main — webhook answered ${pushed.status}`);
+
+type Check = { id: number; name: string; status: string; conclusion: string | null; output?: { title?: string; summary?: string } };
+let check: Check | undefined;
+const deadline = Date.now() + 60_000;
+let lastStatus = '';
+while (Date.now() < deadline) {
+  const r = await fetch(`${base}/_sandbox/check-runs/${pushed.repo}/${pushed.sha}`);
+  const runs = (await r.json()) as Check[];
+  check = runs[runs.length - 1];
+  if (check && check.status !== lastStatus) {
+    say(`  check run "${check.name}": ${check.status}${check.conclusion ? ` → ${check.conclusion}` : ''}`);
+    lastStatus = check.status;
+  }
+  if (check?.status === 'completed') break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+if (local) await local.queue.drain();
+
+if (!check || check.status !== 'completed') {
+  say('The check run did not complete within 60 s: see the server log.');
+  await local?.close();
+  process.exit(1);
+}
+const publicBase = local ? `http://${host}:${port}` : base;
+say('\n──── check run summary ────');
+say(`# ${check.output?.title ?? ''}\n`);
+say(check.output?.summary ?? '');
+say('───────────────────────────\n');
+say(`Badge:      ${publicBase}/badges/${pushed.repo}/status.svg`);
+say(`Smoke:      ${publicBase}/badges/${pushed.repo}/smoke.svg`);
+say(`Dashboard:  ${publicBase}/repos/${pushed.repo}`);
+if (local) {
+  const badge = await fetch(`${local.url}/badges/${pushed.repo}/status.json`).then((r) => r.json());
+  say(`Badge now says: ${JSON.stringify(badge)}`);
+  say('(the run is kept in the embedded DynamoDB under DATA_DIR: `npm start` serves the dashboard with it)');
+  await local.close();
+}
+
+export {};

@@ -1,0 +1,96 @@
+/**
+ * GitHub stand-in: a local HTTP server that answers like api.github.com for the endpoints the
+ * coordinator calls, and rejects what GitHub would reject. Used by integration tests and by the
+ * sandbox mode (`npm start` without APP_ID). Never used when APP_ID is set.
+ *
+ * Start and stop
+ *   const gh = await startGitHubStandIn({ app: { id: 1, publicKeyPem }, repos: [seed], webhook: { target, secret } });
+ *   gh.url            → base URL for GITHUB_API_URL (http://127.0.0.1:<port>)
+ *   gh.fetch(req)     → the same server without a socket
+ *   await gh.settled()→ waits for background webhook deliveries / auto-played runs
+ *   await gh.close()
+ *
+ * Every request is validated against `@octokit/openapi` (api.github.com) before anything else:
+ *   - unknown route → 404 {"message":"Not Found"}; invalid parameters/body → 422 {"message":"Invalid request.\n\n…"};
+ *   - each is appended to `gh.violations` (kind 'spec'); GitHub's own rules the description does not
+ *     carry (unexpected dispatch inputs, completed check run without conclusion, …) are 422s with kind 'semantic'.
+ *   - `gh.requests` records every request ({ method, path, query, body, status, at, operationId }).
+ *   - operations GitHub has but the stand-in does not implement answer 404 and land in `gh.unimplemented`.
+ *
+ * Auth (like GitHub)
+ *   - `/app/**` and `GET /repos/{o}/{r}/installation` need `Authorization: Bearer <App JWT>`: RS256, `iss` = the
+ *     seeded app id, signature checked when `publicKeyPem` was seeded, iat/exp checked against the real clock
+ *     (`opts.jwtNow`). `POST /app/installations/{id}/access_tokens` → 201 { token, expires_at } (TTL `opts.tokenTtlMs`,
+ *     default 1 h of `opts.now`); `gh.tokensIssued` counts them.
+ *   - everything else needs `token <t>` / `Bearer <t>`: unknown or expired → 401 Bad credentials; a repository the
+ *     token's installation does not cover (or that is not seeded) → 404 Not Found, as GitHub hides it.
+ *
+ * Seeding (also `opts.app`, `opts.repos`)
+ *   gh.seedApp({ id, slug?, name?, publicKeyPem? })
+ *   gh.seedRepo({ owner, name, installationId, private?, defaultBranch?, files?, filesAt?, workflows?, branches?,
+ *                 collaborators?, pulls?, runners?, orgRunners? })  → RepoRecord
+ *     workflows: [{ file: 'arm64-ci.yml', name?, runName?: 'arm64 CI ${{ inputs.dispatch_id }}',
+ *                   inputs?: { sha: { required: true }, … } }]   (no `inputs` → no workflow_dispatch trigger)
+ *   gh.setBranch(owner, repo, branch, sha | null)
+ *
+ * Reading what the coordinator did
+ *   gh.checkRuns(owner, repo) (each with `history` of POST/PATCH bodies, appended `annotations`, `output`)
+ *   gh.workflowRuns(owner, repo) · gh.dispatches · gh.comments (posted by the App) · gh.reactions · gh.cancelled
+ *   gh.deliveries (the webhook delivery log) · gh.state (everything)
+ *
+ * Fault injection
+ *   gh.failNext({ method?, pathPattern?, status, times?, headers?, body? })
+ *     defaults: 403 → secondary-rate-limit message + retry-after; 429 → rate limit + retry-after/x-ratelimit-*;
+ *     5xx → {"message":"Server Error"}.
+ *
+ * Webhooks
+ *   gh.webhookTarget = url | fetchLike | { fetch, url }     (or opts.webhook.target); gh.webhookSecret
+ *   gh.events.pushEvent / pullRequestEvent / issueCommentEvent / workflowRunEvent / workflowJobEvent /
+ *     checkRunEvent / installationEvent / installationRepositoriesEvent → { event, payload }
+ *   await gh.deliver(ev) → { deliveryId, id, status, body }  (signed X-Hub-Signature-256, logged)
+ *   signAndDeliver(target, { event, payload, secret, deliveryId?, state? }) for use without a stand-in
+ *   `GET /app/hook/deliveries` serves the log (cursor pagination); `POST …/{id}/attempts` redelivers (same guid).
+ *
+ * Playing workflow runs (each step updates state and delivers the matching webhook when a target is set)
+ *   gh.requestRun(runId) · gh.queueJob(runId, { name, labels? }) → JobRecord · gh.startRun(runId)
+ *   gh.startJob(jobId, { runnerName? }) · gh.completeJob(jobId, conclusion) · gh.addArtifact(runId, { name, files })
+ *   gh.completeRun(runId, conclusion?) · gh.play(runId, script, { delayMs? })
+ *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
+ */
+export { startGitHubStandIn, GitHubStandIn } from './server';
+export type { StandInOptions, PlayScript, RecordedRequest, Violation, Fault } from './server';
+export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';
+export type { ValidationResult, RequestToValidate, MatchedOperation } from './openapi';
+export {
+  examplePayload,
+  eventBuilders,
+  signAndDeliver,
+  DEFAULT_HOOK_URL,
+} from './webhooks';
+export type { WebhookEvent, WebhookTarget, FetchLike, DeliveryResult, EventBuilders, SignAndDeliverOptions } from './webhooks';
+export { StandInState, fakeSha, randomSha, permissionRank } from './state';
+export type {
+  SeedApp,
+  SeedRepo,
+  SeedWorkflow,
+  SeedWorkflowInput,
+  SeedPull,
+  SeedRunner,
+  Permission,
+  Conclusion,
+  RepoRecord,
+  WorkflowRecord,
+  RunnerRecord,
+  CheckRunRecord,
+  CheckRunHistoryEntry,
+  WorkflowRunRecord,
+  JobRecord,
+  ArtifactRecord,
+  DispatchRecord,
+  CommentRecord,
+  ReactionRecord,
+  CancelRecord,
+  TokenRecord,
+  DeliveryRecord,
+} from './state';
+export { matchesCreated, renderRunName, zipFiles } from './routes';

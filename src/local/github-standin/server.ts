@@ -1,0 +1,803 @@
+/**
+ * The GitHub stand-in's HTTP server: every request is recorded, validated against GitHub's OpenAPI
+ * description, optionally failed on purpose, authenticated like GitHub, then answered from state.
+ */
+import { randomBytes, verify as verifySignature } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Hono } from 'hono';
+import { serve, type ServerType } from '@hono/node-server';
+import { validateRequest } from './openapi';
+import { HttpError, handlers, zipFiles, type Reply, type RouteContext, type RouteEnv } from './routes';
+import type { ShapeContext } from './shapes';
+import {
+  StandInState,
+  type CancelRecord,
+  type CheckRunRecord,
+  type CommentRecord,
+  type Conclusion,
+  type DeliveryRecord,
+  type DispatchRecord,
+  type JobRecord,
+  type ArtifactRecord,
+  type ReactionRecord,
+  type RepoRecord,
+  type SeedApp,
+  type SeedRepo,
+  type WorkflowRunRecord,
+} from './state';
+import {
+  eventBuilders,
+  signAndDeliver,
+  type DeliveryResult,
+  type EventBuilders,
+  type WebhookEvent,
+  type WebhookTarget,
+} from './webhooks';
+
+export interface PlayScript {
+  jobs: { name: string; runnerName?: string; labels?: string[]; conclusion: Conclusion }[];
+  /** Defaults to `failure` when a job failed, `cancelled` when one was cancelled, else `success`. */
+  conclusion?: Conclusion;
+  artifacts?: { name: string; files: Record<string, string> }[];
+}
+
+export interface StandInOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The stand-in's clock: token expiry, artifact links, timestamps. Default `() => new Date()`. */
+  now?: () => Date;
+  /**
+   * The clock App JWTs are checked against. Default: the real clock, because @octokit/auth-app
+   * signs with `Date.now()` and cannot be given another clock.
+   */
+  jwtNow?: () => Date;
+  /** Installation token lifetime. Default 1 hour of the stand-in's clock. */
+  tokenTtlMs?: number;
+  /** Artifact download links stay valid this long. Default 60 s of the stand-in's clock. */
+  artifactUrlTtlMs?: number;
+  /** Seed the App (same as `seedApp`). */
+  app?: SeedApp;
+  /** Seed repositories (same as `seedRepo`). */
+  repos?: SeedRepo[];
+  /** Where webhooks go and the secret they are signed with. */
+  webhook?: { target?: WebhookTarget; secret: string };
+  /** Play every dispatched run automatically (for the sandbox): requested → jobs → completed. */
+  autoPlay?: { script: PlayScript | ((run: WorkflowRunRecord) => PlayScript); delayMs?: number };
+  /** Base of `html_url` fields. Default `<url>/_html`. */
+  htmlBase?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without query string, as sent (percent-encoded). */
+  path: string;
+  query: Record<string, string | string[]>;
+  body: unknown;
+  /** The answer's status (0 until answered). */
+  status: number;
+  at: Date;
+  operationId?: string;
+}
+
+export interface Violation {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  body: unknown;
+  /** 404 unknown route / wrong path parameter type, 422 invalid request, 400 unparseable JSON. */
+  status: number;
+  message: string;
+  operationId?: string;
+  /** `spec`: the OpenAPI description rejects it; `semantic`: GitHub's own rules (unexpected inputs, …). */
+  kind: 'spec' | 'semantic';
+  at: Date;
+}
+
+export interface Fault {
+  method?: string;
+  pathPattern?: RegExp;
+  status: number;
+  /** How many matching requests fail. Default 1. */
+  times?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Where error bodies point when no operation-specific page is known. */
+const DOCS = 'https://docs.github.com/rest';
+
+function defaultFaultBody(status: number): { body: unknown; headers: Record<string, string> } {
+  const resetSeconds = String(Math.ceil(Date.now() / 1000) + 1);
+  if (status === 403) {
+    return {
+      body: {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
+        documentation_url:
+          'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        status: '403',
+      },
+      headers: { 'retry-after': '1' },
+    };
+  }
+  if (status === 429) {
+    return {
+      body: {
+        message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        status: '429',
+      },
+      // Real clock: rate-limit clients compare the reset time with Date.now().
+      headers: { 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetSeconds },
+    };
+  }
+  if (status >= 500) return { body: { message: 'Server Error' }, headers: {} };
+  return { body: { message: 'Injected failure', status: String(status) }, headers: {} };
+}
+
+function jwtPart(part: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Routes that take the App's JWT rather than an installation token. */
+function takesJwt(template: string): boolean {
+  return (
+    template === '/app' ||
+    template.startsWith('/app/') ||
+    template === '/repos/{owner}/{repo}/installation' ||
+    template === '/orgs/{org}/installation' ||
+    template === '/users/{username}/installation'
+  );
+}
+
+export class GitHubStandIn {
+  readonly state: StandInState;
+  readonly app: Hono;
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: Violation[] = [];
+  /** Requests to operations GitHub has but the stand-in does not implement (answered 404). */
+  readonly unimplemented: RecordedRequest[] = [];
+  /** Event builders bound to this stand-in's state: `standIn.deliver(standIn.events.pushEvent(...))`. */
+  readonly events: EventBuilders;
+  webhookSecret: string;
+  url = '';
+  private target: WebhookTarget | undefined;
+  private server: ServerType | undefined;
+  private faults: (Fault & { left: number })[] = [];
+  private pending = new Set<Promise<unknown>>();
+  private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
+  private requested = new Set<number>();
+  private tokenCount = 0;
+  readonly shape: ShapeContext;
+  private readonly env: RouteEnv;
+
+  constructor(private readonly opts: StandInOptions = {}) {
+    this.state = new StandInState(opts.now ?? (() => new Date()));
+    this.webhookSecret = opts.webhook?.secret ?? 'development';
+    this.target = opts.webhook?.target;
+    // Filled in once the port is known (see `listen`).
+    this.shape = { state: this.state, apiBase: 'http://127.0.0.1', htmlBase: opts.htmlBase ?? 'http://127.0.0.1/_html' };
+    this.events = eventBuilders(this.shape);
+    this.env = this.makeEnv();
+    if (opts.app) this.seedApp(opts.app);
+    for (const repo of opts.repos ?? []) this.seedRepo(repo);
+    this.app = new Hono();
+    this.app.all('*', (c) => this.handle(c.req.raw));
+  }
+
+  /** The Hono app's fetch: lets tests call the stand-in without a socket. */
+  readonly fetch = (req: Request): Promise<Response> => this.handle(req);
+
+  async listen(): Promise<void> {
+    const host = this.opts.host ?? '127.0.0.1';
+    await new Promise<void>((resolve) => {
+      this.server = serve(
+        { fetch: this.app.fetch, port: this.opts.port ?? 0, hostname: host, overrideGlobalObjects: false },
+        (info: AddressInfo) => {
+          this.url = `http://${host}:${info.port}`;
+          this.shape.apiBase = this.url;
+          this.shape.htmlBase = this.opts.htmlBase ?? `${this.url}/_html`;
+          resolve();
+        },
+      );
+    });
+  }
+
+  /** Waits for background work (webhook deliveries, redeliveries, auto-played runs) to finish. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.close(() => resolve());
+    });
+  }
+
+  // ----- seeding and reading ------------------------------------------------------------------
+
+  seedApp(app: SeedApp): void {
+    this.state.seedApp(app);
+  }
+
+  seedRepo(repo: SeedRepo): RepoRecord {
+    return this.state.seedRepo(repo);
+  }
+
+  repo(owner: string, name: string): RepoRecord {
+    return this.state.requireRepo(owner, name);
+  }
+
+  /** Moves a branch head (what a push does); null deletes the branch. */
+  setBranch(owner: string, name: string, branch: string, sha: string | null): void {
+    this.state.setBranch(this.repo(owner, name), branch, sha);
+  }
+
+  checkRuns(owner: string, name: string): CheckRunRecord[] {
+    return this.state.checkRuns(owner, name);
+  }
+
+  workflowRuns(owner: string, name: string): WorkflowRunRecord[] {
+    return this.state.workflowRuns(owner, name);
+  }
+
+  get dispatches(): DispatchRecord[] {
+    return this.state.dispatches;
+  }
+
+  /** Comments posted through the API by the App (users' comments sent as events are in `state.comments`). */
+  get comments(): CommentRecord[] {
+    return this.state.comments.filter((c) => c.viaApp);
+  }
+
+  get reactions(): ReactionRecord[] {
+    return this.state.reactions;
+  }
+
+  get cancelled(): CancelRecord[] {
+    return this.state.cancelled;
+  }
+
+  get deliveries(): DeliveryRecord[] {
+    return this.state.deliveries;
+  }
+
+  get tokensIssued(): number {
+    return this.tokenCount;
+  }
+
+  get webhookTarget(): WebhookTarget | undefined {
+    return this.target;
+  }
+
+  set webhookTarget(target: WebhookTarget | undefined) {
+    this.target = target;
+  }
+
+  /** Answers the next matching request(s) with this status instead of handling them. */
+  failNext(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  // ----- webhooks -----------------------------------------------------------------------------
+
+  /** Signs and delivers an event to the webhook target and logs it. Throws when no target is set. */
+  async deliver(ev: WebhookEvent): Promise<DeliveryResult> {
+    if (!this.target) throw new Error('stand-in: no webhook target (set opts.webhook.target or standIn.webhookTarget)');
+    return this.track(signAndDeliver(this.target, { ...ev, secret: this.webhookSecret, state: this.state }));
+  }
+
+  /** Delivers when a target is set; state changes happen either way. */
+  private async maybeDeliver(ev: WebhookEvent): Promise<DeliveryResult | undefined> {
+    return this.target ? this.deliver(ev) : undefined;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private background(work: () => Promise<unknown>): void {
+    this.track(
+      (async () => {
+        await new Promise((r) => setImmediate(r));
+        await work();
+      })().catch((err: unknown) => {
+        console.error('stand-in background work failed:', err);
+      }),
+    );
+  }
+
+  // ----- playing workflow runs -----------------------------------------------------------------
+
+  private run(runId: number): WorkflowRunRecord {
+    const run = this.state.run(runId);
+    if (!run) throw new Error(`stand-in: no workflow run ${runId}`);
+    return run;
+  }
+
+  private touch(run: WorkflowRunRecord): void {
+    run.updatedAt = this.state.now();
+  }
+
+  /** Delivers `workflow_run.requested` (GitHub sends it as soon as a dispatched run exists). */
+  async requestRun(runId: number): Promise<DeliveryResult | undefined> {
+    const run = this.run(runId);
+    this.requested.add(run.id);
+    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  }
+
+  /** Adds a queued job to a run and delivers `workflow_job.queued`. */
+  async queueJob(runId: number, job: { name: string; labels?: string[] }): Promise<JobRecord> {
+    const run = this.run(runId);
+    const record: JobRecord = {
+      id: this.state.nextId('job'),
+      runId: run.id,
+      repo: run.repo,
+      name: job.name,
+      status: 'queued',
+      conclusion: null,
+      labels: job.labels ?? this.defaultLabels(run),
+      runnerId: null,
+      runnerName: null,
+      createdAt: this.state.now(),
+      startedAt: null,
+      completedAt: null,
+    };
+    run.jobs.push(record);
+    this.touch(run);
+    await this.maybeDeliver(this.events.workflowJobEvent(record, 'queued'));
+    return record;
+  }
+
+  /** The labels the coordinator asked for (`runner_labels` input), else self-hosted + arm64. */
+  private defaultLabels(run: WorkflowRunRecord): string[] {
+    const raw = run.inputs.runner_labels;
+    if (typeof raw === 'string') {
+      try {
+        const parsed = JSON.parse(raw) as unknown;
+        if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed;
+      } catch {
+        // not JSON: fall through
+      }
+    }
+    return ['self-hosted', 'arm64'];
+  }
+
+  /** Marks a run in progress and delivers `workflow_run.in_progress`. */
+  async startRun(runId: number): Promise<DeliveryResult | undefined> {
+    const run = this.run(runId);
+    run.status = 'in_progress';
+    run.runStartedAt = this.state.now();
+    this.touch(run);
+    return this.maybeDeliver(this.events.workflowRunEvent(run, 'in_progress'));
+  }
+
+  /** A runner picks up the job: `workflow_job.in_progress` with runner_name set. */
+  async startJob(jobId: number, opts: { runnerName?: string } = {}): Promise<DeliveryResult | undefined> {
+    const found = this.state.job(jobId);
+    if (!found) throw new Error(`stand-in: no job ${jobId}`);
+    const { run, job } = found;
+    const repo = this.state.repo(...(run.repo.split('/') as [string, string]));
+    const runners = [...(repo?.runners ?? []), ...(this.state.orgRunners.get(repo?.owner.toLowerCase() ?? '') ?? [])];
+    const runner =
+      runners.find((r) => r.name === opts.runnerName) ??
+      runners.find((r) => r.status === 'online' && job.labels.every((l) => r.labels.some((x) => x.toLowerCase() === l.toLowerCase())));
+    job.status = 'in_progress';
+    job.startedAt = this.state.now();
+    job.runnerName = opts.runnerName ?? runner?.name ?? 'stand-in-runner';
+    job.runnerId = runner?.id ?? 1;
+    if (run.status === 'queued') run.status = 'in_progress';
+    this.touch(run);
+    return this.maybeDeliver(this.events.workflowJobEvent(job, 'in_progress'));
+  }
+
+  /** Finishes a job: `workflow_job.completed`. */
+  async completeJob(jobId: number, conclusion: Conclusion): Promise<DeliveryResult | undefined> {
+    const found = this.state.job(jobId);
+    if (!found) throw new Error(`stand-in: no job ${jobId}`);
+    const { run, job } = found;
+    job.status = 'completed';
+    job.conclusion = conclusion;
+    job.completedAt = this.state.now();
+    job.startedAt ??= job.completedAt;
+    this.touch(run);
+    return this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
+  }
+
+  /** Uploads an artifact to a run (no webhook: GitHub sends none). */
+  addArtifact(runId: number, artifact: { name: string; files: Record<string, string> }): ArtifactRecord {
+    const run = this.run(runId);
+    const now = this.state.now();
+    const record: ArtifactRecord = {
+      id: this.state.nextId('artifact'),
+      runId: run.id,
+      repo: run.repo,
+      name: artifact.name,
+      files: { ...artifact.files },
+      zip: zipFiles(artifact.files),
+      createdAt: now,
+      // GitHub's default retention: 90 days.
+      expiresAt: new Date(now.getTime() + 90 * 86_400_000),
+    };
+    run.artifacts.push(record);
+    return record;
+  }
+
+  /** Completes a run (unfinished jobs are cancelled) and delivers `workflow_run.completed`. */
+  async completeRun(runId: number, conclusion?: Conclusion): Promise<DeliveryResult | undefined> {
+    const run = this.run(runId);
+    const now = this.state.now();
+    for (const job of run.jobs) {
+      if (job.status !== 'completed') {
+        job.status = 'completed';
+        job.conclusion = 'cancelled';
+        job.completedAt = now;
+      }
+    }
+    run.status = 'completed';
+    run.conclusion = conclusion ?? this.derivedConclusion(run);
+    this.touch(run);
+    return this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
+  }
+
+  private derivedConclusion(run: WorkflowRunRecord): Conclusion {
+    const conclusions = run.jobs.map((j) => j.conclusion);
+    if (conclusions.some((c) => c === 'failure' || c === 'timed_out')) return 'failure';
+    if (conclusions.some((c) => c === 'cancelled')) return 'cancelled';
+    return 'success';
+  }
+
+  /**
+   * Plays a run from start to end in GitHub's order: workflow_run.requested (unless already sent),
+   * workflow_job.queued for each job, workflow_run.in_progress, then per job in_progress and
+   * completed, artifacts, and workflow_run.completed. Stops early when the run was cancelled.
+   */
+  async play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
+    const run = this.run(runId);
+    const pause = async () => {
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    };
+    // A cancelled run is already completed: stop playing it.
+    const stopped = () => run.status === 'completed';
+    if (!this.requested.has(run.id)) await this.requestRun(run.id);
+    const jobs: JobRecord[] = [];
+    for (const j of script.jobs) {
+      if (stopped()) return run;
+      jobs.push(await this.queueJob(run.id, { name: j.name, labels: j.labels }));
+    }
+    await pause();
+    if (stopped()) return run;
+    await this.startRun(run.id);
+    for (const [i, j] of script.jobs.entries()) {
+      await pause();
+      if (stopped()) return run;
+      await this.startJob(jobs[i]!.id, { runnerName: j.runnerName });
+      await pause();
+      if (stopped()) return run;
+      await this.completeJob(jobs[i]!.id, j.conclusion);
+    }
+    if (stopped()) return run;
+    for (const a of script.artifacts ?? []) this.addArtifact(run.id, a);
+    await this.completeRun(run.id, script.conclusion);
+    return run;
+  }
+
+  // ----- request pipeline ----------------------------------------------------------------------
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+    const h = new Headers({ 'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(), ...headers });
+    if (status === 204 || status === 304 || body === undefined) return new Response(null, { status, headers: h });
+    h.set('content-type', 'application/json; charset=utf-8');
+    return new Response(JSON.stringify(body), { status, headers: h });
+  }
+
+  private error(status: number, message: string, documentationUrl = DOCS, extra: Record<string, unknown> = {}): Response {
+    return this.json(status, { message, documentation_url: documentationUrl, status: String(status), ...extra });
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const i = this.faults.findIndex(
+      (f) => (!f.method || f.method.toUpperCase() === method) && (!f.pathPattern || f.pathPattern.test(path)),
+    );
+    if (i < 0) return undefined;
+    const fault = this.faults[i]!;
+    fault.left -= 1;
+    if (fault.left <= 0) this.faults.splice(i, 1);
+    return fault;
+  }
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const method = req.method.toUpperCase();
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of url.searchParams) {
+      const prev = query[k];
+      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    const text = method === 'GET' || method === 'HEAD' ? '' : await req.text();
+    let body: unknown;
+    let badJson = false;
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        badJson = true;
+        body = text;
+      }
+    }
+    const rec: RecordedRequest = { method, path: url.pathname, query, body, status: 0, at: this.state.now() };
+    this.requests.push(rec);
+    const answer = (res: Response): Response => {
+      rec.status = res.status;
+      return res;
+    };
+    const violation = (status: number, message: string, kind: Violation['kind'], operationId?: string) => {
+      this.violations.push({ method, path: url.pathname, query, body, status, message, operationId, kind, at: this.state.now() });
+    };
+
+    if (url.pathname.startsWith('/_standin/') || url.pathname.startsWith('/_html/')) {
+      const fault = this.takeFault(method, url.pathname);
+      if (fault) return answer(this.faultResponse(fault));
+      return answer(this.internal(method, url));
+    }
+
+    if (badJson) {
+      violation(400, 'Problems parsing JSON', 'spec');
+      return answer(this.error(400, 'Problems parsing JSON'));
+    }
+    const v = validateRequest({ method, path: url.pathname, query, body });
+    if (!v.ok) {
+      violation(v.status, v.message, 'spec', v.operationId);
+      if (v.status === 404) return answer(this.json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
+      return answer(this.error(v.status, v.message, v.documentationUrl));
+    }
+    rec.operationId = v.operationId;
+    const fault = this.takeFault(method, url.pathname);
+    if (fault) return answer(this.faultResponse(fault));
+
+    const auth = this.authenticate(v.template, v.params, req.headers);
+    if (!auth.ok) return answer(auth.response);
+
+    const handler = handlers[v.operationId];
+    if (!handler) {
+      this.unimplemented.push(rec);
+      return answer(this.error(404, `Not Found (the stand-in does not implement ${v.operationId})`));
+    }
+    const docs = v.documentationUrl;
+    const ctx: RouteContext = {
+      operationId: v.operationId,
+      params: v.params,
+      query,
+      body: body ?? {},
+      headers: req.headers,
+      installationId: auth.installationId,
+      documentationUrl: docs,
+      url,
+    };
+    try {
+      const reply = await handler(this.env, ctx);
+      return answer(this.reply(reply));
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (err.violation) violation(err.status, err.message, 'semantic', v.operationId);
+        return answer(this.error(err.status, err.message, docs, err.extra));
+      }
+      console.error('stand-in handler failed:', err);
+      return answer(this.error(500, 'Server Error'));
+    }
+  }
+
+  private reply(r: Reply): Response {
+    if (r.raw !== undefined) {
+      const bytes = typeof r.raw === 'string' ? new TextEncoder().encode(r.raw) : r.raw;
+      return new Response(bytes as BodyInit, {
+        status: r.status,
+        headers: { 'content-type': r.contentType ?? 'application/octet-stream', ...(r.headers ?? {}) },
+      });
+    }
+    const now = this.state.now();
+    return this.json(r.status, r.body, {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+      'x-ratelimit-reset': String(Math.floor(now.getTime() / 1000) + 3600),
+      ...(r.headers ?? {}),
+    });
+  }
+
+  private faultResponse(fault: Fault): Response {
+    const defaults = defaultFaultBody(fault.status);
+    return this.json(fault.status, fault.body ?? defaults.body, { ...defaults.headers, ...(fault.headers ?? {}) });
+  }
+
+  /** The stand-in's own URLs: artifact blobs, raw files, html pages. */
+  private internal(method: string, url: URL): Response {
+    const blob = /^\/_standin\/artifacts\/([^/]+)$/.exec(url.pathname);
+    if (blob && method === 'GET') {
+      const link = this.downloads.get(blob[1]!);
+      if (!link) return this.error(404, 'Not Found');
+      // Like an expired signed blob link.
+      if (this.state.now().getTime() >= link.expiresAt.getTime()) return this.error(410, 'This download link has expired');
+      const found = this.state.artifact(link.artifactId);
+      if (!found) return this.error(404, 'Not Found');
+      return new Response(found.artifact.zip as BodyInit, {
+        status: 200,
+        headers: {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename=${found.artifact.name}.zip`,
+        },
+      });
+    }
+    const raw = /^\/_standin\/raw\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (raw && method === 'GET') {
+      const repo = this.state.repo(raw[1]!, raw[2]!);
+      const content = repo ? this.state.fileAt(repo, decodeURIComponent(raw[4]!), decodeURIComponent(raw[3]!)) : undefined;
+      if (content === undefined) return this.error(404, 'Not Found');
+      return new Response(content, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    if (url.pathname.startsWith('/_html/')) {
+      return new Response(`GitHub stand-in (sandbox): ${url.pathname.slice('/_html'.length)}\n`, {
+        status: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return this.error(404, 'Not Found');
+  }
+
+  // ----- authentication ------------------------------------------------------------------------
+
+  private authenticate(
+    template: string,
+    params: Record<string, string>,
+    headers: Headers,
+  ): { ok: true; installationId?: number } | { ok: false; response: Response } {
+    const header = headers.get('authorization') ?? '';
+    const fail = (message: string, status = 401) => ({ ok: false as const, response: this.error(status, message) });
+    if (takesJwt(template)) {
+      const problem = this.checkJwt(header);
+      return problem ? fail(problem) : { ok: true };
+    }
+    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
+    const record = m ? this.state.tokens.get(m[1]!) : undefined;
+    if (!record || this.state.now().getTime() >= record.expiresAt.getTime()) return fail('Bad credentials');
+    if (params.owner !== undefined && params.repo !== undefined) {
+      const repo = this.state.repo(params.owner, params.repo);
+      const covered =
+        repo &&
+        repo.installationId === record.installationId &&
+        (!record.repositories || record.repositories.includes(repo.fullName));
+      // GitHub hides repositories a token cannot see.
+      if (!covered) return fail('Not Found', 404);
+    } else if (params.org !== undefined) {
+      const account = this.state.installationAccount(record.installationId);
+      if (!account || account.login.toLowerCase() !== params.org.toLowerCase()) return fail('Not Found', 404);
+    }
+    return { ok: true, installationId: record.installationId };
+  }
+
+  /** undefined when the JWT is a valid App JWT; otherwise GitHub's complaint. */
+  private checkJwt(header: string): string | undefined {
+    const m = /^bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(header.trim());
+    if (!m) return 'A JSON web token could not be decoded';
+    const [, h, p, s] = m as unknown as [string, string, string, string];
+    const head = jwtPart(h);
+    const payload = jwtPart(p);
+    if (!head || !payload || head.alg !== 'RS256') return 'A JSON web token could not be decoded';
+    const app = this.state.app;
+    if (!app || String(payload.iss) !== String(app.id)) return 'Integration not found';
+    if (app.publicKeyPem) {
+      let valid = false;
+      try {
+        valid = verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), app.publicKeyPem, Buffer.from(s, 'base64url'));
+      } catch {
+        valid = false;
+      }
+      if (!valid) return 'A JSON web token could not be decoded';
+    }
+    const now = Math.floor((this.opts.jwtNow?.() ?? new Date()).getTime() / 1000);
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || iat > now + 60) {
+      return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.";
+    }
+    if (typeof exp !== 'number' || exp <= now) {
+      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.";
+    }
+    if (exp > now + 660) return "'Expiration time' claim ('exp') is too far in the future.";
+    return undefined;
+  }
+
+  // ----- what the routes can ask of the server -------------------------------------------------
+
+  private makeEnv(): RouteEnv {
+    return {
+    state: this.state,
+    shape: this.shape,
+    issueToken: (installationId, repositories) => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+      const token = `ghs_${[...randomBytes(36)].map((b) => alphabet[b % alphabet.length]).join('')}`;
+      const issuedAt = this.state.now();
+      const expiresAt = new Date(issuedAt.getTime() + (this.opts.tokenTtlMs ?? 3_600_000));
+      this.state.tokens.set(token, { token, installationId, repositories, expiresAt, issuedAt });
+      this.tokenCount += 1;
+      return { token, expiresAt };
+    },
+    onRunCreated: (run) => {
+      const auto = this.opts.autoPlay;
+      if (!auto) return;
+      const script = typeof auto.script === 'function' ? auto.script(run) : auto.script;
+      this.background(async () => {
+        if (auto.delayMs) await new Promise((r) => setTimeout(r, auto.delayMs));
+        await this.play(run.id, script, { delayMs: auto.delayMs });
+      });
+    },
+    cancelRun: (run) => {
+      const now = this.state.now();
+      const open = run.jobs.filter((j) => j.status !== 'completed');
+      for (const job of open) {
+        job.status = 'completed';
+        job.conclusion = 'cancelled';
+        job.completedAt = now;
+        job.startedAt ??= now;
+      }
+      run.status = 'completed';
+      run.conclusion = 'cancelled';
+      run.updatedAt = now;
+      this.state.cancelled.push({ repo: run.repo, runId: run.id, at: now });
+      // GitHub reports the cancellation through webhooks shortly after answering 202.
+      this.background(async () => {
+        for (const job of open) await this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
+        await this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
+      });
+    },
+    redeliver: (deliveryId) => {
+      const original = this.state.deliveries.find((d) => d.id === deliveryId);
+      if (!original) return false;
+      const target = this.target;
+      if (!target) return true;
+      this.background(() =>
+        signAndDeliver(target, {
+          event: original.event,
+          payload: JSON.parse(original.payload) as Record<string, unknown>,
+          rawBody: original.payload,
+          deliveryId: original.guid,
+          redelivery: true,
+          secret: this.webhookSecret,
+          state: this.state,
+        }),
+      );
+      return true;
+    },
+    artifactDownloadUrl: (artifactId) => {
+      const key = randomBytes(16).toString('hex');
+      const ttl = this.opts.artifactUrlTtlMs ?? 60_000;
+      this.downloads.set(key, { artifactId, expiresAt: new Date(this.state.now().getTime() + ttl) });
+      return `${this.url}/_standin/artifacts/${key}`;
+    },
+    };
+  }
+
+  static async start(opts: StandInOptions = {}): Promise<GitHubStandIn> {
+    const standIn = new GitHubStandIn(opts);
+    await standIn.listen();
+    return standIn;
+  }
+}
+
+/** Starts a stand-in on 127.0.0.1 (a free port unless `opts.port`). Call `close()` when done. */
+export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<GitHubStandIn> {
+  return GitHubStandIn.start(opts);
+}

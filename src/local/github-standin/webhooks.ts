@@ -1,0 +1,476 @@
+/**
+ * Webhook events the way GitHub sends them: payloads start from real examples in
+ * `@octokit/webhooks-examples` and are adapted to the stand-in's state; deliveries are serialized
+ * once, signed (X-Hub-Signature-256) and logged like GitHub's delivery log.
+ */
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
+import * as shapes from './shapes';
+import type { ShapeContext } from './shapes';
+import type {
+  CheckRunRecord,
+  DeliveryRecord,
+  JobRecord,
+  RepoRecord,
+  SeedPull,
+  StandInState,
+  WorkflowRunRecord,
+} from './state';
+import { fakeSha } from './state';
+
+type Obj = Record<string, any>;
+
+interface ExampleGroup {
+  name: string;
+  actions: string[];
+  examples: Obj[];
+}
+
+const require = createRequire(import.meta.url);
+let exampleGroups: ExampleGroup[] | undefined;
+
+function groups(): ExampleGroup[] {
+  // The package's main file: one entry per event, each with an `examples` array.
+  exampleGroups ??= require('@octokit/webhooks-examples') as ExampleGroup[];
+  return exampleGroups;
+}
+
+/** A deep copy of GitHub's first example payload for an event (and action, when given). */
+export function examplePayload(event: string, action?: string): any {
+  const group = groups().find((g) => g.name === event);
+  if (!group) throw new Error(`no webhook example for event "${event}"`);
+  const example = group.examples.find((e) => action === undefined || e.action === action);
+  if (!example) throw new Error(`no webhook example for ${event}.${action}`);
+  return structuredClone(example);
+}
+
+/** The example for this action, or the event's first example when GitHub published none for it. */
+function baseExample(event: string, action?: string): any {
+  const group = groups().find((g) => g.name === event);
+  const example = group?.examples.find((e) => e.action === action) ?? group?.examples[0];
+  if (!example) throw new Error(`no webhook example for event "${event}"`);
+  return structuredClone(example);
+}
+
+/** An event ready to deliver. */
+export interface WebhookEvent {
+  event: string;
+  payload: Obj;
+  /** X-GitHub-Delivery; a random UUID when absent. */
+  deliveryId?: string;
+}
+
+export type FetchLike = (req: Request) => Promise<Response> | Response;
+/**
+ * Where deliveries go: a URL, a fetch-like function (e.g. a Hono app's `fetch`; it receives a
+ * Request for http://127.0.0.1/api/github/webhooks), or both a function and the URL to give it.
+ */
+export type WebhookTarget = string | FetchLike | { fetch: FetchLike; url: string };
+
+export interface DeliveryResult {
+  /** The X-GitHub-Delivery guid. */
+  deliveryId: string;
+  /** The delivery-log id (what `POST /app/hook/deliveries/{delivery_id}/attempts` takes). */
+  id: number;
+  /** The target's HTTP status, or 0 when it could not be reached. */
+  status: number;
+  body: string;
+}
+
+export const DEFAULT_HOOK_URL = 'http://127.0.0.1/api/github/webhooks';
+/** GitHub gives up on a delivery after 10 seconds. */
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+export interface SignAndDeliverOptions extends WebhookEvent {
+  secret: string;
+  redelivery?: boolean;
+  /** Appends the attempt to this state's delivery log (served by `GET /app/hook/deliveries`). */
+  state?: StandInState;
+  /** Send these exact bytes instead of serializing `payload` (a redelivery resends the original). */
+  rawBody?: string;
+}
+
+/** Serializes once, signs, POSTs to the target and logs the attempt. Never throws for target failures. */
+export async function signAndDeliver(target: WebhookTarget, opts: SignAndDeliverOptions): Promise<DeliveryResult> {
+  const body = opts.rawBody ?? JSON.stringify(opts.payload);
+  const guid = opts.deliveryId ?? randomUUID();
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'GitHub-Hookshot/stand-in',
+    'x-github-event': opts.event,
+    'x-github-delivery': guid,
+    'x-github-hook-id': '1',
+    'x-github-hook-installation-target-type': 'integration',
+    'x-hub-signature-256': await sign(opts.secret, body),
+  };
+  const started = performance.now();
+  let status = 0;
+  let text = '';
+  let failure: string | undefined;
+  try {
+    const init: RequestInit = { method: 'POST', headers, body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) };
+    let res: Response;
+    if (typeof target === 'string') res = await fetch(target, init);
+    else if (typeof target === 'function') res = await target(new Request(DEFAULT_HOOK_URL, init));
+    else res = await target.fetch(new Request(target.url, init));
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    failure = (err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message;
+  }
+  const duration = Math.round(performance.now() - started) / 1000;
+  const payload = opts.payload ?? (JSON.parse(body) as Obj);
+  const state = opts.state;
+  const record: DeliveryRecord = {
+    id: state ? state.nextId('delivery') : 0,
+    guid,
+    deliveredAt: state ? state.now() : new Date(),
+    redelivery: opts.redelivery ?? false,
+    duration,
+    status: failure
+      ? `We couldn't deliver this payload: ${failure}`
+      : status >= 200 && status < 300
+        ? 'OK'
+        : `Invalid HTTP Response: ${status}`,
+    statusCode: status,
+    event: opts.event,
+    action: typeof payload.action === 'string' ? payload.action : null,
+    installationId: typeof payload.installation?.id === 'number' ? payload.installation.id : null,
+    repositoryId: typeof payload.repository?.id === 'number' ? payload.repository.id : null,
+    payload: body,
+    responseBody: text,
+  };
+  state?.deliveries.push(record);
+  return { deliveryId: guid, id: record.id, status, body: text };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event builders
+
+/** Webhook repositories carry no `organization` (the payload has its own top-level one). */
+function webhookRepo(repo: Obj): Obj {
+  const { organization: _org, ...out } = repo;
+  return out;
+}
+
+export interface EventBuilders {
+  pushEvent(
+    repo: RepoRecord | string,
+    opts: { ref: string; after: string; before?: string; deleted?: boolean; created?: boolean; forced?: boolean; sender?: string },
+  ): WebhookEvent;
+  pullRequestEvent(
+    repo: RepoRecord | string,
+    action: string,
+    pr: SeedPull | number,
+    opts?: { before?: string; sender?: string },
+  ): WebhookEvent;
+  issueCommentEvent(
+    repo: RepoRecord | string,
+    opts: {
+      action?: 'created' | 'edited' | 'deleted';
+      pr: SeedPull | number;
+      body: string;
+      user: string;
+      userType?: 'User' | 'Bot';
+      authorAssociation?: string;
+      /** Reuse a comment id (for edited/deleted); otherwise a new comment is recorded in the state. */
+      commentId?: number;
+    },
+  ): WebhookEvent;
+  workflowRunEvent(run: WorkflowRunRecord | number, action: 'requested' | 'in_progress' | 'completed'): WebhookEvent;
+  workflowJobEvent(job: JobRecord | number, action: 'queued' | 'waiting' | 'in_progress' | 'completed'): WebhookEvent;
+  checkRunEvent(
+    checkRun: CheckRunRecord | number,
+    action: 'created' | 'completed' | 'rerequested' | 'requested_action',
+    opts?: { requestedAction?: string; sender?: string },
+  ): WebhookEvent;
+  installationEvent(
+    action: 'created' | 'deleted' | 'suspend' | 'unsuspend' | 'new_permissions_accepted',
+    opts: { installationId: number; sender?: string },
+  ): WebhookEvent;
+  installationRepositoriesEvent(
+    action: 'added' | 'removed',
+    opts: { installationId: number; repos: (RepoRecord | string)[]; sender?: string },
+  ): WebhookEvent;
+}
+
+/** Event builders bound to a stand-in's state (and its URLs). They read state; only comments are recorded. */
+export function eventBuilders(ctx: ShapeContext): EventBuilders {
+  const { state } = ctx;
+  const repoOf = (r: RepoRecord | string): RepoRecord => {
+    if (typeof r !== 'string') return r;
+    const [owner = '', name = ''] = r.split('/');
+    return state.requireRepo(owner, name);
+  };
+  const pullOf = (repo: RepoRecord, pr: SeedPull | number): SeedPull => {
+    if (typeof pr !== 'number') return pr;
+    const found = repo.pulls.find((p) => p.number === pr);
+    if (!found) throw new Error(`stand-in: pull request #${pr} is not seeded in ${repo.fullName}`);
+    return found;
+  };
+  /** The fields every repository event carries. */
+  const common = (repo: RepoRecord, sender: string, senderType: 'User' | 'Bot' | 'Organization' = 'User'): Obj => {
+    const out: Obj = {
+      repository: webhookRepo(shapes.repository(ctx, repo)),
+      installation: { id: repo.installationId, node_id: Buffer.from(`Installation:${repo.installationId}`).toString('base64') },
+      sender: shapes.user(ctx, sender, senderType),
+    };
+    if (repo.ownerType === 'Organization') {
+      const org = shapes.user(ctx, repo.owner, 'Organization');
+      out.organization = {
+        login: org.login,
+        id: org.id,
+        node_id: org.node_id,
+        url: `${ctx.apiBase}/orgs/${repo.owner}`,
+        repos_url: `${ctx.apiBase}/orgs/${repo.owner}/repos`,
+        events_url: `${ctx.apiBase}/orgs/${repo.owner}/events`,
+        hooks_url: `${ctx.apiBase}/orgs/${repo.owner}/hooks`,
+        issues_url: `${ctx.apiBase}/orgs/${repo.owner}/issues`,
+        members_url: `${ctx.apiBase}/orgs/${repo.owner}/members{/member}`,
+        public_members_url: `${ctx.apiBase}/orgs/${repo.owner}/public_members{/member}`,
+        avatar_url: org.avatar_url,
+        description: null,
+      };
+    }
+    return out;
+  };
+  const runOf = (r: WorkflowRunRecord | number): WorkflowRunRecord => {
+    if (typeof r !== 'number') return r;
+    const run = state.run(r);
+    if (!run) throw new Error(`stand-in: no workflow run ${r}`);
+    return run;
+  };
+  const repoOfRun = (run: WorkflowRunRecord) => repoOf(run.repo);
+
+  return {
+    pushEvent(r, opts) {
+      const repo = repoOf(r);
+      const ref = opts.ref.startsWith('refs/') ? opts.ref : `refs/heads/${opts.ref}`;
+      const sender = opts.sender ?? repo.owner;
+      const deleted = opts.deleted ?? /^0{40}$/.test(opts.after);
+      const before = opts.before ?? fakeSha(`${repo.fullName}:${ref}:before:${opts.after}`);
+      const created = opts.created ?? /^0{40}$/.test(before);
+      const payload = baseExample('push');
+      const commit = deleted
+        ? null
+        : {
+            id: opts.after,
+            tree_id: fakeSha(`tree:${opts.after}`),
+            distinct: true,
+            message: `Commit ${opts.after.slice(0, 7)}`,
+            timestamp: shapes.iso(state.now()),
+            url: `${ctx.htmlBase}/${repo.fullName}/commit/${opts.after}`,
+            author: { name: sender, email: `${sender}@users.noreply.example`, username: sender },
+            committer: { name: sender, email: `${sender}@users.noreply.example`, username: sender },
+            added: [],
+            removed: [],
+            modified: [],
+          };
+      Object.assign(payload, {
+        ref,
+        before,
+        after: opts.after,
+        created,
+        deleted,
+        forced: opts.forced ?? false,
+        base_ref: null,
+        compare: `${ctx.htmlBase}/${repo.fullName}/compare/${before.slice(0, 12)}...${opts.after.slice(0, 12)}`,
+        commits: commit ? [commit] : [],
+        head_commit: commit,
+        pusher: { name: sender, email: `${sender}@users.noreply.example` },
+        ...common(repo, sender),
+      });
+      return { event: 'push', payload };
+    },
+
+    pullRequestEvent(r, action, pr, opts = {}) {
+      const repo = repoOf(r);
+      const pull = pullOf(repo, pr);
+      const payload = baseExample('pull_request', action);
+      const pullJson = shapes.pullRequest(ctx, repo, pull);
+      pullJson.head.repo = webhookRepo(pullJson.head.repo);
+      pullJson.base.repo = webhookRepo(pullJson.base.repo);
+      const out: Obj = {
+        action,
+        number: pull.number,
+        pull_request: pullJson,
+        ...common(repo, opts.sender ?? pull.user ?? 'octocat'),
+      };
+      if (action === 'synchronize') {
+        out.before = opts.before ?? fakeSha(`${repo.fullName}#${pull.number}:before:${pull.headSha}`);
+        out.after = pull.headSha;
+      } else {
+        delete payload.before;
+        delete payload.after;
+      }
+      return { event: 'pull_request', payload: Object.assign(payload, out) };
+    },
+
+    issueCommentEvent(r, opts) {
+      const repo = repoOf(r);
+      const pull = pullOf(repo, opts.pr);
+      const action = opts.action ?? 'created';
+      let comment = opts.commentId !== undefined ? state.comments.find((c) => c.id === opts.commentId) : undefined;
+      if (!comment) {
+        comment = {
+          id: opts.commentId ?? state.nextId('comment'),
+          repo: repo.fullName,
+          issueNumber: pull.number,
+          body: opts.body,
+          user: opts.user,
+          createdAt: state.now(),
+          viaApp: false,
+        };
+        state.comments.push(comment);
+      }
+      comment.body = opts.body;
+      const payload = baseExample('issue_comment', action);
+      const api = `${ctx.apiBase}/repos/${repo.fullName}`;
+      const pr = shapes.pullRequest(ctx, repo, pull);
+      const association = opts.authorAssociation ?? 'NONE';
+      const commentJson = shapes.issueComment(ctx, comment, association);
+      commentJson.user = shapes.user(ctx, opts.user, opts.userType ?? 'User');
+      Object.assign(payload, {
+        action,
+        issue: {
+          ...payload.issue,
+          url: `${api}/issues/${pull.number}`,
+          repository_url: api,
+          labels_url: `${api}/issues/${pull.number}/labels{/name}`,
+          comments_url: `${api}/issues/${pull.number}/comments`,
+          events_url: `${api}/issues/${pull.number}/events`,
+          html_url: pr.html_url,
+          id: pr.id,
+          node_id: pr.node_id,
+          number: pull.number,
+          title: pr.title,
+          user: pr.user,
+          labels: [],
+          state: pr.state,
+          locked: false,
+          active_lock_reason: null,
+          assignee: null,
+          assignees: [],
+          milestone: null,
+          author_association: pr.author_association,
+          body: pr.body,
+          draft: pr.draft,
+          comments: state.comments.filter((c) => c.repo === repo.fullName && c.issueNumber === pull.number).length,
+          created_at: pr.created_at,
+          updated_at: pr.updated_at,
+          closed_at: pr.closed_at,
+          reactions: shapes.reactionRollup(ctx, `${api}/issues/${pull.number}/reactions`),
+          timeline_url: `${api}/issues/${pull.number}/timeline`,
+          performed_via_github_app: null,
+          pull_request: {
+            url: pr.url,
+            html_url: pr.html_url,
+            diff_url: pr.diff_url,
+            patch_url: pr.patch_url,
+            merged_at: pr.merged_at,
+          },
+        },
+        comment: commentJson,
+        ...common(repo, opts.user, opts.userType ?? 'User'),
+      });
+      if (action === 'edited') payload.changes ??= { body: { from: '' } };
+      return { event: 'issue_comment', payload };
+    },
+
+    workflowRunEvent(r, action) {
+      const run = runOf(r);
+      const repo = repoOfRun(run);
+      const payload = baseExample('workflow_run', action);
+      const wf = repo.workflows.find((w) => w.id === run.workflowId);
+      Object.assign(payload, {
+        action,
+        workflow_run: { ...payload.workflow_run, ...shapes.workflowRun(ctx, run) },
+        workflow: wf ? shapes.workflow(ctx, repo, wf) : payload.workflow,
+        ...common(repo, run.actor),
+      });
+      return { event: 'workflow_run', payload };
+    },
+
+    workflowJobEvent(j, action) {
+      const found = typeof j === 'number' ? state.job(j) : state.job(j.id);
+      if (!found) throw new Error(`stand-in: no workflow job ${typeof j === 'number' ? j : j.id}`);
+      const repo = repoOfRun(found.run);
+      const payload = baseExample('workflow_job', action);
+      Object.assign(payload, {
+        action,
+        workflow_job: shapes.job(ctx, found.run, found.job),
+        ...common(repo, found.run.actor),
+      });
+      delete payload.deployment;
+      return { event: 'workflow_job', payload };
+    },
+
+    checkRunEvent(c, action, opts = {}) {
+      const record = typeof c === 'number' ? state.checkRun(c) : c;
+      if (!record) throw new Error(`stand-in: no check run ${String(c)}`);
+      const repo = repoOf(record.repo);
+      const payload = baseExample('check_run', action);
+      const cr = shapes.checkRun(ctx, record);
+      cr.check_suite = {
+        ...(payload.check_run?.check_suite ?? {}),
+        id: cr.check_suite.id,
+        head_branch: Object.entries(repo.branches).find(([, sha]) => sha === record.headSha)?.[0] ?? null,
+        head_sha: record.headSha,
+        status: record.status,
+        conclusion: record.conclusion,
+        url: `${ctx.apiBase}/repos/${repo.fullName}/check-suites/${cr.check_suite.id}`,
+        app: cr.app,
+        pull_requests: cr.pull_requests,
+      };
+      Object.assign(payload, { action, check_run: cr, ...common(repo, opts.sender ?? repo.owner) });
+      if (action === 'requested_action') payload.requested_action = { identifier: opts.requestedAction ?? '' };
+      else delete payload.requested_action;
+      return { event: 'check_run', payload };
+    },
+
+    installationEvent(action, opts) {
+      const inst = shapes.installation(ctx, opts.installationId);
+      if (!inst) throw new Error(`stand-in: installation ${opts.installationId} has no seeded repository`);
+      const payload = baseExample('installation', action);
+      const repos = state.installationRepos(opts.installationId);
+      Object.assign(payload, {
+        action,
+        installation: inst,
+        repositories: repos.map((r) => ({
+          id: r.id,
+          node_id: Buffer.from(`Repository:${r.id}`).toString('base64'),
+          name: r.name,
+          full_name: r.fullName,
+          private: r.private,
+        })),
+        sender: shapes.user(ctx, opts.sender ?? inst.account.login),
+      });
+      delete payload.requester;
+      return { event: 'installation', payload };
+    },
+
+    installationRepositoriesEvent(action, opts) {
+      const inst = shapes.installation(ctx, opts.installationId);
+      if (!inst) throw new Error(`stand-in: installation ${opts.installationId} has no seeded repository`);
+      const payload = baseExample('installation_repositories', action);
+      const list = opts.repos.map(repoOf).map((r) => ({
+        id: r.id,
+        node_id: Buffer.from(`Repository:${r.id}`).toString('base64'),
+        name: r.name,
+        full_name: r.fullName,
+        private: r.private,
+      }));
+      Object.assign(payload, {
+        action,
+        installation: inst,
+        repository_selection: 'selected',
+        repositories_added: action === 'added' ? list : [],
+        repositories_removed: action === 'removed' ? list : [],
+        requester: null,
+        sender: shapes.user(ctx, opts.sender ?? inst.account.login),
+      });
+      return { event: 'installation_repositories', payload };
+    },
+  };
+}

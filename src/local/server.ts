@@ -1,0 +1,129 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '../log';
+import { createInProcessQueue, type InProcessQueue } from '../queue/in-process';
+import { createApp, createWorker } from '../runtime';
+import { loadSettings, type Settings } from '../settings';
+import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../store/dynamo';
+import { PoisonMessageError } from '../worker/process';
+import { startDynalite, type EmbeddedDynamo } from './dynalite';
+import { startGitHubStandIn, type GitHubStandIn } from './github-standin';
+import { DEMO_REPO, sandboxKeys, sandboxStandInOptions } from './sandbox';
+import { randomSha } from './github-standin';
+
+export interface LocalServer {
+  url: string;
+  settings: Settings;
+  store: StoreContext;
+  queue: InProcessQueue;
+  standIn: GitHubStandIn | null;
+  close(): Promise<void>;
+}
+
+export interface LocalOptions {
+  env?: Record<string, string | undefined>;
+  log?: Logger;
+  /** Keep the embedded DynamoDB in memory instead of DATA_DIR (tests, throwaway demos). */
+  inMemory?: boolean;
+  /** Delay between the sandbox's simulated workflow steps. */
+  playDelayMs?: number;
+}
+
+/**
+ * `npm start`: the same Hono app and worker as on Lambda, on embedded DynamoDB, with the queue
+ * in-process. Without APP_ID a GitHub stand-in plays GitHub (sandbox mode).
+ */
+export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> {
+  const settings = loadSettings(opts.env ?? process.env);
+  const log = opts.log ?? createLogger({ base: { service: 'arm64-ci' } });
+  const closers: (() => Promise<void>)[] = [];
+
+  let dynamo: EmbeddedDynamo | null = null;
+  let endpoint = settings.dynamodbEndpoint;
+  if (!endpoint) {
+    dynamo = await startDynalite(opts.inMemory ? {} : { path: settings.dataDir });
+    endpoint = dynamo.endpoint;
+    closers.push(() => dynamo!.close());
+  }
+  const doc = createDocumentClient(localClientConfig(endpoint));
+  closers.push(async () => doc.destroy());
+  const store: StoreContext = { doc, table: settings.tableName };
+  await ensureTable(doc, settings.tableName);
+
+  let standIn: GitHubStandIn | null = null;
+  let github = { appId: settings.appId ?? '', privateKey: settings.privateKey ?? '', baseUrl: settings.githubApiUrl };
+  if (settings.mode === 'sandbox') {
+    const keys = sandboxKeys();
+    standIn = await startGitHubStandIn(sandboxStandInOptions(keys.publicKey, settings.webhookSecret, opts.playDelayMs));
+    closers.push(() => standIn!.close());
+    github = { appId: '1', privateKey: keys.privateKey, baseUrl: standIn.url };
+  }
+
+  const worker = createWorker({
+    store,
+    log,
+    publicUrl: settings.publicUrl,
+    github: { ...github, log, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 },
+  });
+  const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
+  closers.push(async () => queue.close());
+
+  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, publicUrl: settings.publicUrl });
+  const root = new Hono();
+  if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
+  root.route('/', app);
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: root.fetch, port: settings.port, hostname: settings.host }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${settings.host}:${port}`;
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  );
+  if (standIn) standIn.webhookTarget = `${url}/api/github/webhooks`;
+  if (settings.port === 0 && !(opts.env ?? process.env).PUBLIC_URL) {
+    // An ephemeral port is only known now: links in check runs must point at it.
+    settings.publicUrl = url;
+    worker.deps.publicUrl = url;
+  }
+  log.info('listening', { url, mode: settings.mode, table: settings.tableName, dynamodb: dynamo ? 'embedded' : endpoint });
+
+  return {
+    url,
+    settings,
+    store,
+    queue,
+    standIn,
+    async close() {
+      for (const c of closers.reverse()) await c().catch(() => {});
+    },
+  };
+}
+
+/** Sandbox-only controls (never mounted with a real App): push a commit, read what GitHub would show. */
+function sandboxRoutes(standIn: GitHubStandIn): Hono {
+  const r = new Hono();
+  r.post('/push', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { branch?: string; repo?: string };
+    const [owner, name] = (body.repo ?? `${DEMO_REPO.owner}/${DEMO_REPO.name}`).split('/') as [string, string];
+    const branch = body.branch ?? 'main';
+    const repo = standIn.repo(owner, name);
+    const before = repo.branches[branch];
+    const sha = randomSha();
+    standIn.setBranch(owner, name, branch, sha);
+    const res = await standIn.deliver(standIn.events.pushEvent(repo, { ref: `refs/heads/${branch}`, after: sha, ...(before ? { before } : {}) }));
+    return c.json({ repo: repo.fullName, branch, sha, delivery: res.deliveryId, status: res.status });
+  });
+  r.get('/check-runs/:owner/:repo/:sha', (c) => {
+    const { owner, repo, sha } = c.req.param();
+    const runs = standIn.checkRuns(owner, repo).filter((cr) => cr.headSha === sha);
+    return c.json(runs);
+  });
+  return r;
+}
