@@ -8,6 +8,7 @@ beforeEach(async () => {
 afterEach(async () => {
   // Every request the coordinator made must have been one GitHub would accept.
   expect(h.gh.violations).toEqual([]);
+  expect(h.gh.unimplemented).toEqual([]);
   await h.close();
 });
 

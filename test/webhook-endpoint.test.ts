@@ -9,6 +9,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   expect(h.gh.violations).toEqual([]);
+  expect(h.gh.unimplemented).toEqual([]);
   await h.close();
 });
 
