@@ -1,0 +1,61 @@
+/**
+ * The queue on AWS: one message per accepted webhook on an SQS FIFO queue, consumed by the
+ * worker function (src/handlers/sqs-batch.ts is the other end).
+ *
+ * - MessageGroupId = the message's groupId (the repository): SQS hands out one group's
+ *   messages one at a time, in order.
+ * - MessageDeduplicationId = the delivery id: SQS drops a second copy of the same delivery sent
+ *   within five minutes (a GitHub redelivery racing the original, an SDK retry).
+ */
+import { createHash } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Queue, QueueMessage } from './queue';
+
+/** SQS's hard limit on a message body. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * SQS accepts group and deduplication ids of 1 to 128 printable ASCII characters. A longer one
+ * (an owner of 39 and a repository of 100 characters make 140) or one with other characters
+ * is replaced by its SHA-256, which keeps equal ids equal.
+ */
+export function sqsMessageId(id: string): string {
+  return /^[\x21-\x7e]{1,128}$/.test(id) ? id : createHash('sha256').update(id, 'utf8').digest('hex');
+}
+
+export interface SqsQueueOptions {
+  /** The FIFO queue's URL (QUEUE_URL on Lambda). */
+  queueUrl: string;
+  /** A configured client; by default one for the Lambda's own region and credentials. */
+  client?: SQSClient;
+}
+
+export class SqsQueue implements Queue {
+  private readonly queueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: SqsQueueOptions) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? new SQSClient({});
+  }
+
+  async send(message: QueueMessage): Promise<void> {
+    const body = JSON.stringify(message);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    // SQS would refuse it too, but with an error that names neither the delivery nor the size.
+    if (bytes > SQS_MAX_MESSAGE_BYTES) {
+      throw new Error(
+        `queue message for delivery ${message.deliveryId} (${message.event}) is ${bytes} bytes; ` +
+          `SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`,
+      );
+    }
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        MessageGroupId: sqsMessageId(message.groupId),
+        MessageDeduplicationId: sqsMessageId(message.deliveryId),
+      }),
+    );
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The GitHub App's credentials on AWS: one Secrets Manager secret (SECRET_ARN) holding
+ *   { "appId": "123", "privateKey": "-----BEGIN RSA PRIVATE KEY-----\n…", "webhookSecret": "…", "badgeSecret"?: "…" }
+ * read once per cold start. Nothing here logs, and no error message carries a secret value:
+ * errors name the secret and the key, never what it holds.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+
+export interface AppSecrets {
+  appId: string;
+  /** PEM text with real newlines. */
+  privateKey: string;
+  webhookSecret: string;
+  /** HMAC key for private-repository badge tokens; absent → private badges stay hidden. */
+  badgeSecret?: string;
+}
+
+const nonEmpty = z.string().trim().min(1);
+const secretShape = z.object({
+  // The manifest conversion answers a numeric id; either form is accepted.
+  appId: z.union([nonEmpty, z.number().int().positive().transform(String)]),
+  privateKey: nonEmpty,
+  webhookSecret: nonEmpty,
+  badgeSecret: z.union([nonEmpty, z.literal('')]).optional(),
+});
+
+/** A problem with the secret's contents: fixable by the owner, so the message says how. */
+export class AppSecretsError extends Error {
+  override readonly name = 'AppSecretsError';
+}
+
+const HELP = 'see "Store the App credentials" in docs/DEPLOY.md';
+
+/**
+ * Parse and check the secret's JSON text. Pure. `source` names the secret in errors.
+ * A private key stored with `\n` escapes (one line) is given its real newlines back.
+ */
+export function parseAppSecrets(secretString: string, source: string): AppSecrets {
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString);
+  } catch {
+    // JSON.parse's own message quotes the text it choked on, i.e. the secret: drop it.
+    throw new AppSecretsError(`secret ${source} is not valid JSON; ${HELP}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new AppSecretsError(`secret ${source} must be a JSON object; ${HELP}`);
+  }
+  const parsed = secretShape.safeParse(json);
+  if (!parsed.success) {
+    // Only key names leave this function, never zod's messages (which may describe the input).
+    const keys = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '?')))];
+    const missing = keys.map((key) => (key in json ? `"${key}" (empty or not a string)` : `"${key}"`));
+    throw new AppSecretsError(`secret ${source} is missing ${missing.join(', ')}; ${HELP}`);
+  }
+  const { appId, webhookSecret, badgeSecret } = parsed.data;
+  const privateKey = parsed.data.privateKey.replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim() + '\n';
+  if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\n$/.test(privateKey)) {
+    throw new AppSecretsError(
+      `secret ${source} has a "privateKey" that is not a PEM private key (-----BEGIN … PRIVATE KEY-----); ${HELP}`,
+    );
+  }
+  return { appId, privateKey, webhookSecret, ...(badgeSecret ? { badgeSecret } : {}) };
+}
+
+export interface AppSecretsLoaderOptions {
+  /** Secret ARN or name (SECRET_ARN on Lambda). */
+  secretId: string;
+  /** A configured client; by default one for the Lambda's own region and credentials. */
+  client?: SecretsManagerClient;
+}
+
+/**
+ * A function that reads the secret on its first call and then answers from memory for the
+ * life of the process (one Lambda execution environment). A failed read is not remembered,
+ * so a transient error, or a secret the owner has just completed, works on the next call.
+ */
+export function createAppSecretsLoader(options: AppSecretsLoaderOptions): () => Promise<AppSecrets> {
+  let cached: Promise<AppSecrets> | undefined;
+  const read = async (): Promise<AppSecrets> => {
+    const client = options.client ?? new SecretsManagerClient({});
+    let secretString: string | undefined;
+    try {
+      const answer = await client.send(new GetSecretValueCommand({ SecretId: options.secretId }));
+      secretString = answer.SecretString;
+    } catch (error) {
+      // The SDK's errors (access denied, not found, throttled) describe the call, not the value.
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new AppSecretsError(`could not read secret ${options.secretId}: ${reason}`, { cause: error });
+    }
+    if (secretString === undefined) {
+      throw new AppSecretsError(`secret ${options.secretId} has no SecretString (binary secrets are not supported)`);
+    }
+    return parseAppSecrets(secretString, options.secretId);
+  };
+  return () => {
+    cached ??= read().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
+}
+
+let fromEnvironment: (() => Promise<AppSecrets>) | undefined;
+
+/** The Lambda handlers' entry point: the secret named by SECRET_ARN, read once per cold start. */
+export function getAppSecrets(): Promise<AppSecrets> {
+  if (!fromEnvironment) {
+    const secretId = process.env.SECRET_ARN;
+    if (!secretId) return Promise.reject(new AppSecretsError('SECRET_ARN is not set; the stack sets it on every function'));
+    fromEnvironment = createAppSecretsLoader({ secretId });
+  }
+  return fromEnvironment();
+}
