@@ -13,7 +13,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const post = (body: string, headers: Record<string, string>) =>
+const post = async (body: string, headers: Record<string, string>): Promise<Response> =>
   h.app.request('/api/github/webhooks', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
 async function signed(event: string, body: string, delivery = crypto.randomUUID()) {

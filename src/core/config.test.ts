@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCommands } from './commands';
 import {
   CONFIG_PATH,
   MAX_CONFIG_BYTES,
@@ -395,6 +396,18 @@ describe('parseConfig: each field refuses its invalid forms at the right line', 
     const p = problem(`${w}commands:\n  prefix: "${prefix}"\n`);
     expect(p).toMatchObject({ path: 'commands.prefix', line: 3 });
     expect(p.message).toMatch(/start with \/ and contain no spaces/);
+  });
+
+  it.each(['/ok-to-test', '/OK-to-Test', '/-arm', '/arm64!', '/ci/x', '/ärm'])('refuses command prefix %j the parser would reject', (prefix) => {
+    const p = problem(`${w}commands:\n  prefix: "${prefix}"\n`);
+    expect(p).toMatchObject({ path: 'commands.prefix', line: 3 });
+    expect(p.message).toMatch(/\/ok-to-test is taken/);
+  });
+
+  it.each(['/arm64', '/ci', '/dgx-ci', '/a.b_c'])('accepts command prefix %j, and the parser takes it', (prefix) => {
+    const r = parseConfig(`${w}commands:\n  prefix: "${prefix}"\n`, { defaultBranch: 'main' });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(parseCommands(`${prefix} status`, r.config.commands.prefix)).toEqual([{ kind: 'status', line: 1 }]);
   });
 
   it.each(['read', 'triage', 'Write', 'owner'])('refuses min_permission %s', (perm) => {

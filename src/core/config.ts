@@ -4,6 +4,7 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
+import { isValidPrefix } from './commands';
 import { RESERVED_INPUTS } from './dispatch-inputs';
 
 export const CONFIG_PATH = '.github/arm64-ci.yml';
@@ -196,7 +197,10 @@ const commandsSchema = z.strictObject(
     prefix: nullAsMissing(
       z
         .string({ error: expected('a command prefix such as /arm64') })
-        .regex(/^\/\S+$/, { error: 'must start with / and contain no spaces, e.g. /arm64' })
+        // The parser's own rule, so a prefix that passes here can never make it throw in the worker.
+        .refine(isValidPrefix, {
+          error: 'must start with / and contain no spaces, then a letter or digit and only letters, digits, "_", "." or "-" (e.g. /arm64); /ok-to-test is taken',
+        })
         .default('/arm64'),
     ),
     min_permission: nullAsMissing(

@@ -94,7 +94,10 @@ describe('decideConclusion', () => {
     ['action_required', null, 1, 'action_required', 'workflow concluded action_required'],
     ['skipped', fiveOfSix, 1, 'skipped', 'workflow concluded skipped'],
     ['neutral', fiveOfSix, 1, 'neutral', 'workflow concluded neutral'],
-    [null, allSix, 1, 'neutral', 'the workflow finished without a conclusion'],
+    // Fail closed like the check run itself: neutral would satisfy a required check.
+    [null, allSix, 1, 'failure', 'the workflow finished without a conclusion'],
+    ['something_new', allSix, 1, 'failure', 'workflow concluded something_new'],
+    ['stale', allSix, 1, 'timed_out', 'workflow concluded stale'],
     ['success', null, 1, 'success', 'no smoke-test artifact: conclusion follows the workflow'],
     ['success', noData, 1, 'success', 'no smoke-test data (1 file could not be read): conclusion follows the workflow'],
     ['success', onlySkipped, 1, 'success', 'no smoke tests ran (3 skipped): conclusion follows the workflow'],
@@ -252,6 +255,16 @@ describe('selectAnnotations and chunk', () => {
     expect(runner).toMatchObject({ path: 'src/calc.test.js', start_line: 1 });
   });
 
+  it('annotates a test once even when several matrix files report it failing', () => {
+    const failing = test({ name: 'test_api', outcome: 'failed', file: 'tests/t.py', line: 9, message: 'boom' });
+    const annotations = selectAnnotations([failing, test({ name: 'ok' }), { ...failing, message: 'boom on 3.11' }], {
+      max: 50,
+      workflowPath: 'w.yml',
+    });
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatchObject({ path: 'tests/t.py', start_line: 9, message: 'boom\n(failed in 2 result files)' });
+  });
+
   it('keeps titles within 255 characters and messages within 64 KB', () => {
     const [a] = selectAnnotations(
       [test({ name: 'n'.repeat(1000), outcome: 'failed', message: '€'.repeat(40_000), details: 'd'.repeat(40_000) })],
@@ -272,6 +285,12 @@ describe('selectAnnotations and chunk', () => {
 describe('renderSmokeMarkdown', () => {
   it('says when there is no artifact', () => {
     expect(renderSmokeMarkdown(null, {})).toContain('No smoke-test artifact');
+  });
+
+  it('shows notes about the artifact as escaped warnings', () => {
+    const text = renderSmokeMarkdown(null, { notes: ['The artifact `smoke` has expired <b>'] });
+    expect(text).toContain('No smoke-test results could be read for this run: the conclusion follows the workflow.');
+    expect(text).toContain('> ⚠️ The artifact \\`smoke\\` has expired \\<b\\>');
   });
 
   it('shows a row per file, the total, failing tests and unreadable files', () => {

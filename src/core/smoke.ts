@@ -1,5 +1,6 @@
 // Decisions over parsed smoke-test results: totals, the check-run conclusion, differences with the
 // base, flaky tests, annotations and the summary text. Pure: no I/O, no clock.
+import { checkStateFromWorkflowRun } from './conclusion';
 import { passRate, sumCounts, type Counts, type JUnitFile, type Outcome, type ParseResult, type TestCaseResult } from './junit';
 
 export interface SmokeSet {
@@ -59,17 +60,6 @@ export function combine(results: ParseResult[]): SmokeSet {
   return { files, problems, counts, rate: passRate(counts) };
 }
 
-const WORKFLOW_CONCLUSIONS: Record<string, CheckConclusion> = {
-  failure: 'failure',
-  startup_failure: 'failure',
-  cancelled: 'cancelled',
-  timed_out: 'timed_out',
-  neutral: 'neutral',
-  skipped: 'skipped',
-  action_required: 'action_required',
-  stale: 'neutral',
-};
-
 /**
  * A workflow that did not succeed decides on its own; smoke results can only turn a success into a
  * failure (never rescue a failed workflow, never fail a cancelled one).
@@ -81,14 +71,12 @@ export function decideConclusion(args: {
 }): { conclusion: CheckConclusion; rule: string } {
   const { workflowConclusion, smoke } = args;
   if (workflowConclusion !== 'success') {
-    if (workflowConclusion === null) {
-      return { conclusion: 'neutral', rule: 'the workflow finished without a conclusion' };
-    }
-    const mapped = WORKFLOW_CONCLUSIONS[workflowConclusion];
-    if (!mapped) {
-      return { conclusion: 'neutral', rule: `workflow concluded with an unknown conclusion "${workflowConclusion}"` };
-    }
-    return { conclusion: mapped, rule: `workflow concluded ${workflowConclusion}` };
+    // The check run's own mapping (core/conclusion), so both agree: a missing or unknown conclusion
+    // fails closed (neutral would satisfy a required check), `stale` reads as timed out.
+    const { conclusion } = checkStateFromWorkflowRun({ status: 'completed', conclusion: workflowConclusion });
+    const rule =
+      workflowConclusion === null ? 'the workflow finished without a conclusion' : `workflow concluded ${workflowConclusion}`;
+    return { conclusion: (conclusion ?? 'failure') as CheckConclusion, rule };
   }
 
   if (smoke === null) {
@@ -210,21 +198,30 @@ const MAX_TITLE_CHARS = 255;
 const MAX_ANNOTATION_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * Check-run annotations for failed and errored tests, at most `max`. A test without a usable
- * repository path is pinned to the workflow file, line 1, so it still shows on the pull request.
+ * Check-run annotations for failed and errored tests, at most `max`: one per test, even when
+ * several matrix files report the same failure (they would all point at the same line). A test
+ * without a usable repository path is pinned to the workflow file, line 1, so it still shows on
+ * the pull request.
  */
 export function selectAnnotations(
   tests: TestCaseResult[],
   args: { max: number; workflowPath: string },
 ): CheckAnnotation[] {
+  const failures = new Map<string, number>();
+  for (const t of tests) if (isFailing(t.outcome)) failures.set(t.id, (failures.get(t.id) ?? 0) + 1);
+  const done = new Set<string>();
   const out: CheckAnnotation[] = [];
   for (const t of tests) {
     if (out.length >= args.max) break;
-    if (!isFailing(t.outcome)) continue;
+    if (!isFailing(t.outcome) || done.has(t.id)) continue;
+    done.add(t.id);
+    const times = failures.get(t.id) ?? 1;
     const path = t.file === null ? null : repoRelative(t.file);
     const line = path === null ? 1 : Math.max(1, t.line ?? 1);
     const verb = t.outcome === 'errored' ? 'Error' : 'Failed';
-    const where = path === null && t.file !== null ? `\n(reported in ${t.file})` : '';
+    const where =
+      (path === null && t.file !== null ? `\n(reported in ${t.file})` : '') +
+      (times > 1 ? `\n(failed in ${times} result files)` : '');
     const body = [t.message, t.details && t.details !== t.message ? t.details : null]
       .filter((s): s is string => !!s)
       .join('\n\n');
@@ -274,15 +271,38 @@ export function chunk<T>(items: T[], size: number): T[][] {
 const DEFAULT_MAX_CHARS = 60_000;
 const DEFAULT_MAX_LISTED = 25;
 
+/**
+ * `notes` are about the artifact as a whole (missing, expired, too large, from an earlier attempt,
+ * unreadable zip entries); they are shown as warnings under the heading. They are plain text.
+ */
 export function renderSmokeMarkdown(
   smoke: SmokeSet | null,
-  extras: { baseDiff?: BaseDiff | null; flaky?: FlakyTest[]; maxListed?: number; maxChars?: number } = {},
+  extras: {
+    baseDiff?: BaseDiff | null;
+    flaky?: FlakyTest[];
+    notes?: string[];
+    maxListed?: number;
+    maxChars?: number;
+  } = {},
 ): string {
   const maxListed = extras.maxListed ?? DEFAULT_MAX_LISTED;
   const lines: string[] = [];
+  const notes = (extras.notes ?? []).filter((n) => n.trim() !== '');
+  const pushNotes = () => {
+    if (notes.length === 0) return;
+    lines.push('');
+    for (const n of notes) lines.push(`> ⚠️ ${md(n)}`, '>');
+    lines.pop();
+  };
 
   if (smoke === null) {
-    lines.push('### Smoke tests', '', 'No smoke-test artifact was found for this run: the conclusion follows the workflow.');
+    lines.push('### Smoke tests: no data', '');
+    lines.push(
+      notes.length === 0
+        ? 'No smoke-test artifact was found for this run: the conclusion follows the workflow.'
+        : 'No smoke-test results could be read for this run: the conclusion follows the workflow.',
+    );
+    pushNotes();
     return fit(lines, extras.maxChars);
   }
 
@@ -293,6 +313,7 @@ export function renderSmokeMarkdown(
         ? 'The smoke-test artifact held no JUnit XML files: the conclusion follows the workflow.'
         : 'No file in the smoke-test artifact could be read: the conclusion follows the workflow.',
     );
+    pushNotes();
     pushProblems(lines, smoke);
     return fit(lines, extras.maxChars);
   }
@@ -309,6 +330,7 @@ export function renderSmokeMarkdown(
     `**Total: ${formatRate(c)}**: ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped` +
       (smoke.files.length > 1 ? ` across ${smoke.files.length} files.` : '.'),
   );
+  pushNotes();
   const reruns = smoke.files.reduce((n, f) => n + f.flakyReruns, 0);
   if (reruns > 0) lines.push('', `${plural(reruns, 'test')} passed only after a re-run.`);
 

@@ -1,6 +1,7 @@
 import type { components } from '@octokit/openapi-types';
 import { dispatchIdFromTitle } from '../core/dispatch-inputs';
 import type { GitHub } from './client';
+import { httpStatus } from './client';
 
 export type WorkflowRun = components['schemas']['workflow-run'];
 
@@ -36,4 +37,30 @@ export async function findRunByDispatchId(
 export async function getWorkflowRun(gh: GitHub, p: { owner: string; repo: string; runId: number }): Promise<WorkflowRun> {
   const r = await gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner: p.owner, repo: p.repo, run_id: p.runId });
   return r.data as WorkflowRun;
+}
+
+/**
+ * Asks GitHub to cancel a workflow run. 409 means it already finished and 404 that it is gone:
+ * either way there is nothing left to stop, so neither is an error.
+ */
+export async function cancelWorkflowRun(
+  gh: GitHub,
+  p: { owner: string; repo: string; runId: number },
+): Promise<'cancelling' | 'already_completed' | 'not_found'> {
+  try {
+    await gh.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', {
+      owner: p.owner,
+      repo: p.repo,
+      run_id: p.runId,
+      // The retry plugin would retry a 409 with back-off (it is not in its do-not-retry list); a
+      // 5xx fails the message instead, and the queue retries the whole, idempotent step.
+      request: { retries: 0 },
+    });
+    return 'cancelling';
+  } catch (err) {
+    const status = httpStatus(err);
+    if (status === 409) return 'already_completed';
+    if (status === 404) return 'not_found';
+    throw err;
+  }
 }

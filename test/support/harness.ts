@@ -11,7 +11,8 @@ import { startGitHubStandIn, type GitHubStandIn, type SeedRepo, type WebhookEven
 import { sandboxKeys } from '../../src/local/sandbox';
 import { createLogger, type Logger } from '../../src/log';
 import { createInProcessQueue, type InProcessQueue } from '../../src/queue/in-process';
-import { createApp, createWorker } from '../../src/runtime';
+import { createApp } from '../../src/wiring/app';
+import { createWorker } from '../../src/wiring/worker';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../../src/store/dynamo';
 import type { WorkerDeps } from '../../src/worker/deps';
 import { PoisonMessageError } from '../../src/worker/process';

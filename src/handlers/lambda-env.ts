@@ -1,0 +1,23 @@
+import { createLogger } from '../log';
+import { createDocumentClient, type StoreContext } from '../store/dynamo';
+import { DEFAULT_TABLE_NAME } from '../store/schema';
+
+/**
+ * What every function reads from its environment, once per cold start. Secrets are never here:
+ * they come from Secrets Manager (src/secrets/app-secrets.ts).
+ */
+export const log = createLogger({ base: { service: 'arm64-ci', fn: process.env.AWS_LAMBDA_FUNCTION_NAME } });
+
+export const store: StoreContext = {
+  doc: createDocumentClient(),
+  table: process.env.TABLE_NAME || DEFAULT_TABLE_NAME,
+};
+
+export const githubApiUrl = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+export const publicUrl = process.env.PUBLIC_URL?.replace(/\/+$/, '') || null;
+
+export function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set; the stack sets it on this function`);
+  return v;
+}
