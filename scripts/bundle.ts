@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 
-export const FUNCTIONS = ['ingest', 'worker', 'scheduled'] as const;
+export const FUNCTIONS = ['ingest', 'web', 'worker', 'scheduled'] as const;
 
 export async function bundle(name: (typeof FUNCTIONS)[number], outdir = 'dist'): Promise<{ file: string; bytes: number }> {
   const file = `${outdir}/${name}/index.mjs`;

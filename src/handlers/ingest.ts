@@ -1,18 +1,16 @@
-// Lambda: the webhook endpoint (and badges, pages, API) behind the Function URL — the same Hono
-// app the local server runs, through hono's Lambda adapter.
+// Lambda: the webhook endpoint behind its Function URL — the same Hono routes the local server
+// runs, through hono's Lambda adapter. Badges and pages are the web function's.
 import { handle } from 'hono/aws-lambda';
 import { SqsQueue } from '../queue/sqs';
-import { createApp } from '../wiring/app';
 import { getAppSecrets } from '../secrets/app-secrets';
-import { log, publicUrl, required, store } from './lambda-env';
+import { createIngestApp } from '../wiring/ingest-app';
+import { log, required, store } from './lambda-env';
 
-const app = createApp({
+const app = createIngestApp({
   store,
   queue: new SqsQueue({ queueUrl: required('QUEUE_URL') }),
   log,
   webhookSecret: async () => (await getAppSecrets()).webhookSecret,
-  badgeSecret: async () => (await getAppSecrets()).badgeSecret ?? null,
-  publicUrl,
 });
 
 export const handler = handle(app);

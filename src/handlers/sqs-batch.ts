@@ -8,19 +8,20 @@
  * then hands the group back in its original order, as the local queue keeps it.
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { createLogger, type Logger } from '../log';
 import type { QueueMessage } from '../queue/queue';
 
 /** The app's logger (src/log.ts) fits; only these two levels are used. */
 export type SqsBatchLog = Pick<Logger, 'warn' | 'error'>;
 
+const text = () => z.string().check(z.minLength(1));
 const queueMessage = z.object({
-  deliveryId: z.string().min(1),
-  event: z.string().min(1),
+  deliveryId: text(),
+  event: text(),
   payload: z.string(),
-  receivedAt: z.string().min(1),
-  groupId: z.string().min(1),
+  receivedAt: text(),
+  groupId: text(),
 });
 
 type Parsed = { ok: true; message: QueueMessage } | { ok: false; reason: string };

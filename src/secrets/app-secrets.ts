@@ -5,7 +5,6 @@
  * errors name the secret and the key, never what it holds.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
 
 export interface AppSecrets {
   appId: string;
@@ -15,15 +14,6 @@ export interface AppSecrets {
   /** HMAC key for private-repository badge tokens; absent → private badges stay hidden. */
   badgeSecret?: string;
 }
-
-const nonEmpty = z.string().trim().min(1);
-const secretShape = z.object({
-  // The manifest conversion answers a numeric id; either form is accepted.
-  appId: z.union([nonEmpty, z.number().int().positive().transform(String)]),
-  privateKey: nonEmpty,
-  webhookSecret: nonEmpty,
-  badgeSecret: z.union([nonEmpty, z.literal('')]).optional(),
-});
 
 /** A problem with the secret's contents: fixable by the owner, so the message says how. */
 export class AppSecretsError extends Error {
@@ -47,15 +37,22 @@ export function parseAppSecrets(secretString: string, source: string): AppSecret
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new AppSecretsError(`secret ${source} must be a JSON object; ${HELP}`);
   }
-  const parsed = secretShape.safeParse(json);
-  if (!parsed.success) {
-    // Only key names leave this function, never zod's messages (which may describe the input).
-    const keys = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '?')))];
-    const missing = keys.map((key) => (key in json ? `"${key}" (empty or not a string)` : `"${key}"`));
+  // Four fields, checked by hand: a schema library here would be most of the ingest bundle.
+  const obj = json as Record<string, unknown>;
+  const text = (key: string) => (typeof obj[key] === 'string' ? (obj[key] as string).trim() : '');
+  // The manifest conversion answers a numeric id; either form is accepted.
+  const appId =
+    typeof obj.appId === 'number' && Number.isInteger(obj.appId) && obj.appId > 0 ? String(obj.appId) : text('appId');
+  const bad = (['appId', 'privateKey', 'webhookSecret'] as const).filter((key) => (key === 'appId' ? !appId : !text(key)));
+  if (obj.badgeSecret !== undefined && typeof obj.badgeSecret !== 'string') bad.push('badgeSecret' as never);
+  if (bad.length) {
+    // Only key names leave this function, never values.
+    const missing = bad.map((key) => (key in obj ? `"${key}" (empty or not a string)` : `"${key}"`));
     throw new AppSecretsError(`secret ${source} is missing ${missing.join(', ')}; ${HELP}`);
   }
-  const { appId, webhookSecret, badgeSecret } = parsed.data;
-  const privateKey = parsed.data.privateKey.replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim() + '\n';
+  const webhookSecret = text('webhookSecret');
+  const badgeSecret = text('badgeSecret');
+  const privateKey = text('privateKey').replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim() + '\n';
   if (!/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\n$/.test(privateKey)) {
     throw new AppSecretsError(
       `secret ${source} has a "privateKey" that is not a PEM private key (-----BEGIN … PRIVATE KEY-----); ${HELP}`,

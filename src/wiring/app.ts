@@ -1,26 +1,14 @@
 import { createHttpApp } from '../http/app';
-import type { Logger } from '../log';
-import type { Queue } from '../queue/queue';
-import type { StoreContext } from '../store/dynamo';
+import { createWebApp } from '../http/web-app';
+import { httpDeps, type AppOptions } from './http-deps';
 
-/** The HTTP app as the local server, the ingest Lambda and the tests build it. */
-export function createApp(opts: {
-  store: StoreContext;
-  queue: Queue;
-  log: Logger;
-  webhookSecret: string | (() => Promise<string>);
-  badgeSecret?: string | null | (() => Promise<string | null>);
-  publicUrl?: string | null;
-  now?: () => Date;
-}) {
-  const lift = <T>(v: T | (() => Promise<T>)) => (typeof v === 'function' ? (v as () => Promise<T>) : () => Promise.resolve(v));
-  return createHttpApp({
-    store: opts.store,
-    queue: opts.queue,
-    log: opts.log,
-    webhookSecret: lift(opts.webhookSecret),
-    badgeSecret: lift(opts.badgeSecret ?? null),
-    publicUrl: opts.publicUrl ?? null,
-    now: opts.now ?? (() => new Date()),
-  });
-}
+export type { AppOptions } from './http-deps';
+
+/** Every route in one app: the local server and the tests. */
+export const createApp = (opts: AppOptions) => createHttpApp(httpDeps(opts));
+
+/** The web Lambda: badges, dashboard and JSON API; it never receives webhooks. */
+export const createReadApp = (opts: Omit<AppOptions, 'queue' | 'webhookSecret'>) =>
+  createWebApp(
+    httpDeps({ ...opts, queue: { send: () => Promise.reject(new Error('the web function does not enqueue')) }, webhookSecret: '' }),
+  );
