@@ -1,6 +1,7 @@
 // `npm run demo`: push a commit to the sandbox's demo repository and follow it through the whole
 // loop (webhook → check run → workflow_dispatch → the stand-in plays the run → check run → badge).
 // Uses the sandbox server of `npm start` when one is running, else starts one in this process.
+// With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { createLogger } = await import('../log');
 const { startLocal } = await import('./server');
@@ -31,6 +32,18 @@ if (await sandboxServerUp(base)) {
   say('Starting a sandbox server in this process (start one with `npm start` to keep browsing afterwards)…');
   local = await startLocal({ env: { ...process.env, PORT: '0' }, log: createLogger({ level: 'warn' }), playDelayMs: 100 });
   base = local.url;
+}
+
+// `npm run demo -- --comment "/arm64 run"`: a slash-command round trip instead of a push.
+const { parseDemoArgs, commentDemo } = await import('./demo-comment');
+const commentArgs = parseDemoArgs(process.argv.slice(2));
+if (commentArgs) {
+  const code = await commentDemo(base, commentArgs, say);
+  if (local) {
+    await local.queue.drain();
+    await local.close();
+  }
+  process.exit(code);
 }
 
 const push = await fetch(`${base}/_sandbox/push`, { method: 'POST', body: JSON.stringify({ branch: 'main' }), headers: { 'content-type': 'application/json' } });

@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../log';
 import { createInProcessQueue, type InProcessQueue } from '../queue/in-process';
+import { createGitHubClients } from '../github/client';
+import { schedulePasses, type Schedule } from '../scheduled/passes';
 import { createApp } from '../wiring/app';
 import { createWorker } from '../wiring/worker';
 import { loadSettings, type Settings } from '../settings';
@@ -19,6 +21,8 @@ export interface LocalServer {
   store: StoreContext;
   queue: InProcessQueue;
   standIn: GitHubStandIn | null;
+  /** The scheduled passes (redelivery, …) as the Lambda runs them; `schedule.runNow()` runs one tick. */
+  schedule: Schedule;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,11 @@ export interface LocalOptions {
   inMemory?: boolean;
   /** Delay between the sandbox's simulated workflow steps. */
   playDelayMs?: number;
+  /**
+   * Interval of the scheduled passes (redelivery of failed webhooks). Default 60 s; in-memory
+   * runs (tests) leave the timer off unless they ask, and can still call `schedule.runNow()`.
+   */
+  scheduleEveryMs?: number;
 }
 
 /**
@@ -61,14 +70,22 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     github = { appId: '1', privateKey: keys.privateKey, baseUrl: standIn.url };
   }
 
+  const githubOpts = { ...github, log, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 };
   const worker = createWorker({
     store,
     log,
     publicUrl: settings.publicUrl,
-    github: { ...github, log, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 },
+    github: githubOpts,
   });
   const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
   closers.push(async () => queue.close());
+
+  // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
+  const schedule = schedulePasses(
+    { store, log: log.child({ component: 'scheduled' }), now: () => new Date(), github: createGitHubClients(githubOpts) },
+    opts.scheduleEveryMs ?? (opts.inMemory ? 0 : 60_000),
+  );
+  closers.push(() => schedule.stop());
 
   const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, publicUrl: settings.publicUrl });
   const root = new Hono();
@@ -101,6 +118,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     store,
     queue,
     standIn,
+    schedule,
     async close() {
       for (const c of closers.reverse()) await c().catch(() => {});
     },
@@ -120,6 +138,80 @@ function sandboxRoutes(standIn: GitHubStandIn): Hono {
     standIn.setBranch(owner, name, branch, sha);
     const res = await standIn.deliver(standIn.events.pushEvent(repo, { ref: `refs/heads/${branch}`, after: sha, ...(before ? { before } : {}) }));
     return c.json({ repo: repo.fullName, branch, sha, delivery: res.deliveryId, status: res.status });
+  });
+  // A slash command round trip: opens the pull request first when it does not exist yet (as a
+  // same-repository branch, or with `fork: true` as an outside contributor's fork), then delivers
+  // a signed issue_comment from `user` exactly as GitHub would.
+  r.post('/comment', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as {
+      repo?: string;
+      pr?: number;
+      body?: string;
+      user?: string;
+      fork?: boolean;
+      author?: string;
+    };
+    if (typeof body.body !== 'string' || body.body.trim() === '') return c.json({ error: '"body" (the comment text) is required' }, 400);
+    const [owner, name] = (body.repo ?? `${DEMO_REPO.owner}/${DEMO_REPO.name}`).split('/') as [string, string];
+    let repo;
+    try {
+      repo = standIn.repo(owner, name);
+    } catch {
+      return c.json({ error: `no sandbox repository ${owner}/${name}` }, 404);
+    }
+    const number = Number.isInteger(body.pr) && (body.pr as number) > 0 ? (body.pr as number) : 1;
+    const user = body.user ?? 'octo-maintainer';
+    let pull = repo.pulls.find((p) => p.number === number);
+    let opened: { delivery: string; status: number } | null = null;
+    if (!pull) {
+      const author = body.author ?? (body.fork ? 'outside-contributor' : user);
+      const headRef = `sandbox-pr-${number}`;
+      const sha = randomSha();
+      if (!body.fork) standIn.setBranch(owner, name, headRef, sha);
+      pull = {
+        number,
+        headSha: sha,
+        headRef,
+        user: author,
+        authorAssociation: body.fork ? 'NONE' : 'MEMBER',
+        title: `Sandbox pull request #${number}`,
+        ...(body.fork ? { headRepo: `${author}/${name}` } : {}),
+      };
+      repo.pulls.push(pull);
+      const res = await standIn.deliver(standIn.events.pullRequestEvent(repo, 'opened', pull));
+      opened = { delivery: res.deliveryId, status: res.status };
+    }
+    const ev = standIn.events.issueCommentEvent(repo, {
+      pr: number,
+      body: body.body,
+      user,
+      authorAssociation: repo.collaborators[user] ? 'COLLABORATOR' : 'NONE',
+    });
+    const res = await standIn.deliver(ev);
+    return c.json({
+      repo: repo.fullName,
+      pr: number,
+      sha: pull.headSha,
+      opened,
+      commentId: (ev.payload.comment as { id: number }).id,
+      delivery: res.deliveryId,
+      status: res.status,
+    });
+  });
+  // What the pull request's conversation shows: every comment with the App's reactions on it.
+  r.get('/comments/:owner/:repo/:pr', (c) => {
+    const { owner, repo, pr } = c.req.param();
+    const full = `${owner}/${repo}`.toLowerCase();
+    const list = standIn.state.comments
+      .filter((cm) => cm.repo.toLowerCase() === full && cm.issueNumber === Number(pr))
+      .map((cm) => ({
+        id: cm.id,
+        user: cm.user,
+        body: cm.body,
+        byApp: cm.viaApp,
+        reactions: standIn.reactions.filter((x) => x.commentId === cm.id).map((x) => x.content),
+      }));
+    return c.json(list);
   });
   r.get('/check-runs/:owner/:repo/:sha', (c) => {
     const { owner, repo, sha } = c.req.param();

@@ -1,11 +1,14 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { decidePullRequest } from '../core/triggers';
 import { decideTrust } from '../core/trust';
+import { dispatchesOfRef } from '../store/dispatches';
 import { upsertRepo } from '../store/repos';
+import { approvalOf, holdReason } from './approval';
 import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 import { startRun } from './start-run';
+import { IN_FLIGHT, cancelSuperseded, stopAll } from './supersede';
 
 type PullRequestPayload = EmitterWebhookEvent<'pull_request'>['payload'];
 
@@ -13,6 +16,10 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
   const repo = repoRef(payload);
   if (!repo) return;
   const pr = payload.pull_request;
+  if (payload.action === 'closed') {
+    await onClosed(deps, payload);
+    return;
+  }
   if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) return;
   await upsertRepo(deps.store, {
     repo: repo.fullName,
@@ -32,31 +39,51 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     { action: payload.action, number: pr.number, head: { sha: pr.head.sha, ref: pr.head.ref }, state: pr.state, draft: pr.draft },
     cfg.config,
   );
-  if (!decision.dispatch) return;
-  // Self-hosted runners execute the PR's code: outsiders wait for a maintainer's /ok-to-test.
-  const trust = decideTrust(
-    {
-      base_repo_full_name: pr.base.repo.full_name,
-      head_repo_full_name: pr.head.repo?.full_name ?? null,
-      author_login: pr.user?.login ?? '',
-      author_association: pr.author_association,
-    },
-    cfg.config,
+  if (decision.dispatch) {
+    // Self-hosted runners execute the PR's code: outsiders wait for a maintainer's /ok-to-test.
+    const trust = decideTrust(
+      {
+        base_repo_full_name: pr.base.repo.full_name,
+        head_repo_full_name: pr.head.repo?.full_name ?? null,
+        author_login: pr.user?.login ?? '',
+        author_association: pr.author_association,
+      },
+      cfg.config,
+    );
+    // An approval covers its commit wherever it shows up again (a reopened pull request).
+    const held = !trust.trusted && !(await approvalOf(deps, repo.fullName, decision.sha));
+    await startRun(deps, gh, {
+      repo,
+      config: cfg.config,
+      sha: decision.sha,
+      branch: decision.branch,
+      pr: decision.pr,
+      trigger: 'pull_request',
+      actor: payload.sender?.login ?? pr.user?.login ?? null,
+      deliveryId,
+      claimKey: `run:${decision.sha}`,
+      ...(held ? { hold: holdReason(trust) } : {}),
+    });
+  }
+  // The commit this push replaced is moot on this pull request, whether or not the new one runs.
+  if (payload.action === 'synchronize' && typeof payload.before === 'string') {
+    await cancelSuperseded(deps, gh, { repo, config: cfg.config, ref: { pr: pr.number }, oldSha: payload.before, newSha: pr.head.sha });
+  }
+}
+
+/** A closed (or merged) pull request's runs in flight help nobody: stop them (cancel_superseded). */
+async function onClosed(deps: WorkerDeps, payload: PullRequestPayload): Promise<void> {
+  const repo = repoRef(payload);
+  if (!repo) return;
+  const pr = payload.pull_request;
+  // The store first: most pull requests close with nothing in flight, and then no API call is needed.
+  const inFlight = (await dispatchesOfRef(deps.store, repo.fullName, { pr: pr.number }, 50)).filter((d) =>
+    IN_FLIGHT.includes(d.state),
   );
-  await startRun(deps, gh, {
-    repo,
-    config: cfg.config,
-    sha: decision.sha,
-    branch: decision.branch,
-    pr: decision.pr,
-    trigger: 'pull_request',
-    actor: payload.sender?.login ?? pr.user?.login ?? null,
-    deliveryId,
-    claimKey: `run:${decision.sha}`,
-    ...(trust.trusted
-      ? {}
-      : {
-          hold: `Waiting for /ok-to-test: ${trust.reason}. A maintainer with write access can comment \`/ok-to-test\` to run this commit on the self-hosted runners.`,
-        }),
-  });
+  if (inFlight.length === 0) return;
+  const gh = await deps.github.forInstallation(repo.installationId);
+  const cfg = await loadRepoConfig(gh, repo);
+  if (cfg.kind !== 'ok' || !cfg.config.cancel_superseded) return;
+  const how = pr.merged ? 'merged' : 'closed';
+  await stopAll(deps, gh, inFlight, () => `Pull request #${pr.number} was ${how}${payload.sender ? ` by @${payload.sender.login}` : ''}, so this run was cancelled.`);
 }

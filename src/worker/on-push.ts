@@ -5,6 +5,7 @@ import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 import { startRun } from './start-run';
+import { cancelSuperseded } from './supersede';
 
 type PushPayload = EmitterWebhookEvent<'push'>['payload'];
 
@@ -33,19 +34,29 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
     return;
   }
   const decision = decidePush({ ref: payload.ref, after: payload.after, deleted: payload.deleted }, cfg.config);
-  if (!decision.dispatch) {
+  if (decision.dispatch) {
+    await startRun(deps, gh, {
+      repo,
+      config: cfg.config,
+      sha: decision.sha,
+      branch: decision.branch,
+      pr: null,
+      trigger: 'push',
+      actor: payload.sender?.login ?? payload.pusher?.name ?? null,
+      deliveryId,
+      claimKey: `run:${decision.sha}`,
+    });
+  } else {
     deps.log.debug('push not checked', { repo: repo.fullName, reason: decision.reason });
-    return;
   }
-  await startRun(deps, gh, {
+  // The commit this push replaced on the branch is moot there (cancel_superseded), even when the
+  // new one is not checked. `before` rather than "every other commit" keeps a late delivery of an
+  // older push from cancelling the newer run.
+  await cancelSuperseded(deps, gh, {
     repo,
     config: cfg.config,
-    sha: decision.sha,
-    branch: decision.branch,
-    pr: null,
-    trigger: 'push',
-    actor: payload.sender?.login ?? payload.pusher?.name ?? null,
-    deliveryId,
-    claimKey: `run:${decision.sha}`,
+    ref: { branch: payload.ref.slice('refs/heads/'.length) },
+    oldSha: payload.before,
+    newSha: payload.after,
   });
 }

@@ -1,6 +1,9 @@
 import type { QueueMessage } from '../queue/queue';
 import type { WorkerDeps } from './deps';
+import { onCheckRun } from './on-check-run';
+import { onCheckSuite } from './on-check-suite';
 import { onInstallation } from './on-installation';
+import { onIssueComment } from './on-issue-comment';
 import { onPullRequest } from './on-pull-request';
 import { onPush } from './on-push';
 import { onWorkflowJob } from './on-workflow-job';
@@ -16,6 +19,9 @@ type Handler = (deps: WorkerDeps, deliveryId: string, payload: any, event: any) 
 const HANDLERS: Record<string, Handler> = {
   push: onPush,
   pull_request: onPullRequest,
+  issue_comment: onIssueComment,
+  check_run: onCheckRun,
+  check_suite: onCheckSuite,
   workflow_run: onWorkflowRun,
   workflow_job: onWorkflowJob,
   installation: onInstallation,

@@ -17,6 +17,7 @@ import {
 } from '../store/dispatches';
 import { checkStatus, renderDispatch, syncCheckRun } from './check-run';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
+import { checkRunActions } from './rerun-action';
 
 export interface RunRequest {
   repo: RepoRef;
@@ -35,6 +36,8 @@ export interface RunRequest {
    * `action_required` with this explanation, but nothing is dispatched until someone approves.
    */
   hold?: string;
+  /** Extra lines for the check run summary (who approved it, which run this re-runs). */
+  notes?: string[];
 }
 
 /**
@@ -82,7 +85,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       conclusion: req.hold ? 'action_required' : null,
       workflowRunId: null,
       workflowRunUrl: null,
-      notes: req.hold ? [req.hold] : [],
+      notes: [...(req.hold ? [req.hold] : []), ...(req.notes ?? [])],
       createdAt: now.toISOString(),
       dispatchedAt: null,
       startedAt: null,
@@ -117,8 +120,15 @@ async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fre
         ? { conclusion: d.conclusion ?? 'failure', completed_at: deps.now().toISOString() }
         : {}),
       output: await renderDispatch(deps, d, []),
+      ...withActions(d),
     }));
   return patchDispatch(deps.store, d, { checkRunId: Number(check.id) }, deps.now());
+}
+
+/** A check run created already finished carries the re-run button, as syncCheckRun gives it. */
+function withActions(d: DispatchItem) {
+  const actions = checkRunActions(checkStatus(d), d.conclusion ?? 'failure');
+  return actions ? { actions } : {};
 }
 
 /** A previous attempt died while its dispatch request was in flight: did GitHub get it? */

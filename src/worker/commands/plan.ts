@@ -1,0 +1,160 @@
+/**
+ * Deciding what each command of a comment will do. Reads only (GitHub and the store); the
+ * decision is then stored per delivery before anything is carried out.
+ */
+import { codeSpan } from '../../core/config';
+import type { Command } from '../../core/commands';
+import { validateOverrides } from '../../core/dispatch-inputs';
+import { claim } from '../../store/deliveries';
+import { dispatchesOfCommit } from '../../store/dispatches';
+import { approvalOf, pullTrust } from '../approval';
+import { overridesFrom } from '../redispatch';
+import type { CommandContext, Plan } from './context';
+
+const short = (sha: string) => sha.slice(0, 7);
+
+/**
+ * The plan for one command, decided once per delivery: the first processing stores it, a retry
+ * gets the stored one back (and so repeats the same effects, which are idempotent themselves).
+ */
+export async function planOnce(ctx: CommandContext, cmd: Command): Promise<Plan> {
+  const fresh = await planCommand(ctx, cmd);
+  const stored = await claim(ctx.deps.store, {
+    deliveryId: ctx.deliveryId,
+    key: `plan:${cmd.line}`,
+    value: JSON.stringify(fresh),
+    now: ctx.deps.now(),
+  });
+  const plan = stored.first ? fresh : (JSON.parse(stored.value) as Plan);
+  if (plan.kind === 'dispatch' && plan.trigger === 'approval') ctx.approved.add(plan.sha);
+  return plan;
+}
+
+export async function planCommand(ctx: CommandContext, cmd: Command): Promise<Plan> {
+  const prefix = ctx.config.commands.prefix;
+  switch (cmd.kind) {
+    case 'unknown':
+      return {
+        kind: 'refuse',
+        reason: `unknown command ${codeSpan(cmd.name)}${cmd.suggestion ? `; did you mean ${codeSpan(`${prefix} ${cmd.suggestion}`)}?` : '.'}`,
+        help: true,
+      };
+    case 'invalid':
+      return { kind: 'refuse', reason: cmd.error };
+    case 'help':
+      return { kind: 'help' };
+    case 'status':
+      return { kind: 'status' };
+    case 'cancel':
+      return { kind: 'cancel' };
+    case 'run':
+      return planRun(ctx, cmd.overrides);
+    case 'retest':
+      return planRetest(ctx);
+    case 'ok-to-test':
+      return planOkToTest(ctx);
+  }
+}
+
+type Open = { ok: true; pull: NonNullable<Awaited<ReturnType<CommandContext['pull']>>> } | { ok: false; plan: Plan };
+
+/** Runs are only for open pull requests. */
+async function openPull(ctx: CommandContext): Promise<Open> {
+  const pull = await ctx.pull();
+  if (!pull) return { ok: false, plan: { kind: 'refuse', reason: `pull request #${ctx.prNumber} could not be read.` } };
+  if (pull.state !== 'open')
+    return {
+      ok: false,
+      plan: { kind: 'refuse', reason: `pull request #${pull.number} is ${pull.merged ? 'merged' : 'closed'}; nothing is run for it.` },
+    };
+  return { ok: true, pull };
+}
+
+/** An untrusted fork's head must be approved before any command runs it. */
+async function trustRefusal(ctx: CommandContext, pull: Open & { ok: true }): Promise<Plan | null> {
+  const trust = pullTrust(pull.pull, ctx.config);
+  if (trust.trusted) return null;
+  const sha = pull.pull.headSha;
+  if (ctx.approved.has(sha) || (await approvalOf(ctx.deps, ctx.repo.fullName, sha))) return null;
+  return {
+    kind: 'refuse',
+    reason: `the head commit ${codeSpan(short(sha))} comes from a fork and is not approved (${trust.reason}). Comment \`/ok-to-test\` first (needs ${ctx.config.commands.min_permission} permission); it can go on the line above this command.`,
+  };
+}
+
+async function planRun(ctx: CommandContext, overrides: Record<string, string>): Promise<Plan> {
+  const v = validateOverrides(overrides, ctx.config);
+  if (!v.ok) {
+    const declared = Object.keys(ctx.config.inputs);
+    return {
+      kind: 'refuse',
+      reason: `${v.unknown.map(codeSpan).join(', ')} ${v.unknown.length === 1 ? 'is not an input' : 'are not inputs'} this repository lets a comment override. ${
+        declared.length > 0
+          ? `Inputs you can override: ${declared.map(codeSpan).join(', ')}.`
+          : 'It declares none (`inputs:` in `.github/arm64-ci.yml`).'
+      }`,
+    };
+  }
+  const open = await openPull(ctx);
+  if (!open.ok) return open.plan;
+  const refused = await trustRefusal(ctx, open);
+  if (refused) return refused;
+  const pairs = Object.entries(overrides);
+  return {
+    kind: 'dispatch',
+    sha: open.pull.headSha,
+    branch: open.pull.headRef,
+    trigger: 'command',
+    overrides: { ...overrides },
+    notes: pairs.length > 0 ? [`Inputs set by the comment: ${pairs.map(([k, val]) => codeSpan(`${k}=${val}`)).join(', ')}.`] : [],
+  };
+}
+
+async function planRetest(ctx: CommandContext): Promise<Plan> {
+  const open = await openPull(ctx);
+  if (!open.ok) return open.plan;
+  const sha = open.pull.headSha;
+  const refused = await trustRefusal(ctx, open);
+  if (refused) return refused;
+  const runs = (await dispatchesOfCommit(ctx.deps.store, ctx.repo.fullName, sha, 100)).filter(
+    (d) => d.state !== 'awaiting_approval',
+  );
+  // This pull request's latest run of the head commit; else the commit's latest on any ref.
+  const source = runs.find((d) => d.pr === ctx.prNumber) ?? runs[0];
+  if (!source)
+    return {
+      kind: 'refuse',
+      reason: `there is no arm64 run of the head commit ${codeSpan(short(sha))} to run again; use ${codeSpan(`${ctx.config.commands.prefix} run`)}.`,
+    };
+  return {
+    kind: 'dispatch',
+    sha,
+    branch: open.pull.headRef,
+    trigger: 'rerun',
+    overrides: overridesFrom(source, ctx.config),
+    notes: [`Re-run of dispatch ${source.dispatchId}, requested by @${ctx.commenter} with \`${ctx.config.commands.prefix} retest\`.`],
+  };
+}
+
+async function planOkToTest(ctx: CommandContext): Promise<Plan> {
+  const open = await openPull(ctx);
+  if (!open.ok) return open.plan;
+  const sha = open.pull.headSha;
+  const trust = pullTrust(open.pull, ctx.config);
+  if (trust.trusted) return { kind: 'note', text: `not needed: ${trust.reason}, so its commits run without approval.` };
+  const earlier = ctx.approved.has(sha) ? null : await approvalOf(ctx.deps, ctx.repo.fullName, sha);
+  if (ctx.approved.has(sha) || earlier)
+    return {
+      kind: 'note',
+      text: `the head commit ${codeSpan(short(sha))} is already approved${earlier?.actor ? ` (by @${earlier.actor})` : ''}; nothing more to do.`,
+    };
+  return {
+    kind: 'dispatch',
+    sha,
+    branch: open.pull.headRef,
+    trigger: 'approval',
+    overrides: {},
+    notes: [`Approved for commit ${short(sha)} by @${ctx.commenter} with /ok-to-test. A later push needs a new approval.`],
+    releaseHeld: true,
+  };
+}
