@@ -38,16 +38,27 @@ beforeAll(() => {
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const functions = () => ofType('AWS::Lambda::Function');
-/** The logical id of the function whose id starts with `name` (Ingest, Worker, Scheduled). */
+/** The logical id of the function whose id starts with `name` (Ingest, Web, Worker, Scheduled). */
 const functionId = (name: string) => {
   const found = functions().find(([id]) => id.startsWith(name));
   if (!found) throw new Error(`no function ${name}`);
   return found[0];
 };
+/** The logical id of the Function URL that serves the named function. */
+const urlId = (name: string) => {
+  const found = ofType('AWS::Lambda::Url').find(([, url]) => url.Properties.TargetFunctionArn['Fn::GetAtt']?.[0] === functionId(name));
+  if (!found) throw new Error(`no Function URL for ${name}`);
+  return found[0];
+};
+/** The bundle the CDK staged for a function: the asset directory is named after the S3 key's hash. */
+const bundleOf = (id: string) => {
+  const hash = String(resources[id]?.Properties.Code.S3Key).replace(/\.zip$/, '');
+  return path.join(outdir, `asset.${hash}`, 'index.mjs');
+};
 
 describe('functions', () => {
-  it('are three, all arm64 on Node.js 22', () => {
-    expect(functions().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Ingest', 'Scheduled', 'Worker']);
+  it('are four, all arm64 on Node.js 22', () => {
+    expect(functions().map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['Ingest', 'Scheduled', 'Web', 'Worker']);
     for (const [, fn] of functions()) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -64,9 +75,7 @@ describe('functions', () => {
       PUBLIC_URL: 'https://abc123.lambda-url.us-east-1.on.aws',
     };
     for (const [id, fn] of functions()) {
-      // The staged asset directory is named after the hash the S3 key carries.
-      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-      const bundle = path.join(outdir, `asset.${hash}`, 'index.mjs');
+      const bundle = bundleOf(id);
       expect(existsSync(bundle), id).toBe(true);
       const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: id };
       for (const [key, value] of Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>)) {
@@ -81,6 +90,16 @@ describe('functions', () => {
       );
       expect(out.trim(), id).toBe('function');
     }
+  });
+
+  it('keep the badge and page code off the webhook path', () => {
+    // badge-maker's width tables are what made the old single bundle large; the marker is
+    // checked on the web bundle too, so this test cannot pass by looking for the wrong thing.
+    const ingest = readFileSync(bundleOf(functionId('Ingest')), 'utf8');
+    const web = readFileSync(bundleOf(functionId('Web')), 'utf8');
+    expect(web).toContain('Verdana');
+    expect(ingest).not.toContain('Verdana');
+    expect(Buffer.byteLength(ingest)).toBeLessThan(256 * 1024);
   });
 
   it('carry only names and URLs in their environment, never a secret', () => {
@@ -102,6 +121,8 @@ describe('functions', () => {
     const env = (name: string) => Object.keys(resources[functionId(name)]?.Properties.Environment.Variables).sort();
     const common = ['GITHUB_API_URL', 'NODE_OPTIONS', 'SECRET_ARN', 'TABLE_NAME'];
     expect(env('Ingest')).toEqual([...common, 'QUEUE_URL'].sort());
+    // Web neither enqueues nor is told its own URL (it reads the request's Host instead).
+    expect(env('Web')).toEqual(common);
     expect(env('Worker')).toEqual([...common, 'PUBLIC_URL'].sort());
     expect(env('Scheduled')).toEqual([...common, 'PUBLIC_URL', 'QUEUE_URL'].sort());
     expect(resources[functionId('Ingest')]?.Properties.Environment.Variables.GITHUB_API_URL).toBe('https://api.github.com');
@@ -109,17 +130,19 @@ describe('functions', () => {
 
   it('log to their own log group, kept 30 days by default', () => {
     const groups = ofType('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(30);
     const used = functions().map(([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref).sort();
     expect(used).toEqual(groups.map(([id]) => id).sort());
   });
 
-  it('serve ingest on a public Function URL (the webhook HMAC is the authentication)', () => {
-    template.hasResourceProperties('AWS::Lambda::Url', {
-      AuthType: 'NONE',
-      TargetFunctionArn: { 'Fn::GetAtt': [functionId('Ingest'), 'Arn'] },
-    });
+  it('serve ingest and web each on a public Function URL (the webhook HMAC is the authentication; pages are public)', () => {
+    const urls = ofType('AWS::Lambda::Url');
+    expect(urls).toHaveLength(2);
+    for (const [, url] of urls) expect(url.Properties.AuthType).toBe('NONE');
+    expect(urls.map(([, url]) => url.Properties.TargetFunctionArn['Fn::GetAtt'][0]).sort()).toEqual(
+      [functionId('Ingest'), functionId('Web')].sort(),
+    );
   });
 
   it('run the scheduled function every 5 minutes without async retries', () => {
@@ -267,6 +290,20 @@ describe('IAM', () => {
     expect(new Set(secretActions)).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']));
   });
 
+  it('lets the web function only read: no table writes, no queue, the secret read-only', () => {
+    const actionsOf = (rolePrefix: string) =>
+      allowStatements()
+        .filter((s) => JSON.stringify(s.roles).includes(`"${rolePrefix}`))
+        .flatMap((s) => s.actions);
+    const web = actionsOf('WebRole');
+    expect(web).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const action of writes) expect(web, action).not.toContain(action);
+    expect(web.filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    // The same filter finds the writes where they belong, so the checks above look at real statements.
+    expect(actionsOf('IngestRole')).toEqual(expect.arrayContaining([...writes, 'sqs:SendMessage']));
+  });
+
   it('attaches no AWS managed policy to the function roles', () => {
     for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
   });
@@ -286,7 +323,7 @@ describe('alarms', () => {
       [
         `ApproximateNumberOfMessagesVisible ${dlq} >= 1`,
         `ApproximateAgeOfOldestMessage ${work} >= 900`,
-        ...['Ingest', 'Worker', 'Scheduled'].flatMap((name) => [
+        ...['Ingest', 'Web', 'Worker', 'Scheduled'].flatMap((name) => [
           `Errors ${functionId(name)} >= 1`,
           `Throttles ${functionId(name)} >= 1`,
         ]),
@@ -323,35 +360,55 @@ describe('alarms', () => {
     const t = synth({ alarmTopicArn: arn });
     t.resourceCountIs('AWS::SNS::Topic', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);
-    expect(alarms(t)).toHaveLength(8);
+    expect(alarms(t)).toHaveLength(10);
     for (const alarm of alarms(t)) expect(alarm.Properties.AlarmActions).toEqual([arn]);
   });
 });
 
 describe('outputs', () => {
-  it('give the webhook URL, badge base URL, secret and table', () => {
+  const refersTo = (value: unknown, url: string) => JSON.stringify(value).includes(`"${url}","FunctionUrl"`);
+
+  it('give the webhook URL (ingest), the badge base and public URLs (web), secret and table', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['WebhookUrl', 'BadgeBaseUrl', 'SecretName', 'TableName']));
-    const url = functions().length && ofType('AWS::Lambda::Url')[0]?.[0];
-    for (const [name, suffix] of [
-      ['WebhookUrl', '/api/github/webhooks'],
-      ['BadgeBaseUrl', '/badges/'],
+    expect(Object.keys(outputs).sort()).toEqual(['BadgeBaseUrl', 'PublicUrl', 'SecretName', 'TableName', 'WebhookUrl']);
+    const ingest = urlId('Ingest');
+    const web = urlId('Web');
+    for (const [name, from, notFrom, suffix] of [
+      ['WebhookUrl', ingest, web, '/api/github/webhooks'],
+      ['BadgeBaseUrl', web, ingest, '/badges/'],
     ] as const) {
-      const text = JSON.stringify(outputs[name]?.Value);
-      expect(text).toContain(`"${url}","FunctionUrl"`);
-      expect(text).toContain(`"${suffix}"`);
+      const value = outputs[name]?.Value;
+      expect(refersTo(value, from), name).toBe(true);
+      expect(refersTo(value, notFrom), name).toBe(false);
+      expect(JSON.stringify(value), name).toContain(`"${suffix}"`);
+    }
+    // The dashboard is the web URL's origin, which is also what the worker and scheduled link to.
+    const publicUrl = outputs.PublicUrl?.Value;
+    expect(refersTo(publicUrl, web)).toBe(true);
+    expect(refersTo(publicUrl, ingest)).toBe(false);
+    for (const name of ['Worker', 'Scheduled']) {
+      expect(resources[functionId(name)]?.Properties.Environment.Variables.PUBLIC_URL, name).toEqual(publicUrl);
     }
   });
 
-  it('use publicUrl when set, and pass it to every function', () => {
+  it('use publicUrl for the web side when set, and pass it to every function that makes links', () => {
     const t = synth({ publicUrl: 'https://ci.example.com/', githubApiUrl: 'https://ghe.example.com/api/v3' });
     const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.WebhookUrl?.Value).toBe('https://ci.example.com/api/github/webhooks');
     expect(outputs.BadgeBaseUrl?.Value).toBe('https://ci.example.com/badges/');
-    const fns = Object.values(t.findResources('AWS::Lambda::Function')) as Resource[];
-    for (const fn of fns) {
-      expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBe('https://ci.example.com');
-      expect(fn.Properties.Environment.Variables.GITHUB_API_URL).toBe('https://ghe.example.com/api/v3');
+    expect(outputs.PublicUrl?.Value).toBe('https://ci.example.com');
+    // The custom domain fronts the web function only: GitHub keeps posting to ingest's own URL.
+    const ingestUrl = Object.entries(t.findResources('AWS::Lambda::Url')).find(([, url]) =>
+      String(url.Properties.TargetFunctionArn['Fn::GetAtt'][0]).startsWith('Ingest'),
+    )?.[0];
+    expect(ingestUrl).toBeDefined();
+    expect(refersTo(outputs.WebhookUrl?.Value, ingestUrl ?? '')).toBe(true);
+    expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('"/api/github/webhooks"');
+    const fns = Object.entries(t.findResources('AWS::Lambda::Function')) as [string, Resource][];
+    expect(fns).toHaveLength(4);
+    for (const [id, fn] of fns) {
+      const env = fn.Properties.Environment.Variables;
+      expect(env.PUBLIC_URL, id).toBe(id.startsWith('Ingest') ? undefined : 'https://ci.example.com');
+      expect(env.GITHUB_API_URL, id).toBe('https://ghe.example.com/api/v3');
     }
   });
 });

@@ -3,15 +3,21 @@
  *
  *   GitHub ──HTTPS──▶ ingest (Function URL) ──▶ SQS FIFO work queue ──▶ worker ──▶ GitHub
  *                         │                         └─(5 failed receives)─▶ dead-letter queue (FIFO)
- *                         └──────────── DynamoDB table ◀──────── worker, scheduled
+ *                         └──────────▶ DynamoDB table ◀──────── worker, scheduled
+ *                                       ▲ (read-only)
+ *   browsers, README badges ──HTTPS──▶ web (Function URL): badges, dashboard pages, JSON API
  *   EventBridge (every 5 min) ──▶ scheduled (reconciler + redelivery of failed deliveries)
+ *
+ * Two public URLs: the webhook goes to ingest, everything people look at goes to web, so the
+ * webhook path carries none of the page and badge code.
  *
  * Secrets live in one Secrets Manager secret that the functions read at cold start; the
  * environment only carries names and URLs. Alarms go to an SNS topic when one is configured.
  *
  * Settings come from CDK context (`cdk.json` or `-c key=value`), all optional:
  *   githubApiUrl              GitHub REST API base (GitHub Enterprise Server), default https://api.github.com
- *   publicUrl                 external base URL (e.g. a custom domain in front), default the Function URL
+ *   publicUrl                 external base URL of the web function (e.g. a custom domain in front),
+ *                             default the web function's URL; the webhook URL is never affected
  *   alarmEmail                create an encrypted SNS topic for the alarms and subscribe this address
  *   alarmTopicArn             send the alarms to this existing SNS topic instead
  *   ingestReservedConcurrency cap (and reserve) the ingest function's concurrency
@@ -54,6 +60,8 @@ export const FUNCTION_ENV_KEYS = [
 
 /** GitHub gives up on a delivery after 10 s; the ingest function must answer well before. */
 const INGEST_TIMEOUT = Duration.seconds(10);
+/** A badge or page is a handful of table reads: 10 s is ample, and a stuck request frees its slot. */
+const WEB_TIMEOUT = Duration.seconds(10);
 /** One batch of webhook work: a few GitHub calls per message, an artifact download at most. */
 const WORKER_TIMEOUT = Duration.seconds(90);
 const WORKER_BATCH_SIZE = 5;
@@ -182,26 +190,41 @@ export class Arm64CiStack extends Stack {
 
     const ingest = this.lambdaFunction('Ingest', {
       entry: 'src/handlers/ingest.ts',
-      description: 'Webhook receiver and badges/dashboard: verify, de-duplicate, enqueue',
+      description: 'Webhook receiver: verify, de-duplicate, enqueue',
       timeout: INGEST_TIMEOUT,
       memorySize: 512,
       reservedConcurrentExecutions: settings.ingestReservedConcurrency,
-      environment: {
-        ...common,
-        QUEUE_URL: workQueue.queueUrl,
-        // A function cannot be told its own URL (circular reference); without publicUrl the
-        // app takes the base URL from the request's Host header instead.
-        ...(settings.publicUrl ? { PUBLIC_URL: settings.publicUrl } : {}),
-      },
+      environment: { ...common, QUEUE_URL: workQueue.queueUrl },
       logRetention: settings.logRetention,
     });
     // GitHub cannot sign requests with AWS SigV4, so the URL is public; every webhook is
-    // authenticated by its X-Hub-Signature-256 HMAC and badges are public by design.
+    // authenticated by its X-Hub-Signature-256 HMAC.
     // A Function URL rather than API Gateway: no extra service or per-request charge, and
     // nothing API Gateway would add (authorizers, API keys, usage plans) is usable by GitHub's
     // webhook sender. No cdk-nag rule covers Function URLs, so this comment is the record.
     const ingestUrl = ingest.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-    const publicUrl = settings.publicUrl ?? Fn.join('', ['https://', Fn.select(2, Fn.split('/', ingestUrl.url))]);
+
+    // Badges, dashboard and JSON API: a function of their own, so the webhook path carries none
+    // of the page and badge code (ingest stays a few dozen KB and starts fast). It only reads:
+    // no queue, and table read rights only (below).
+    const web = this.lambdaFunction('Web', {
+      entry: 'src/handlers/web.ts',
+      description: 'Badges, dashboard pages and JSON API (read-only)',
+      timeout: WEB_TIMEOUT,
+      memorySize: 512,
+      environment: { ...common, ...(settings.publicUrl ? { PUBLIC_URL: settings.publicUrl } : {}) },
+      logRetention: settings.logRetention,
+    });
+    // Public by design: README badges are fetched anonymously (through GitHub's image proxy)
+    // and pages by browsers; a private repository's runs are shown only with its badge token.
+    // A Function URL for the same reasons as ingest's; a CDN or custom domain goes in front
+    // of this one (publicUrl).
+    const webUrl = web.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // A function cannot be told its own URL (circular reference): without publicUrl the web
+    // function takes its base URL from the request's Host header; worker and scheduled get it
+    // from here, for the links they put in check runs and comments.
+    const origin = (url: lambda.FunctionUrl) => Fn.join('', ['https://', Fn.select(2, Fn.split('/', url.url))]);
+    const publicUrl = settings.publicUrl ?? origin(webUrl);
 
     const worker = this.lambdaFunction('Worker', {
       entry: 'src/handlers/worker.ts',
@@ -240,16 +263,28 @@ export class Arm64CiStack extends Stack {
 
     // ── Least privilege, through the constructs' grants ─────────────────────────────────
     const tableLogicalId = this.resolve((table.node.defaultChild as dynamodb.CfnTable).logicalId) as string;
+    const indexWildcard = `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`;
     for (const fn of [ingest, worker, scheduled]) {
       table.grantReadWriteData(fn);
       secret.grantRead(fn);
       Validations.of(fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+        id: indexWildcard,
         reason:
           "Added by table.grantReadWriteData: querying the table's global secondary indexes needs the " +
           'index ARNs, which are only addressable as <table ARN>/index/*; it names no other table.',
       });
     }
+    // The web function reads repositories, runs and results, and the secret only for the
+    // badge-token key.
+    table.grantReadData(web);
+    secret.grantRead(web);
+    Validations.of(web.role!).acknowledge({
+      id: indexWildcard,
+      reason:
+        'Added by table.grantReadData (read actions only): the repository list and the per-branch test ' +
+        "summaries are queries on the table's global secondary indexes, whose ARNs are only addressable " +
+        'as <table ARN>/index/*; it names no other table.',
+    });
     workQueue.grantSendMessages(ingest);
     workQueue.grantSendMessages(scheduled);
     // The worker's receive/delete rights come from the SqsEventSource above.
@@ -277,7 +312,7 @@ export class Arm64CiStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
-    for (const [name, fn] of [['Ingest', ingest], ['Worker', worker], ['Scheduled', scheduled]] as const) {
+    for (const [name, fn] of [['Ingest', ingest], ['Web', web], ['Worker', worker], ['Scheduled', scheduled]] as const) {
       alarms.push(
         new cloudwatch.Alarm(this, `${name}Errors`, {
           alarmDescription: `The ${name.toLowerCase()} function failed (crash, timeout or unhandled error).`,
@@ -309,7 +344,7 @@ export class Arm64CiStack extends Stack {
     // ── Outputs ──────────────────────────────────────────────────────────────────────────
     new CfnOutput(this, 'WebhookUrl', {
       description: "The GitHub App's webhook URL",
-      value: Fn.join('', [publicUrl, '/api/github/webhooks']),
+      value: Fn.join('', [origin(ingestUrl), '/api/github/webhooks']),
     });
     new CfnOutput(this, 'BadgeBaseUrl', {
       description: 'Badges live under here: <BadgeBaseUrl><owner>/<repo>/status.svg',
