@@ -279,6 +279,8 @@ export function renderSmokeMarkdown(
   smoke: SmokeSet | null,
   extras: {
     baseDiff?: BaseDiff | null;
+    /** What the base is, e.g. "`main` (run 01J…)"; plain text. Default "the base". */
+    baseLabel?: string;
     flaky?: FlakyTest[];
     notes?: string[];
     maxListed?: number;
@@ -345,13 +347,14 @@ export function renderSmokeMarkdown(
 
   const diff = extras.baseDiff;
   if (diff) {
+    const base = extras.baseLabel ? md(extras.baseLabel) : 'the base';
     if (diff.newlyFailing.length === 0 && diff.newlyPassing.length === 0) {
-      lines.push('', 'No test changed between failing and passing compared with the base.');
+      lines.push('', `No test changed between failing and passing compared with ${base}.`);
     }
-    pushList(lines, `Newly failing compared with the base (${diff.newlyFailing.length})`, diff.newlyFailing.map(testLine), maxListed);
+    pushList(lines, `Newly failing compared with ${base} (${diff.newlyFailing.length})`, diff.newlyFailing.map(testLine), maxListed);
     pushList(
       lines,
-      `Newly passing compared with the base (${diff.newlyPassing.length})`,
+      `Newly passing compared with ${base} (${diff.newlyPassing.length})`,
       diff.newlyPassing.map((t) => `✅ **${md(displayName(t))}**`),
       maxListed,
     );
@@ -433,4 +436,66 @@ function clipUtf8(s: string, maxBytes: number): string {
     end += ch.length;
   }
   return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A test's recent history on a branch, kept as one short string (one character per run, newest
+// first) so a test's pass rate and flakiness are one item read, not a query over its runs.
+
+const CODES: Record<Outcome, string> = { passed: 'P', failed: 'F', errored: 'E', skipped: 'S' };
+
+/** P passed, F failed, E errored, S skipped; lower case when the test was flaky on that commit. */
+export function outcomeCode(outcome: Outcome, flaky: boolean): string {
+  const c = CODES[outcome];
+  return flaky ? c.toLowerCase() : c;
+}
+
+export function outcomeOfCode(code: string): Outcome | null {
+  switch (code.toUpperCase()) {
+    case 'P':
+      return 'passed';
+    case 'F':
+      return 'failed';
+    case 'E':
+      return 'errored';
+    case 'S':
+      return 'skipped';
+    default:
+      return null;
+  }
+}
+
+/** The newest run first, the oldest dropped beyond `window`. */
+export function pushRecent(recent: string, code: string, window = 20): string {
+  return (code + recent).slice(0, Math.max(1, window));
+}
+
+/**
+ * Pass rate over the runs in `recent` that ran the test (skips excluded, as in passRate), and
+ * whether it was flaky in any of them.
+ */
+export function recentStats(recent: string): { rate: number | null; ran: number; passed: number; flaky: boolean } {
+  let ran = 0;
+  let passed = 0;
+  let flaky = false;
+  for (const ch of recent) {
+    const o = outcomeOfCode(ch);
+    if (o === null) continue;
+    if (ch !== ch.toUpperCase()) flaky = true;
+    if (o === 'skipped') continue;
+    ran++;
+    if (o === 'passed') passed++;
+  }
+  return { rate: ran > 0 ? passed / ran : null, ran, passed, flaky };
+}
+
+/**
+ * One outcome for a test reported several times in one run (matrix files): any failure or error
+ * wins (errors before failures only when nothing failed), then a pass, then a skip.
+ */
+export function aggregateOutcome(outcomes: Outcome[]): Outcome {
+  if (outcomes.includes('failed')) return 'failed';
+  if (outcomes.includes('errored')) return 'errored';
+  if (outcomes.includes('passed')) return 'passed';
+  return 'skipped';
 }

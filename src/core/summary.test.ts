@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { combine, renderSmokeMarkdown } from './smoke';
+import { parseJUnit } from './junit';
 import {
   MAX_OUTPUT_CHARS,
+  architectureOf,
   escapeCell,
   renderCheckOutput,
   truncateMarkdown,
@@ -264,6 +267,52 @@ describe('renderCheckOutput: 5,000 jobs', () => {
     const r = renderCheckOutput(input({ notes: Array.from({ length: 2000 }, (_, i) => `note ${i} ${'x'.repeat(60)}`) }));
     expect(utf8Length(r.summary)).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
     expect(r.summary).toMatch(/_Truncated \(GitHub limits this text to 65535 bytes\); see \[the workflow run\]\(.+\)\._$/);
+  });
+});
+
+describe('renderCheckOutput: smoke tests, deciding rule, runner', () => {
+  const junit = `<testsuite name="pytest">
+    <testcase classname="tests.test_arm64_basic" name="test_python_version" file="tests/test_arm64_basic.py" line="10"/>
+    <testcase classname="tests.test_arm64_basic" name="test_basic_api_availability" file="tests/test_arm64_basic.py" line="52"><failure message="api missing"/></testcase>
+  </testsuite>`;
+  const smoke = { markdown: renderSmokeMarkdown(combine([parseJUnit('smoke-py3.11.xml', junit)])), rate: '1/2 (50%)' };
+
+  it('shows the smoke section after the jobs, the rate in the title, and the rule that decided', () => {
+    const out = renderCheckOutput(
+      input({ conclusion: 'failure', smoke, decidedBy: 'smoke pass rate 1/2 (50%) is below the required 100%' }),
+    );
+    expect(out.title).toBe('arm64: failed on self-hosted, arm64, dgx (0 of 1 job failed) · smoke tests 1/2 (50%)');
+    expect(out.summary).toContain('| Decided by | smoke pass rate 1/2 (50%) is below the required 100% |');
+    const jobs = out.summary.indexOf('### Jobs');
+    const section = out.summary.indexOf('### Smoke tests: 1/2 (50%)');
+    expect(jobs).toBeGreaterThan(0);
+    expect(section).toBeGreaterThan(jobs);
+    expect(out.summary).toContain('| smoke-py3.11.xml | 1 | 1 | 0 | 0 | 1/2 (50%) |');
+    expect(out.summary.trimEnd().endsWith(`[Open the arm64 CI dashboard](${DASHBOARD})`)).toBe(true);
+  });
+
+  it('names the runner and the architecture its labels ask for', () => {
+    expect(renderCheckOutput(input()).summary).toContain('| Runner | `dgx-spark-01` · arm64 (aarch64) |');
+    const queued = renderCheckOutput(input({ status: 'queued', conclusion: null, jobs: [job(1, 'build', 'queued', null)] }));
+    expect(queued.summary).toContain('| Runner | not assigned yet · arm64 (aarch64) |');
+    expect(architectureOf(['self-hosted', 'Linux', 'ARM64'])).toBe('arm64 (aarch64)');
+    expect(architectureOf(['ubuntu-latest'])).toBeNull();
+  });
+
+  it('leaves the rule out while the run is not finished', () => {
+    const out = renderCheckOutput(input({ status: 'in_progress', conclusion: null, decidedBy: 'x' }));
+    expect(out.summary).not.toContain('Decided by');
+  });
+
+  it('keeps a huge smoke section and 5,000 jobs within the limit, each trimmed with a note', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => job(i + 1, `test (shard ${i})`, 'completed', 'success'));
+    const huge = { markdown: `### Smoke tests: 0/9000 (0%)\n\n${'- ❌ **a failing test with a long name**\n'.repeat(9000)}`, rate: '0/9000 (0%)' };
+    const out = renderCheckOutput(input({ conclusion: 'failure', jobs: many, smoke: huge }));
+    expect(utf8Length(out.summary)).toBeLessThanOrEqual(MAX_OUTPUT_CHARS);
+    expect(out.summary).toContain('### Smoke tests: 0/9000 (0%)');
+    expect(out.summary).toContain('_Smoke-test section trimmed (GitHub limits this text to 65535 bytes); the annotations list every failure._');
+    expect(out.summary).toMatch(/_Showing \d+ of 5000 jobs, failed first/);
+    expect(out.summary.trimEnd().endsWith(`[Open the arm64 CI dashboard](${DASHBOARD})`)).toBe(true);
   });
 });
 

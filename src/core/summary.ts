@@ -1,6 +1,7 @@
 /**
  * The check run's output: a title that says where the run stands, and a markdown summary of what
- * ran where (commit, trigger, runner labels, workflow run, one row per job, dashboard link).
+ * ran where (commit, trigger, runner, labels and architecture, workflow run, one row per job, the
+ * smoke-test section, dashboard link).
  */
 import { durationSeconds, formatDuration, parseJobName } from './jobs';
 
@@ -34,6 +35,13 @@ export interface RunSummaryInput {
   dashboardUrl: string;
   /** Extra markdown lines the worker wants shown (e.g. "dispatch failed: …"), one per entry. */
   notes?: string[];
+  /**
+   * The smoke-test section: markdown from core/smoke `renderSmokeMarkdown`, and the headline rate
+   * ("5/6 (83%)", null when no test ran) for the title. Absent while the run has no results.
+   */
+  smoke?: { markdown: string; rate: string | null } | null;
+  /** The rule that decided the conclusion, e.g. "smoke pass rate 5/6 (83%) is below the required 100%". */
+  decidedBy?: string | null;
 }
 
 /**
@@ -41,6 +49,9 @@ export interface RunSummaryInput {
  * checks UTF-8 bytes ("summary exceeds a maximum bytesize of 65535"), so sizes here are in bytes.
  */
 export const MAX_OUTPUT_CHARS = 65535;
+
+/** The smoke section's share of the summary: the rest is left to the header and the job table. */
+const SMOKE_MAX_BYTES = 30_000;
 
 // ---------------------------------------------------------------------------------------------
 // Title
@@ -71,11 +82,12 @@ function renderTitle(input: RunSummaryInput): string {
   if (input.status === 'completed') {
     const conclusion = input.conclusion ?? 'unknown';
     const word = WORDS[conclusion] ?? conclusion.replace(/_/g, ' ');
-    if (conclusion === 'success') return `arm64: passed on ${labels}`;
+    const smoke = input.smoke?.rate ? ` · smoke tests ${input.smoke.rate}` : '';
+    if (conclusion === 'success') return `arm64: passed on ${labels}${smoke}`;
     if (conclusion === 'failure') {
       const failed = input.jobs.filter((j) => j.conclusion !== null && FAILED.has(j.conclusion)).length;
       const jobs = total > 0 ? ` (${failed} of ${total} ${total === 1 ? 'job' : 'jobs'} failed)` : '';
-      return `arm64: failed on ${labels}${jobs}`;
+      return `arm64: failed on ${labels}${jobs}${smoke}`;
     }
     return `arm64: ${word}`;
   }
@@ -223,6 +235,33 @@ function triggerText(trigger: string, actor: string | null): string {
 
 const shortSha = (sha: string) => sha.slice(0, 7);
 
+/**
+ * The CPU architecture runner labels ask for (GitHub's `ARM64`/`X64` or the usual self-hosted
+ * spellings); null when the labels do not say.
+ */
+export function architectureOf(labels: string[]): string | null {
+  const set = new Set(labels.map((l) => l.toLowerCase()));
+  if (set.has('arm64') || set.has('aarch64')) return 'arm64 (aarch64)';
+  if (set.has('x64') || set.has('x86_64') || set.has('amd64')) return 'x64 (x86_64)';
+  if (set.has('arm') || set.has('armv7') || set.has('armhf')) return 'arm (32-bit)';
+  return null;
+}
+
+/** Which runners took the jobs, and the architecture their labels name. */
+function runnerText(input: RunSummaryInput): string {
+  const names = [...new Set(input.jobs.map((j) => j.runnerName).filter((n): n is string => !!n))];
+  const arch = architectureOf([...input.runnerLabels, ...input.jobs.flatMap((j) => j.labels)]);
+  const who =
+    names.length === 0
+      ? input.status === 'completed'
+        ? 'none reported'
+        : 'not assigned yet'
+      : names.length > 5
+        ? `${names.slice(0, 5).map(code).join(', ')} and ${names.length - 5} more`
+        : names.map(code).join(', ');
+  return arch ? `${who} · ${arch}` : who;
+}
+
 function renderHead(input: RunSummaryInput): string {
   const rows: [string, string][] = [];
   const run = input.workflowRun;
@@ -236,8 +275,10 @@ function renderHead(input: RunSummaryInput): string {
   if (input.branch !== null) rows.push(['Branch', code(input.branch)]);
   if (input.pr !== null) rows.push(['Pull request', `#${input.pr}`]);
   rows.push(['Triggered by', triggerText(input.trigger, input.actor)]);
+  rows.push(['Runner', runnerText(input)]);
   rows.push(['Runner labels', input.runnerLabels.map(code).join(', ') || '—']);
   rows.push(['Dispatch id', code(input.dispatchId)]);
+  if (input.status === 'completed' && input.decidedBy) rows.push(['Decided by', escapeCell(input.decidedBy)]);
 
   const where = [input.branch !== null ? `on ${code(input.branch)}` : null, input.pr !== null ? `(#${input.pr})` : null]
     .filter(Boolean)
@@ -302,16 +343,29 @@ export function renderCheckOutput(input: RunSummaryInput): { title: string; summ
   const runLink = input.workflowRun ? link('the workflow run', input.workflowRun.htmlUrl) : 'the workflow run';
   // Last resort only (e.g. enormous notes): the job table is sized below to fit on its own.
   const safety = `_Truncated (GitHub limits this text to ${MAX_OUTPUT_CHARS} bytes); see ${runLink}._`;
+  // The smoke section comes after the jobs and always stays in the summary (it is what a reader
+  // acts on), trimmed to its share with a note; the job table makes room for it.
+  const smokeMd = input.smoke?.markdown.trim();
+  const smoke = smokeMd
+    ? [
+        '',
+        truncateMarkdown(
+          smokeMd,
+          SMOKE_MAX_BYTES,
+          `_Smoke-test section trimmed (GitHub limits this text to ${MAX_OUTPUT_CHARS} bytes); the annotations list every failure._`,
+        ),
+      ]
+    : [];
 
   if (input.jobs.length === 0) {
     const none = input.status === 'completed' ? 'The workflow run reported no jobs.' : 'No jobs have started yet.';
-    const summary = [head, '', '### Jobs', '', none, '', footer].join('\n');
+    const summary = [head, '', '### Jobs', '', none, ...smoke, '', footer].join('\n');
     return { title, summary: truncateMarkdown(summary, MAX_OUTPUT_CHARS, safety) };
   }
 
   const shape: TableShape = { withMatrix: input.jobs.some((j) => parseJobName(j.name).matrix.length > 0) };
   const heading = jobsHeading(input.jobs);
-  const whole = [head, '', heading, '', tableHeader(shape), ...input.jobs.map((j) => jobRow(j, shape)), '', footer].join(
+  const whole = [head, '', heading, '', tableHeader(shape), ...input.jobs.map((j) => jobRow(j, shape)), ...smoke, '', footer].join(
     '\n',
   );
   if (utf8Length(whole) <= MAX_OUTPUT_CHARS)
@@ -328,8 +382,12 @@ export function renderCheckOutput(input: RunSummaryInput): { title: string; summ
     `_Showing ${n} of ${total} jobs, failed first; the rest are listed below${input.workflowRun ? ` and in ${runLink}` : ''}._`;
   const fixed = [head, '', heading, '', tableHeader(shape)].join('\n');
   // Notes name a count, which depends on where the cut falls: reserve room for the longest count.
-  const shown = rowsThatFit(rows, MAX_OUTPUT_CHARS - utf8Length(fixed) - utf8Length(`\n\n${shownNote(total)}\n\n${footer}`));
-  const summary = [fixed, ...rows.slice(0, shown), '', shownNote(shown), '', footer].join('\n');
+  const smokeBytes = utf8Length(smoke.join('\n')) + (smoke.length > 0 ? 1 : 0);
+  const shown = rowsThatFit(
+    rows,
+    MAX_OUTPUT_CHARS - utf8Length(fixed) - smokeBytes - utf8Length(`\n\n${shownNote(total)}\n\n${footer}`),
+  );
+  const summary = [fixed, ...rows.slice(0, shown), '', shownNote(shown), ...smoke, '', footer].join('\n');
 
   const rest = rows.slice(shown);
   const textHead = ['### Jobs (continued)', '', tableHeader(shape)].join('\n');

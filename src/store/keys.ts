@@ -5,6 +5,8 @@
  * Access patterns (pk / sk, index):
  *   delivery seen?              DELIVERY#<guid> / DELIVERY                    (conditional put, TTL 7 d)
  *   action claimed by delivery  DELIVERY#<guid> / CLAIM#<key>                 (conditional put, TTL 7 d)
+ *   redelivery asked for guid   DELIVERY#<guid> / REDELIVERY                  (conditional put on attempts, TTL 7 d)
+ *   scheduled pass checkpoint   CHECKPOINT#<pass> / CHECKPOINT                (forward-only conditional put)
  *   repository settings         REPO#<owner/repo> / META                     (one read for a default-branch badge)
  *   runs of a repo, newest 1st  REPO#<owner/repo> / DISPATCH#<ulid>           (query, ScanIndexForward=false)
  *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge)
@@ -13,9 +15,23 @@
  *   dispatches of a commit      gsi1: COMMIT#<owner/repo>#<sha> / <ulid>
  *   every repository            gsi1: REPOS / <owner/repo>                   (META items)
  *   dispatches of a branch/PR   gsi2: REF#<owner/repo>#branch:<name> | pr:<n> / <ulid>
+ *
+ * Smoke-test results (store/results.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
+ *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
+ *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section,
+ *                                                                               outcome code per tracked test)
+ *   a test's runs, newest 1st   TEST#<owner/repo>#<test hash> / <ulid>#<attempt>   (BatchWriteItem puts)
+ *   a ref's tests               TESTS#<owner/repo>#<ref> / <test hash>          (recent outcomes, pass rate, flaky)
+ *     … latest run first        gsi2: TESTS#<owner/repo>#<ref> / <ulid>#<attempt>#<test hash>
+ *   a ref's rolling pass rate   REPO#<owner/repo> / SMOKE#<ref>                (last 20 runs with results; version-conditional put)
+ *
+ *   Per completed run with n tracked tests (≤ 1,000): 1 put RESULT, 1 conditional update of the
+ *   dispatch, ⌈n/25⌉ BatchWriteItem TEST#, ⌈n/100⌉ BatchGetItem + ⌈n/25⌉ BatchWriteItem TESTS#,
+ *   1 get + 1 conditional put SMOKE#; no tests → only the first two.
  */
 export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
 export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;
+export const checkpointKey = (pass: string) => `CHECKPOINT#${pass}`;
 export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const latestSk = (branch: string) => `LATEST#${branch}`;
 export const workflowRunKey = (runId: number) => `WFRUN#${runId}`;

@@ -4,7 +4,9 @@ import type { GitHub } from '../github/client';
 import { updateCheckRun, type CheckOutput } from '../github/checks';
 import type { DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
+import { currentSmoke, getRunResult } from '../store/results';
 import { runPageUrl, type WorkerDeps } from './deps';
+import { checkRunActions } from './rerun-action';
 
 export const jobView = (j: JobItem): JobView => ({
   id: j.jobId,
@@ -22,6 +24,10 @@ export const checkStatus = (d: DispatchItem) => checkStatusOf(d.state);
 
 export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: JobItem[]): Promise<CheckOutput> {
   const list = jobs ?? (await listJobs(deps.store, d.dispatchId));
+  // The smoke section was rendered once when the run completed (worker/smoke-results) and is kept
+  // with the run's results, so any later update of the check run shows it unchanged.
+  const smoke = currentSmoke(d);
+  const result = smoke ? await getRunResult(deps.store, d.dispatchId, smoke.attempt) : null;
   return renderCheckOutput({
     checkName: d.checkName,
     repo: d.repo,
@@ -39,6 +45,8 @@ export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: J
     jobs: list.map(jobView),
     dashboardUrl: runPageUrl(deps.publicUrl, d.repo, d.dispatchId),
     notes: d.notes,
+    smoke: result ? { markdown: result.markdown, rate: smoke?.rateText ?? null } : null,
+    decidedBy: smoke?.rule ?? null,
   });
 }
 
@@ -52,6 +60,7 @@ export async function syncCheckRun(
   if (!d.checkRunId) return;
   const [owner = '', repo = ''] = d.repo.split('/');
   const status = checkStatus(d);
+  const actions = checkRunActions(status, d.conclusion ?? 'failure');
   await updateCheckRun(gh, {
     owner,
     repo,
@@ -62,5 +71,7 @@ export async function syncCheckRun(
       : {}),
     ...(status === 'in_progress' && d.startedAt ? { started_at: d.startedAt } : {}),
     output: extra.output ?? (await renderDispatch(deps, d, extra.jobs)),
+    // Every finished run offers "Re-run arm64" (handled by on-check-run's requested_action).
+    ...(actions ? { actions } : {}),
   });
 }

@@ -2,10 +2,12 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { checkStateFromWorkflowRun } from '../core/conclusion';
 import { progressOf, stateOfStatus } from '../core/progress';
 import { advanceDispatch, type DispatchItem } from '../store/dispatches';
-import { getRepo, recordLatest } from '../store/repos';
+import { getLatest, getRepo, recordLatest } from '../store/repos';
+import { currentSmoke } from '../store/results';
 import { syncCheckRun } from './check-run';
-import type { WorkerDeps } from './deps';
+import { repoRef, type RepoRef, type WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';
+import { collectSmokeResults } from './smoke-results';
 
 type WorkflowRunPayload = EmitterWebhookEvent<'workflow_run'>['payload'];
 
@@ -17,7 +19,7 @@ export async function onWorkflowRun(deps: WorkerDeps, _deliveryId: string, paylo
   const attempt = run.run_attempt ?? 1;
   const check = checkStateFromWorkflowRun({ status: run.status, conclusion: run.conclusion });
   const now = deps.now();
-  const updated = await advanceDispatch(
+  let updated = await advanceDispatch(
     deps.store,
     d,
     {
@@ -33,18 +35,49 @@ export async function onWorkflowRun(deps: WorkerDeps, _deliveryId: string, paylo
     { now },
   );
   if (!updated) {
-    deps.log.debug('stale workflow_run event dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
-    return;
+    if (!completedAt(d, state, attempt)) {
+      deps.log.debug('stale workflow_run event dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
+      return;
+    }
+    // The same completion again: a retry after a failure half-way (GitHub or DynamoDB down).
+    // Finish what is missing; the PATCH below is idempotent.
+    updated = d;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
-  await syncCheckRun(deps, gh, updated);
-  await rememberLatest(deps, updated);
+  const final =
+    updated.state === 'completed' && currentSmoke(updated) === null
+      ? await collectSmokeResults(deps, gh, updated, { run, repo: repoOf(payload, updated) })
+      : updated;
+  await syncCheckRun(deps, gh, final);
+  await rememberLatest(deps, final);
+}
+
+/** The event reports the completion the dispatch already recorded. */
+function completedAt(d: DispatchItem, state: string, attempt: number): boolean {
+  return state === 'completed' && d.state === 'completed' && d.attempt === attempt;
+}
+
+function repoOf(payload: WorkflowRunPayload, d: DispatchItem): RepoRef {
+  const [owner = '', name = ''] = d.repo.split('/');
+  return (
+    repoRef(payload) ?? {
+      owner,
+      name,
+      fullName: d.repo,
+      private: d.private,
+      defaultBranch: payload.repository.default_branch ?? 'main',
+      installationId: d.installationId,
+    }
+  );
 }
 
 /** Branch runs (not pull requests) feed the branch's badge. */
 export async function rememberLatest(deps: WorkerDeps, d: DispatchItem): Promise<void> {
   if (d.pr || !d.branch) return;
   const meta = await getRepo(deps.store, d.repo);
+  // While a new run is under way the smoke badge keeps the last results rather than "no data".
+  const smoke =
+    currentSmoke(d)?.counts ?? (d.state === 'completed' ? null : ((await getLatest(deps.store, d.repo, d.branch))?.smoke ?? null));
   await recordLatest(deps.store, {
     repo: d.repo,
     branch: d.branch,
@@ -57,6 +90,7 @@ export async function rememberLatest(deps: WorkerDeps, d: DispatchItem): Promise
       conclusion: d.conclusion,
       sha: d.sha,
       updatedAt: d.updatedAt,
+      smoke,
     },
   });
 }

@@ -46,7 +46,7 @@
  * Webhooks
  *   gh.webhookTarget = url | fetchLike | { fetch, url }     (or opts.webhook.target); gh.webhookSecret
  *   gh.events.pushEvent / pullRequestEvent / issueCommentEvent / workflowRunEvent / workflowJobEvent /
- *     checkRunEvent / installationEvent / installationRepositoriesEvent → { event, payload }
+ *     checkRunEvent / checkSuiteEvent / installationEvent / installationRepositoriesEvent → { event, payload }
  *   await gh.deliver(ev) → { deliveryId, id, status, body }  (signed X-Hub-Signature-256, logged)
  *   signAndDeliver(target, { event, payload, secret, deliveryId?, state? }) for use without a stand-in
  *   `GET /app/hook/deliveries` serves the log (cursor pagination); `POST …/{id}/attempts` redelivers (same guid).
@@ -55,6 +55,8 @@
  *   gh.requestRun(runId) · gh.queueJob(runId, { name, labels? }) → JobRecord · gh.startRun(runId)
  *   gh.startJob(jobId, { runnerName? }) · gh.completeJob(jobId, conclusion) · gh.addArtifact(runId, { name, files })
  *   gh.completeRun(runId, conclusion?) · gh.play(runId, script, { delayMs? })
+ *   gh.rerunRun(runId) → a new attempt of a finished run (run_attempt + 1, workflow_run.requested again)
+ *   artifact zips: `GET …/artifacts/{id}/zip` answers 302 to a one-minute `/_standin/artifacts/…` link (410 once expired)
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';

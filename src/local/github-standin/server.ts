@@ -79,6 +79,8 @@ export interface RecordedRequest {
   status: number;
   at: Date;
   operationId?: string;
+  /** Whether an Authorization header came with it (a signed artifact link must be fetched without). */
+  authorized: boolean;
 }
 
 export interface Violation {
@@ -453,6 +455,24 @@ export class GitHubStandIn {
     return this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
   }
 
+  /**
+   * GitHub's "Re-run all jobs": a new attempt of the same run (run_attempt + 1, jobs and conclusion
+   * reset, run_started_at = now) and `workflow_run.requested` again; play it on with queueJob /
+   * startRun / … / completeRun. Artifacts of earlier attempts stay on the run, as on GitHub.
+   */
+  async rerunRun(runId: number): Promise<DeliveryResult | undefined> {
+    const run = this.run(runId);
+    if (run.status !== 'completed') throw new Error(`stand-in: run ${runId} is still ${run.status}; only finished runs can be re-run`);
+    run.runAttempt += 1;
+    run.status = 'queued';
+    run.conclusion = null;
+    run.jobs = [];
+    run.runStartedAt = this.state.now();
+    this.touch(run);
+    this.requested.add(run.id);
+    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  }
+
   private derivedConclusion(run: WorkflowRunRecord): Conclusion {
     const conclusions = run.jobs.map((j) => j.conclusion);
     if (conclusions.some((c) => c === 'failure' || c === 'timed_out')) return 'failure';
@@ -538,7 +558,15 @@ export class GitHubStandIn {
         body = text;
       }
     }
-    const rec: RecordedRequest = { method, path: url.pathname, query, body, status: 0, at: this.state.now() };
+    const rec: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query,
+      body,
+      status: 0,
+      at: this.state.now(),
+      authorized: req.headers.has('authorization'),
+    };
     this.requests.push(rec);
     const answer = (res: Response): Response => {
       rec.status = res.status;

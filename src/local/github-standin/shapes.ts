@@ -264,7 +264,7 @@ export function workflowRun(ctx: ShapeContext, run: WorkflowRunRecord): Obj {
     artifacts_url: `${api}/actions/runs/${run.id}/artifacts`,
     cancel_url: `${api}/actions/runs/${run.id}/cancel`,
     rerun_url: `${api}/actions/runs/${run.id}/rerun`,
-    previous_attempt_url: null,
+    previous_attempt_url: run.runAttempt > 1 ? `${api}/actions/runs/${run.id}/attempts/${run.runAttempt - 1}` : null,
     workflow_url: `${api}/actions/workflows/${run.workflowId}`,
     head_commit: headCommit(run),
     repository: repoJson,

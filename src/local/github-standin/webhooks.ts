@@ -185,6 +185,12 @@ export interface EventBuilders {
     action: 'created' | 'completed' | 'rerequested' | 'requested_action',
     opts?: { requestedAction?: string; sender?: string },
   ): WebhookEvent;
+  /** The App's check suite of a commit (one per commit, like GitHub's suite for an App). */
+  checkSuiteEvent(
+    repo: RepoRecord | string,
+    action: 'completed' | 'requested' | 'rerequested',
+    opts: { headSha: string; sender?: string },
+  ): WebhookEvent;
   installationEvent(
     action: 'created' | 'deleted' | 'suspend' | 'unsuspend' | 'new_permissions_accepted',
     opts: { installationId: number; sender?: string },
@@ -427,6 +433,46 @@ export function eventBuilders(ctx: ShapeContext): EventBuilders {
       if (action === 'requested_action') payload.requested_action = { identifier: opts.requestedAction ?? '' };
       else delete payload.requested_action;
       return { event: 'check_run', payload };
+    },
+
+    checkSuiteEvent(r, action, opts) {
+      const repo = repoOf(r);
+      const payload = baseExample('check_suite', action);
+      const sha = opts.headSha.toLowerCase();
+      const runs = state.checkRuns(repo.owner, repo.name).filter((c) => c.headSha === sha);
+      const id = shapes.checkSuiteId(sha);
+      // The suite's pull requests are the ones any of its check runs lists (same rule as check runs).
+      const sample = runs[0] ? shapes.checkRun(ctx, runs[0]) : null;
+      const done = runs.length > 0 && runs.every((c) => c.status === 'completed');
+      Object.assign(payload, {
+        action,
+        check_suite: {
+          ...payload.check_suite,
+          id,
+          node_id: Buffer.from(`CheckSuite:${id}`).toString('base64'),
+          head_branch: Object.entries(repo.branches).find(([, head]) => head === sha)?.[0] ?? null,
+          head_sha: sha,
+          status: done ? 'completed' : runs.length > 0 ? 'in_progress' : 'queued',
+          conclusion: done ? (runs.some((c) => c.conclusion === 'failure') ? 'failure' : 'success') : null,
+          url: `${ctx.apiBase}/repos/${repo.fullName}/check-suites/${id}`,
+          before: null,
+          after: sha,
+          pull_requests: sample?.pull_requests ?? [],
+          app: shapes.integration(ctx) ?? payload.check_suite.app,
+          latest_check_runs_count: runs.length,
+          check_runs_url: `${ctx.apiBase}/repos/${repo.fullName}/check-suites/${id}/check-runs`,
+          head_commit: {
+            id: sha,
+            tree_id: fakeSha(`tree:${sha}`),
+            message: `Commit ${sha.slice(0, 7)}`,
+            timestamp: shapes.iso(state.now()),
+            author: { name: 'Octo Cat', email: 'octocat@example.com' },
+            committer: { name: 'GitHub', email: 'noreply@github.com' },
+          },
+        },
+        ...common(repo, opts.sender ?? repo.owner),
+      });
+      return { event: 'check_suite', payload };
     },
 
     installationEvent(action, opts) {

@@ -1,0 +1,375 @@
+/**
+ * A dispatch's workflow run completed: collect its smoke-test artifact → parse the JUnit XML →
+ * store counts, per-test outcomes and the branch's rolling rate → decide the conclusion (a pass
+ * rate below `smoke_tests.min_pass_rate` fails the check run even when the workflow succeeded) →
+ * summarize (the smoke section of the check run) → annotate failing tests.
+ *
+ * The caller syncs the check run afterwards with the dispatch this returns, so the conclusion and
+ * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
+ */
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
+import type { RepoConfig } from '../core/config';
+import { parseJUnit, type Outcome, type TestCaseResult } from '../core/junit';
+import { readJUnitZip } from '../core/artifact-zip';
+import {
+  aggregateOutcome,
+  chunk,
+  combine,
+  compareWithBase,
+  decideConclusion,
+  findFlaky,
+  formatRate,
+  renderSmokeMarkdown,
+  selectAnnotations,
+  type BaseDiff,
+  type FlakyTest,
+  type SmokeSet,
+  type TestOutcomeRecord,
+} from '../core/smoke';
+import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
+import { updateCheckRun } from '../github/checks';
+import { githubMessage, httpStatus, type GitHub } from '../github/client';
+import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
+import { ttlAfter } from '../store/keys';
+import {
+  MAX_TRACKED_TESTS,
+  getRefSmoke,
+  getRunResult,
+  putRunResult,
+  putTestRuns,
+  recordDispatchSmoke,
+  recordRefRun,
+  refName,
+  runResultsOf,
+  testHash,
+  updateTestSummaries,
+  type DispatchSmoke,
+  type RunOutcomeCode,
+  type RunResultItem,
+  type TrackedTest,
+} from '../store/results';
+import { renderDispatch } from './check-run';
+import type { RepoRef, WorkerDeps } from './deps';
+import { loadRepoConfig } from './repo-config';
+
+type WorkflowRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
+
+/** The few config settings needed once a run completes. */
+export interface SmokeSettings {
+  artifact: string;
+  minPassRate: number;
+  annotationsMax: number;
+  historyDays: number;
+}
+
+export function smokeSettingsOf(config: RepoConfig): SmokeSettings {
+  return {
+    artifact: config.smoke_tests.artifact,
+    minPassRate: config.smoke_tests.min_pass_rate,
+    annotationsMax: config.annotations.max,
+    historyDays: config.history_days,
+  };
+}
+
+/** The config schema's defaults, for a repository whose config vanished or broke before completion. */
+const DEFAULT_SETTINGS: SmokeSettings = { artifact: 'smoke-test-results', minPassRate: 1, annotationsMax: 50, historyDays: 90 };
+
+/** At most 50 annotations per request (GitHub's limit); further requests append. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Earlier dispatches of the same commit looked at for flaky tests (re-runs, /arm64 retest). */
+const EARLIER_DISPATCHES = 10;
+
+export async function collectSmokeResults(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  ev: { run: WorkflowRun; repo: RepoRef },
+): Promise<DispatchItem> {
+  const { run, repo } = ev;
+  const now = deps.now();
+  const attempt = d.attempt;
+  const settings = await settingsFor(gh, d, repo);
+  const { smoke, notes } = await collect(deps, gh, d, run, settings.artifact);
+
+  const decision = decideConclusion({ workflowConclusion: run.conclusion, smoke, minPassRate: settings.minPassRate });
+  const hasData = smoke !== null && smoke.files.length > 0;
+  const tracked = hasData ? trackTests(smoke) : { tests: [], truncated: false };
+  const flaky = hasData ? await flakyTests(deps, d, smoke, tracked.tests) : [];
+  const flakyHashes = new Set(flaky.map((f) => f.testId));
+  for (const t of tracked.tests) t.flaky = flakyHashes.has(t.hash);
+  const base = hasData ? await baseComparison(deps, gh, d, run, repo, smoke) : null;
+
+  const markdown = renderSmokeMarkdown(smoke, {
+    baseDiff: base?.diff ?? null,
+    ...(base ? { baseLabel: base.label } : {}),
+    flaky,
+    // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
+    maxChars: 30_000,
+    notes: [...notes, ...(tracked.truncated ? [`History is kept for the first ${MAX_TRACKED_TESTS.toLocaleString('en-US')} tests (failing ones first).`] : [])],
+  });
+  const ttl = ttlAfter(now, settings.historyDays);
+  const ref = refName(d);
+  const counts = hasData ? smoke.counts : null;
+
+  await putRunResult(deps.store, {
+    repo: d.repo,
+    dispatchId: d.dispatchId,
+    attempt,
+    workflowRunId: run.id,
+    sha: d.sha,
+    ref,
+    counts,
+    rate: smoke?.rate ?? null,
+    rule: decision.rule,
+    conclusion: decision.conclusion,
+    markdown,
+    outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runCode(t)])),
+    truncated: tracked.truncated,
+    flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),
+    createdAt: now.toISOString(),
+    ttl,
+  });
+  const summary: DispatchSmoke = {
+    attempt,
+    counts,
+    rate: smoke?.rate ?? null,
+    rateText: counts ? formatRate(counts) : null,
+    minPassRate: settings.minPassRate,
+    rule: decision.rule,
+    flaky: flaky.length,
+  };
+  const updated = await recordDispatchSmoke(deps.store, d, summary, decision.conclusion, now);
+
+  let writes = 3;
+  if (hasData && counts) {
+    const runCtx = { repo: d.repo, ref, sha: d.sha, dispatchId: d.dispatchId, attempt, at: now, ttl };
+    writes += await putTestRuns(deps.store, runCtx, tracked.tests);
+    writes += await updateTestSummaries(deps.store, runCtx, tracked.tests);
+    await recordRefRun(deps.store, { repo: d.repo, ref, entry: { dispatchId: d.dispatchId, attempt, sha: d.sha, counts }, now, ttl });
+  }
+  deps.log.info('smoke results stored', {
+    dispatchId: d.dispatchId,
+    attempt,
+    rate: summary.rateText,
+    conclusion: decision.conclusion,
+    tests: tracked.tests.length,
+    writeRequests: writes,
+  });
+  // A newer attempt started meanwhile: its own completion will report; these results stay as history.
+  if (!updated) return d;
+
+  if (hasData) {
+    try {
+      await annotate(deps, gh, updated, smoke, settings.annotationsMax);
+    } catch (err) {
+      // The results are stored and the summary lists the failures: the check run must still
+      // complete, so missing annotations are logged rather than retried.
+      deps.log.warn('annotations not sent', { dispatchId: d.dispatchId, status: httpStatus(err), error: githubMessage(err) });
+    }
+  }
+  return updated;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+/**
+ * Settings are needed at completion. Stored on the dispatch item at dispatch time they cost no
+ * GitHub call (the config was loaded then anyway), and the run is judged by the settings it was
+ * dispatched under; loading `.github/arm64-ci.yml` again would cost one contents request per
+ * completed run. So the stored copy wins; dispatches recorded without one fall back to a load.
+ */
+async function settingsFor(gh: GitHub, d: DispatchItem, repo: RepoRef): Promise<SmokeSettings> {
+  const stored = (d as DispatchItem & { smokeSettings?: SmokeSettings }).smokeSettings;
+  if (stored) return stored;
+  const cfg = await loadRepoConfig(gh, repo);
+  return cfg.kind === 'ok' ? smokeSettingsOf(cfg.config) : DEFAULT_SETTINGS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collect
+
+async function collect(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  run: WorkflowRun,
+  name: string,
+): Promise<{ smoke: SmokeSet | null; notes: string[] }> {
+  const [owner = '', repo = ''] = d.repo.split('/');
+  try {
+    const artifacts = await listRunArtifacts(gh, { owner, repo, runId: run.id, name });
+    const artifact = newest(artifacts.filter((a) => !a.expired)) ?? null;
+    if (!artifact) {
+      const expired = artifacts.length > 0;
+      return {
+        smoke: null,
+        notes: [
+          expired
+            ? `The artifact "${name}" of this run has expired, so its results could not be read.`
+            : `This run uploaded no artifact named "${name}" (smoke_tests.artifact in .github/arm64-ci.yml).`,
+        ],
+      };
+    }
+    // On a re-run, an artifact of the same name may still be the previous attempt's (upload-artifact
+    // refuses to replace it without `overwrite: true`): counting it again would report old results.
+    const attempt = run.run_attempt ?? 1;
+    if (attempt > 1 && run.run_started_at && Date.parse(artifact.created_at ?? '') < Date.parse(run.run_started_at)) {
+      return {
+        smoke: null,
+        notes: [
+          `The artifact "${name}" was uploaded before attempt ${attempt} started, so it holds an earlier attempt's results; upload it with \`overwrite: true\` to report re-runs.`,
+        ],
+      };
+    }
+    if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
+      return { smoke: null, notes: [`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`] };
+    }
+    const download = await downloadArtifact(gh, { owner, repo, artifactId: artifact.id });
+    if (!download.ok) return { smoke: null, notes: [`The artifact "${name}" could not be read: ${download.message}.`] };
+    const zip = readJUnitZip(download.bytes);
+    const smoke = combine(zip.files.map((f) => parseJUnit(f.name, f.text)));
+    return { smoke, notes: zip.problems.map((p) => `In the artifact "${name}": ${p}.`) };
+  } catch (err) {
+    const status = httpStatus(err);
+    // Outages and rate limits are retried by the queue (the completion is processed again);
+    // anything else GitHub refuses for good is reported instead of failing forever.
+    if (status === null || status >= 500 || status === 429) throw err;
+    deps.log.warn('smoke artifact unavailable', { dispatchId: d.dispatchId, status, error: githubMessage(err) });
+    return { smoke: null, notes: [`The smoke-test artifact could not be fetched (HTTP ${status}): ${githubMessage(err)}`] };
+  }
+}
+
+function newest(list: Artifact[]): Artifact | undefined {
+  return [...list].sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id)[0];
+}
+
+const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+
+// ---------------------------------------------------------------------------------------------
+// Tests: tracking, flakiness, base comparison
+
+/** One entry per test id across files; failing tests first so they are always tracked. */
+function trackTests(smoke: SmokeSet): { tests: TrackedTest[]; truncated: boolean } {
+  const byId = new Map<string, { first: TestCaseResult; outcomes: Outcome[] }>();
+  for (const f of smoke.files) {
+    for (const t of f.tests) {
+      const seen = byId.get(t.id);
+      if (seen) seen.outcomes.push(t.outcome);
+      else byId.set(t.id, { first: t, outcomes: [t.outcome] });
+    }
+  }
+  const all: TrackedTest[] = [...byId.values()].map(({ first, outcomes }) => ({
+    hash: testHash(first.id),
+    testId: first.id,
+    name: first.name,
+    classname: first.classname,
+    file: first.file,
+    outcome: aggregateOutcome(outcomes),
+    flaky: false,
+    passed: outcomes.filter((o) => o === 'passed').length,
+    failed: outcomes.filter((o) => o === 'failed' || o === 'errored').length,
+  }));
+  const failing = all.filter((t) => t.failed > 0);
+  const rest = all.filter((t) => t.failed === 0);
+  const ordered = [...failing, ...rest];
+  return { tests: ordered.slice(0, MAX_TRACKED_TESTS), truncated: ordered.length > MAX_TRACKED_TESTS };
+}
+
+function runCode(t: TrackedTest): RunOutcomeCode {
+  if (t.passed > 0 && t.failed > 0) return 'X';
+  return ({ passed: 'P', failed: 'F', errored: 'E', skipped: 'S' } as const)[t.outcome];
+}
+
+/**
+ * Tests that passed and failed on this commit: across this run's matrix files, this dispatch's
+ * earlier attempts, and other dispatches of the same commit (re-runs, /arm64 retest).
+ */
+async function flakyTests(deps: WorkerDeps, d: DispatchItem, smoke: SmokeSet, tracked: TrackedTest[]): Promise<FlakyTest[]> {
+  const records: TestOutcomeRecord[] = [];
+  for (const f of smoke.files) {
+    for (const t of f.tests) {
+      records.push({ testId: testHash(t.id), name: t.name, outcome: t.outcome, source: `attempt ${d.attempt} · ${f.fileName}` });
+    }
+  }
+  const names = new Map(tracked.map((t) => [t.hash, t.name]));
+  for (const earlier of await earlierResults(deps, d)) {
+    const source = `dispatch ${earlier.dispatchId} attempt ${earlier.attempt}`;
+    for (const [hash, code] of Object.entries(earlier.outcomes ?? {})) {
+      const name = names.get(hash);
+      if (name === undefined) continue; // not in this run: nothing to flag now
+      // X: that run itself passed it in one file and failed it in another.
+      if (code === 'P' || code === 'X') records.push({ testId: hash, name, outcome: 'passed', source: `${source} (passing)` });
+      if (code === 'F' || code === 'E' || code === 'X') records.push({ testId: hash, name, outcome: 'failed', source: `${source} (failing)` });
+    }
+  }
+  return findFlaky(records);
+}
+
+async function earlierResults(deps: WorkerDeps, d: DispatchItem): Promise<RunResultItem[]> {
+  const others = (await dispatchesOfCommit(deps.store, d.repo, d.sha, EARLIER_DISPATCHES + 1))
+    .map((x) => x.dispatchId)
+    .filter((id) => id !== d.dispatchId)
+    .slice(0, EARLIER_DISPATCHES);
+  const lists = await Promise.all([d.dispatchId, ...others].map((id) => runResultsOf(deps.store, id)));
+  return lists.flat().filter((r) => !(r.dispatchId === d.dispatchId && r.attempt === d.attempt) && r.counts !== null);
+}
+
+/**
+ * Newly failing / passing tests against the latest run with results on the base: the pull
+ * request's base branch, or the default branch for a push (for a push to the default branch
+ * that is the previous run).
+ */
+async function baseComparison(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  run: WorkflowRun,
+  repo: RepoRef,
+  smoke: SmokeSet,
+): Promise<{ diff: BaseDiff; label: string } | null> {
+  const branch = d.pr ? await pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
+  const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch }));
+  const entry = refItem?.runs.find((r) => r.dispatchId !== d.dispatchId);
+  if (!entry) return null;
+  const result = await getRunResult(deps.store, entry.dispatchId, entry.attempt);
+  if (!result) return null;
+  const base = Object.entries(result.outcomes).map(([id, code]) => ({ id, outcome: baseOutcome(code) }));
+  const current = smoke.files.flatMap((f) => f.tests.map((t) => ({ ...t, id: testHash(t.id) })));
+  return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
+}
+
+function baseOutcome(code: RunOutcomeCode): Outcome {
+  return code === 'P' ? 'passed' : code === 'E' ? 'errored' : code === 'S' ? 'skipped' : 'failed';
+}
+
+/** The event usually names the pull request's base; else one request, else the default branch. */
+async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: WorkflowRun, repo: RepoRef): Promise<string> {
+  const listed = run.pull_requests?.find((p) => p?.number === d.pr)?.base.ref;
+  if (listed) return listed;
+  try {
+    const r = await gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.name, pull_number: d.pr! });
+    return r.data.base.ref;
+  } catch (err) {
+    if (httpStatus(err) !== 404) throw err;
+    return repo.defaultBranch;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annotations
+
+/** Failing tests as annotations, `annotationsMax` at most, 50 per PATCH. */
+async function annotate(deps: WorkerDeps, gh: GitHub, d: DispatchItem, smoke: SmokeSet, max: number): Promise<void> {
+  if (!d.checkRunId || max <= 0) return;
+  const tests = smoke.files.flatMap((f) => f.tests);
+  const annotations = selectAnnotations(tests, { max, workflowPath: `.github/workflows/${d.workflow}` });
+  if (annotations.length === 0) return;
+  // Each PATCH must carry the output's title and summary; send the final ones so the check run
+  // never shows anything else while the batches go out.
+  const output = await renderDispatch(deps, d);
+  const [owner = '', repo = ''] = d.repo.split('/');
+  for (const batch of chunk(annotations, ANNOTATIONS_PER_REQUEST)) {
+    await updateCheckRun(gh, { owner, repo, check_run_id: d.checkRunId, output: { ...output, annotations: batch } });
+  }
+}
