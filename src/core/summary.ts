@@ -42,6 +42,11 @@ export interface RunSummaryInput {
   smoke?: { markdown: string; rate: string | null } | null;
   /** The rule that decided the conclusion, e.g. "smoke pass rate 5/6 (83%) is below the required 100%". */
   decidedBy?: string | null;
+  /**
+   * The runner-pool section (core/routing `renderFleetSection`): markdown shown under the head
+   * table, and a title for a run still waiting when the pool explains the wait. Absent: nothing to say.
+   */
+  fleet?: { markdown: string; waitingTitle: string | null } | null;
 }
 
 /**
@@ -96,7 +101,7 @@ function renderTitle(input: RunSummaryInput): string {
   const started = input.jobs.some((j) => j.status === 'in_progress' || j.status === 'completed');
   if (input.status === 'in_progress' && (started || total === 0))
     return total > 0 ? `arm64: running (${done}/${total} jobs done)` : 'arm64: running';
-  return `arm64: queued, waiting for a runner with ${labels}`;
+  return input.fleet?.waitingTitle ?? `arm64: queued, waiting for a runner with ${labels}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +297,8 @@ function renderHead(input: RunSummaryInput): string {
   ];
   const notes = (input.notes ?? []).map((n) => n.replace(/\r\n|\r|\n/g, ' ').trim()).filter((n) => n !== '');
   if (notes.length > 0) lines.push('', ...notes.map((n) => `> ${n}`).flatMap((n, i) => (i > 0 ? ['>', n] : [n])));
+  const fleet = input.fleet?.markdown.trim();
+  if (fleet) lines.push('', fleet);
   return lines.join('\n');
 }
 

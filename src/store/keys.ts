@@ -16,6 +16,16 @@
  *   every repository            gsi1: REPOS / <owner/repo>                   (META items)
  *   dispatches of a branch/PR   gsi2: REF#<owner/repo>#branch:<name> | pr:<n> / <ulid>
  *
+ * Runner pool and reconciler (store/runners.ts, store/open-dispatches.ts, store/stats.ts):
+ *   runner pool of a repo       REPO#<owner/repo> / FLEET                     (one item: runners, listing access, fetchedAt;
+ *                                                                               version-conditional put; no TTL, it is current state)
+ *   open dispatches, due first  OPEN / <ulid>                                 (one small item per dispatch not yet completed:
+ *                                                                               query pk=OPEN, filter dueAt <= now; `dueAt` is
+ *                                                                               both the schedule and the lease — taken with a
+ *                                                                               conditional update on the value read; TTL = the dispatch's)
+ *   job timings of a repo       STATS#<owner/repo> / <ulid>#<job id>          (queue and run seconds, label set; query sk >= the
+ *                                                                               ULID time prefix of 7 days ago; TTL 8 d)
+ *
  * Smoke-test results (store/results.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
  *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
  *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section,
@@ -32,6 +42,8 @@
 export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
 export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;
 export const checkpointKey = (pass: string) => `CHECKPOINT#${pass}`;
+export const OPEN_KEY = 'OPEN' as const;
+export const statsKey = (fullName: string) => `STATS#${fullName.toLowerCase()}`;
 export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const latestSk = (branch: string) => `LATEST#${branch}`;
 export const workflowRunKey = (runId: number) => `WFRUN#${runId}`;

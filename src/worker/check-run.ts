@@ -6,6 +6,7 @@ import type { DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
 import { currentSmoke, getRunResult } from '../store/results';
 import { runPageUrl, type WorkerDeps } from './deps';
+import { fleetSection } from './fleet';
 import { checkRunActions } from './rerun-action';
 
 export const jobView = (j: JobItem): JobView => ({
@@ -47,6 +48,8 @@ export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: J
     notes: d.notes,
     smoke: result ? { markdown: result.markdown, rate: smoke?.rateText ?? null } : null,
     decidedBy: smoke?.rule ?? null,
+    // Who took the job and after how long, or why nobody has yet (worker/fleet.ts).
+    fleet: await fleetSection(deps, d, list),
   });
 }
 

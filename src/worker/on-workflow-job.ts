@@ -1,13 +1,19 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
+import { durationSeconds } from '../core/jobs';
 import { parseJobName } from '../core/jobs';
 import { progressOf } from '../core/progress';
-import { getDispatch } from '../store/dispatches';
+import { QUIET_MINUTES } from '../core/reconcile';
+import { getDispatch, type DispatchItem } from '../store/dispatches';
 import { findByWorkflowRun } from '../store/dispatches';
 import { recordJob } from '../store/jobs';
+import { reopenDispatch } from '../store/open-dispatches';
+import { recordJobTiming } from '../store/stats';
 import { syncCheckRun } from './check-run';
 import type { WorkerDeps } from './deps';
+import { noteRunnerOfJob } from './fleet';
 
 type WorkflowJobPayload = EmitterWebhookEvent<'workflow_job'>['payload'];
+type Job = WorkflowJobPayload['workflow_job'];
 
 export async function onWorkflowJob(deps: WorkerDeps, _deliveryId: string, payload: WorkflowJobPayload): Promise<void> {
   const job = payload.workflow_job;
@@ -32,10 +38,60 @@ export async function onWorkflowJob(deps: WorkerDeps, _deliveryId: string, paylo
     completedAt: job.completed_at ?? null,
     ttl: pointer.ttl,
   });
-  // A queued job changes nothing a reader acts on; start and finish do.
-  if (!recorded || job.status === 'queued' || job.status === 'waiting') return;
+  if (!recorded) return;
+  // The runner pool learns from every job a runner takes, even without the listing permission.
+  if (job.runner_name && (job.status === 'in_progress' || job.status === 'completed')) {
+    await noteRunnerOfJob(deps, {
+      runnerName: job.runner_name,
+      labels: job.labels ?? [],
+      jobId: job.id,
+      runId: job.run_id,
+      name: job.name,
+      status: job.status,
+      conclusion: job.conclusion ?? null,
+      repo: pointer.repo,
+    });
+  }
+  if (job.status === 'queued' || job.status === 'waiting') {
+    // A queued job changes nothing a reader acts on; but a job of a re-run attempt means GitHub
+    // re-opened a finished run, which the reconciler must watch again.
+    if (attempt > 1) {
+      const now = deps.now();
+      await reopenDispatch(deps.store, {
+        repo: pointer.repo,
+        dispatchId: pointer.dispatchId,
+        dueAt: new Date(now.getTime() + QUIET_MINUTES * 60_000),
+        ttl: pointer.ttl,
+      });
+    }
+    return;
+  }
   const d = await getDispatch(deps.store, pointer.repo, pointer.dispatchId);
   if (!d) return;
+  await recordTiming(deps, d, job);
   const gh = await deps.github.forInstallation(d.installationId);
   await syncCheckRun(deps, gh, d);
+}
+
+/** Queue time when a runner takes the job, run time when it finishes (store/stats.ts). */
+async function recordTiming(deps: WorkerDeps, d: DispatchItem, job: Job): Promise<void> {
+  if (!job.runner_name || !job.started_at) return;
+  const attempt = job.run_attempt ?? 1;
+  // Attempt 1 waited from our dispatch; a re-run attempt from when GitHub queued this job.
+  const since = attempt > 1 ? (job.created_at ?? null) : (d.dispatchedAt ?? d.createdAt);
+  try {
+    await recordJobTiming(deps.store, {
+      repo: d.repo,
+      dispatchId: d.dispatchId,
+      jobId: job.id,
+      labels: job.labels ?? d.runnerLabels,
+      runnerName: job.runner_name,
+      queueSeconds: durationSeconds(since, job.started_at),
+      durationSeconds: job.status === 'completed' ? durationSeconds(job.started_at, job.completed_at ?? null) : null,
+      now: deps.now(),
+    });
+  } catch (err) {
+    // Figures are a nicety: never let them hold up the check run.
+    deps.log.warn('job timing not recorded', { dispatchId: d.dispatchId, jobId: job.id, error: err });
+  }
 }

@@ -1,11 +1,13 @@
 import type { RepoConfig } from '../core/config';
 import { dispatchInputs } from '../core/dispatch-inputs';
 import { progressOf } from '../core/progress';
+import { DEFAULT_DISPATCH_TIMEOUT_MINUTES, DEFAULT_TIMEOUT_MINUTES } from '../core/reconcile';
 import { createCheckRun, findCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { dispatchWorkflow } from '../github/dispatch';
 import { findRunByDispatchId } from '../github/workflow-runs';
 import { claim } from '../store/deliveries';
+import { openDispatch } from '../store/open-dispatches';
 import {
   advanceDispatch,
   dispatchItem,
@@ -17,6 +19,7 @@ import {
 } from '../store/dispatches';
 import { checkStatus, renderDispatch, syncCheckRun } from './check-run';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
+import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
 
 export interface RunRequest {
@@ -60,9 +63,8 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
     config: req.config,
     overrides: req.overrides,
   });
-  const { item, created } = await putDispatchOnce(
-    deps.store,
-    dispatchItem({
+  const { item, created } = await putDispatchOnce(deps.store, {
+    ...dispatchItem({
       dispatchId,
       repo: req.repo.fullName,
       installationId: req.repo.installationId,
@@ -92,13 +94,40 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       completedAt: null,
       historyDays: req.config.history_days,
     }),
-  );
+    // The reconciler's limits travel with the dispatch, so it never needs the config again.
+    ...dispatchTimeouts(req.config),
+  });
   let d = item;
+  if (d.state !== 'awaiting_approval' && d.state !== 'completed') {
+    // Before anything reaches GitHub: a crash later leaves the reconciler something to find.
+    await openDispatch(deps.store, {
+      repo: d.repo,
+      dispatchId: d.dispatchId,
+      dueAt: new Date(Date.parse(d.createdAt) + dispatchTimeouts(req.config).dispatchTimeoutMinutes * 60_000),
+      ttl: d.ttl,
+    });
+    // Label routing: the first check-run output already says whether any online runner carries
+    // the labels (rendered from the pool, listed at most once a minute). Dispatched either way:
+    // GitHub queues the job until a runner comes.
+    if (d.checkRunId === null) await refreshFleet(deps, gh, d.repo);
+  }
   if (d.checkRunId === null) d = await ensureCheckRun(deps, gh, d, created);
   if (d.state === 'dispatching') d = await resolveInFlight(deps, gh, d);
   if (d.state === 'pending') d = await dispatch(deps, gh, d);
   return d;
 }
+
+/** Stored on the dispatch item (beyond DispatchItem's declared fields) for worker/reconciler.ts. */
+export interface DispatchTimeouts {
+  dispatchTimeoutMinutes: number;
+  timeoutMinutes: number;
+}
+
+export const dispatchTimeouts = (config: Pick<RepoConfig, 'dispatch_timeout_minutes' | 'timeout_minutes'>): DispatchTimeouts => ({
+  // Configs parsed before these settings existed lack them: the documented defaults apply.
+  dispatchTimeoutMinutes: config.dispatch_timeout_minutes ?? DEFAULT_DISPATCH_TIMEOUT_MINUTES,
+  timeoutMinutes: config.timeout_minutes ?? DEFAULT_TIMEOUT_MINUTES,
+});
 
 async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fresh: boolean): Promise<DispatchItem> {
   const [owner = '', repo = ''] = d.repo.split('/');
