@@ -57,6 +57,10 @@ export interface DispatchItem {
   gsi2pk: string;
   gsi2sk: string;
   ttl: number;
+  /** Config the run is judged by, copied at dispatch so completion and the reconciler need no config read. */
+  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number };
+  dispatchTimeoutMinutes?: number;
+  timeoutMinutes?: number;
 }
 
 export type NewDispatch = Omit<

@@ -180,7 +180,7 @@ export async function collectSmokeResults(
  * completed run. So the stored copy wins; dispatches recorded without one fall back to a load.
  */
 async function settingsFor(gh: GitHub, d: DispatchItem, repo: RepoRef): Promise<SmokeSettings> {
-  const stored = (d as DispatchItem & { smokeSettings?: SmokeSettings }).smokeSettings;
+  const stored = d.smokeSettings;
   if (stored) return stored;
   const cfg = await loadRepoConfig(gh, repo);
   return cfg.kind === 'ok' ? smokeSettingsOf(cfg.config) : DEFAULT_SETTINGS;

@@ -18,6 +18,7 @@ import {
   type Trigger,
 } from '../store/dispatches';
 import { checkStatus, renderDispatch, syncCheckRun } from './check-run';
+import { smokeSettingsOf } from './smoke-results';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
@@ -94,8 +95,10 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       completedAt: null,
       historyDays: req.config.history_days,
     }),
-    // The reconciler's limits travel with the dispatch, so it never needs the config again.
+    // The reconciler's limits and the smoke rules travel with the dispatch, so neither the
+    // reconciler nor the completion handler needs to read the config again.
     ...dispatchTimeouts(req.config),
+    smokeSettings: smokeSettingsOf(req.config),
   });
   let d = item;
   if (d.state !== 'awaiting_approval' && d.state !== 'completed') {
@@ -117,7 +120,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
   return d;
 }
 
-/** Stored on the dispatch item (beyond DispatchItem's declared fields) for worker/reconciler.ts. */
+/** Stored on the dispatch item for worker/reconciler.ts. */
 export interface DispatchTimeouts {
   dispatchTimeoutMinutes: number;
   timeoutMinutes: number;
