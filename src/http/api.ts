@@ -1,39 +1,44 @@
 import { Hono } from 'hono';
-import { getDispatch, listDispatches } from '../store/dispatches';
-import { listJobs } from '../store/jobs';
-import { listRepos } from '../store/repos';
 import { listTestSummaries, refName, type TestSummaryItem } from '../store/results';
+import { fleetView, getFleet } from '../store/runners';
+import { repoStats } from '../store/stats';
 import type { HttpDeps } from './deps';
+import { homeView, limitOf, repoView, runnersView, runsPage, runView, withCursor } from './pages/view-models';
 import { visibleRepo } from './visibility';
-
-const limitOf = (v: string | undefined) => Math.min(100, Math.max(1, Number(v) || 25));
 
 /** The JSON behind the pages, cursor-paginated, so scripts read what people see. */
 export function apiRoutes(deps: HttpDeps): Hono {
   const api = new Hono();
 
+  // The dashboard's pages and these routes share one view model each (pages/view-models.ts).
   api.get('/repos', async (c) => {
-    const page = await listRepos(deps.store, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') });
-    const repos = page.items
-      .filter((r) => !r.private)
-      .map((r) => ({ repo: r.repo, defaultBranch: r.defaultBranch, latest: r.latest ?? null }));
-    return c.json({ repos, cursor: page.cursor });
+    return c.json(await homeView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
+  });
+
+  api.get('/repos/:owner/:repo', async (c) => {
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
+    if (!meta) return c.json({ error: 'not found' }, 404);
+    return c.json(await repoView(deps, meta, { token, url: c.req.url }, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {
-    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
-    if (!(await visibleRepo(deps, repo, c.req.query('token')))) return c.json({ error: 'not found' }, 404);
-    const page = await listDispatches(deps.store, repo, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') });
-    return c.json({ runs: page.items.map(publicDispatch), cursor: page.cursor });
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
+    if (!meta) return c.json({ error: 'not found' }, 404);
+    const page = await runsPage(deps, meta, meta.private ? token : null, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') });
+    return c.json({ repo: meta.repo, ...page });
   });
 
+  // One run: its jobs, smoke results and a page of its tests (failing first; `cursor` pages the tests).
   api.get('/repos/:owner/:repo/runs/:id', async (c) => {
-    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
-    if (!(await visibleRepo(deps, repo, c.req.query('token')))) return c.json({ error: 'not found' }, 404);
-    const d = await getDispatch(deps.store, repo, c.req.param('id'));
-    if (!d) return c.json({ error: 'not found' }, 404);
-    const jobs = await listJobs(deps.store, d.dispatchId);
-    return c.json({ run: publicDispatch(d), jobs: jobs.map(({ pk, sk, ttl, ...j }) => j) });
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
+    const view = meta
+      ? await runView(deps, meta, c.req.param('id'), token, { limit: limitOf(c.req.query('limit'), 100), cursor: c.req.query('cursor') })
+      : null;
+    if (!view) return c.json({ error: 'not found' }, 404);
+    return c.json(view);
   });
 
   // Each test's recent pass rate and flakiness on a branch (default: the default branch) or a pull
@@ -46,11 +51,35 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const pr = prText === undefined ? null : Number(prText);
     if (pr !== null && !(Number.isInteger(pr) && pr > 0)) return c.json({ error: 'pr must be a pull request number' }, 400);
     const branch = pr ? null : c.req.query('branch') || meta.defaultBranch;
-    const page = await listTestSummaries(deps.store, repo, refName({ branch, pr }), {
-      limit: limitOf(c.req.query('limit')),
-      cursor: c.req.query('cursor'),
-    });
+    const page = await withCursor(c.req.query('cursor'), () =>
+      listTestSummaries(deps.store, repo, refName({ branch, pr }), {
+        limit: limitOf(c.req.query('limit')),
+        cursor: c.req.query('cursor'),
+      }),
+    );
     return c.json({ repo: meta.repo, branch, pr, tests: page.items.map(publicTest), cursor: page.cursor });
+  });
+
+  // The runner pools (docs/FLEET.md): one repository with ?repo=owner/name (private ones with
+  // their ?token=), else every public repository, a page of repositories at a time.
+  api.get('/runners', async (c) => {
+    const one = c.req.query('repo');
+    if (one !== undefined) {
+      const meta = await visibleRepo(deps, one, c.req.query('token'));
+      if (!meta) return c.json({ error: 'not found' }, 404);
+      const fleet = await getFleet(deps.store, meta.repo);
+      return c.json({ repos: fleet ? [fleetView(fleet)] : [], cursor: null });
+    }
+    // The /runners page's view model: `repos` (each pool) and `cursor` as above, plus the runners
+    // merged across repositories and the queue times the page shows.
+    return c.json(await runnersView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
+  });
+
+  // Queue time (dispatch → job start) and job duration per runner-label set: p50/p90, last 7 days.
+  api.get('/repos/:owner/:repo/stats', async (c) => {
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, c.req.query('token'));
+    if (!meta) return c.json({ error: 'not found' }, 404);
+    return c.json(await repoStats(deps.store, meta.repo, deps.now()));
   });
 
   return api;
@@ -74,12 +103,4 @@ function publicTest(t: TestSummaryItem) {
     // Newest first; `flaky` marks a run in which the test passed and failed on the same commit.
     recent: [...t.recent].map((ch) => ({ outcome: OUTCOME_WORDS[ch.toUpperCase()] ?? 'unknown', flaky: ch !== ch.toUpperCase() })),
   };
-}
-
-/** Storage keys are ours; readers get the run. */
-function publicDispatch<T extends { pk: string; sk: string; gsi1pk: string; gsi1sk: string; gsi2pk: string; gsi2sk: string; ttl: number; inputs: Record<string, string> }>(
-  d: T,
-) {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ttl, ...rest } = d;
-  return rest;
 }

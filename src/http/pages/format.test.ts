@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ago, percent, runSeconds, smokeText, statusOf, triggerText, utc } from './format';
+
+const now = new Date('2026-11-25T12:00:00Z');
+
+describe('dashboard wording', () => {
+  it('names a run’s standing the way the check run does', () => {
+    expect(statusOf('completed', 'success')).toEqual({ word: 'passed', tone: 'ok' });
+    expect(statusOf('completed', 'failure')).toEqual({ word: 'failed', tone: 'bad' });
+    expect(statusOf('completed', 'timed_out')).toEqual({ word: 'timed out', tone: 'bad' });
+    expect(statusOf('in_progress', null)).toEqual({ word: 'running', tone: 'running' });
+    expect(statusOf('dispatched', null)).toEqual({ word: 'queued', tone: 'waiting' });
+    expect(statusOf('awaiting_approval', 'action_required')).toEqual({ word: 'awaiting /ok-to-test', tone: 'waiting' });
+    // Job statuses share the words.
+    expect(statusOf('queued', null).word).toBe('queued');
+    expect(statusOf('waiting', null).word).toBe('queued');
+  });
+
+  it('says who triggered a run', () => {
+    expect(triggerText('pull_request', 'octocat')).toBe('pull request by octocat');
+    expect(triggerText('push', null)).toBe('push');
+    expect(triggerText('command', 'maintainer')).toBe('comment command by maintainer');
+  });
+
+  it('tells times relative to now and absolutely', () => {
+    expect(ago('2026-11-25T11:59:58Z', now)).toBe('just now');
+    expect(ago('2026-11-25T11:59:30Z', now)).toBe('30s ago');
+    expect(ago('2026-11-25T11:55:00Z', now)).toBe('5 min ago');
+    expect(ago('2026-11-25T09:00:00Z', now)).toBe('3 h ago');
+    expect(ago('2026-11-20T12:00:00Z', now)).toBe('5 days ago');
+    expect(ago(null, now)).toBe('—');
+    expect(utc('2026-11-25T09:03:04.123Z')).toBe('2026-11-25 09:03 UTC');
+  });
+
+  it('measures a finished run, and a running one up to now', () => {
+    expect(runSeconds('2026-11-25T11:58:00Z', '2026-11-25T11:59:05Z', now)).toBe(65);
+    expect(runSeconds('2026-11-25T11:58:00Z', null, now)).toBe(120);
+    expect(runSeconds(null, null, now)).toBeNull();
+  });
+
+  it('counts smoke tests as the badge does (skips excluded) and rounds rates down', () => {
+    expect(smokeText({ passed: 5, total: 7, skipped: 1 })).toBe('5/6');
+    expect(smokeText({ passed: 0, total: 2, skipped: 2 })).toBe('no tests');
+    expect(smokeText(null)).toBe('—');
+    expect(percent(5 / 6)).toBe('83%');
+    expect(percent(null)).toBe('—');
+  });
+});

@@ -1,0 +1,81 @@
+/** Words and numbers as the dashboard shows them. Pure: `now` is passed in. */
+import { checkStatus } from '../../core/check-status';
+import { durationSeconds, formatDuration } from '../../core/jobs';
+
+export type Tone = 'ok' | 'bad' | 'running' | 'waiting' | 'neutral';
+
+const CONCLUSIONS: Record<string, { word: string; tone: Tone }> = {
+  success: { word: 'passed', tone: 'ok' },
+  failure: { word: 'failed', tone: 'bad' },
+  startup_failure: { word: 'failed to start', tone: 'bad' },
+  timed_out: { word: 'timed out', tone: 'bad' },
+  cancelled: { word: 'cancelled', tone: 'neutral' },
+  skipped: { word: 'skipped', tone: 'neutral' },
+  neutral: { word: 'neutral', tone: 'neutral' },
+  stale: { word: 'stale', tone: 'neutral' },
+  action_required: { word: 'action required', tone: 'waiting' },
+};
+
+/** A run's (or job's) standing in one word and a colour family. */
+export function statusOf(state: string, conclusion: string | null): { word: string; tone: Tone } {
+  if (state === 'awaiting_approval') return { word: 'awaiting /ok-to-test', tone: 'waiting' };
+  const status = checkStatus(state === 'waiting' || state === 'requested' || state === 'pending' ? 'queued' : state);
+  if (status === 'completed') return CONCLUSIONS[conclusion ?? ''] ?? { word: (conclusion ?? 'unknown').replace(/_/g, ' '), tone: 'neutral' };
+  if (status === 'in_progress') return { word: 'running', tone: 'running' };
+  return { word: 'queued', tone: 'waiting' };
+}
+
+const TRIGGERS: Record<string, string> = {
+  push: 'push',
+  pull_request: 'pull request',
+  command: 'comment command',
+  rerun: 're-run',
+  approval: '/ok-to-test',
+};
+
+export function triggerText(trigger: string, actor: string | null): string {
+  const what = TRIGGERS[trigger] ?? trigger.replace(/_/g, ' ');
+  return actor ? `${what} by ${actor}` : what;
+}
+
+export const shortSha = (sha: string) => sha.slice(0, 7);
+
+/** "12s ago", "5 min ago", "3 h ago", "4 days ago"; a future time (clock skew) reads "just now". */
+export function ago(iso: string | null | undefined, now: Date): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '—';
+  const s = Math.floor((now.getTime() - t) / 1000);
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s}s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.floor(h / 24)} days ago`;
+}
+
+/** "2026-11-25 12:00 UTC": absolute, for a tooltip or a screen reader next to `ago`. */
+export function utc(iso: string | null | undefined): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Seconds a run took, or has been running so far when it has not finished. */
+export function runSeconds(startedAt: string | null, completedAt: string | null, now: Date): number | null {
+  if (!startedAt) return null;
+  return durationSeconds(startedAt, completedAt ?? now.toISOString());
+}
+
+export { formatDuration };
+
+export function percent(rate: number | null | undefined): string {
+  return rate === null || rate === undefined || !Number.isFinite(rate) ? '—' : `${Math.floor(rate * 100)}%`;
+}
+
+/** Passed out of the tests that ran (skips excluded), as the smoke badge counts. */
+export function smokeText(counts: { passed: number; total: number; skipped: number } | null | undefined): string {
+  if (!counts) return '—';
+  const ran = counts.total - counts.skipped;
+  return ran > 0 ? `${counts.passed}/${ran}` : 'no tests';
+}

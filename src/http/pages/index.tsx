@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import type { HttpDeps } from '../deps';
+import { visibleRepo } from '../visibility';
+import { HomePage } from './home';
+import { NotFound, pageHeaders } from './layout';
+import { RepoPage } from './repo';
+import { RunPage } from './run';
+import { RunnersPage } from './runners';
+import { homeView, limitOf, repoView, runnersView, runView } from './view-models';
+
+/**
+ * Server-rendered dashboard pages: the target of every check run's "Details" link. Each page is
+ * drawn from the same view model as its JSON route in ../api.ts.
+ */
+export function pageRoutes(deps: HttpDeps): Hono {
+  const pages = new Hono();
+
+  pages.get('/', pageHeaders, async (c) => {
+    const view = await homeView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
+    return c.html(<HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} />);
+  });
+
+  pages.get('/runners', pageHeaders, async (c) => {
+    const view = await runnersView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
+    return c.html(<RunnersPage view={view} now={deps.now()} />);
+  });
+
+  pages.get('/repos/:owner/:repo', pageHeaders, async (c) => {
+    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, repo, token ?? undefined);
+    if (!meta) return c.html(<NotFound />, 404);
+    const view = await repoView(deps, meta, { token, url: c.req.url }, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
+    return c.html(<RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} />);
+  });
+
+  pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, async (c) => {
+    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, repo, token ?? undefined);
+    const view = meta
+      ? await runView(deps, meta, c.req.param('id'), token, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit'), 100) })
+      : null;
+    if (!meta || !view) return c.html(<NotFound />, 404);
+    return c.html(<RunPage view={view} token={meta.private ? token : null} now={deps.now()} />);
+  });
+
+  return pages;
+}

@@ -1,0 +1,172 @@
+import { formatDuration, shortSha, triggerText, utc, type Tone } from './format';
+import { Breakable, Chips, Layout, Pill, Time } from './layout';
+import { Markdown, safeHref } from './markdown';
+import { withToken, type RunTest, type RunView } from './view-models';
+
+const OUTCOME: Record<RunTest['outcome'], { word: string; tone: Tone }> = {
+  failed: { word: 'failed', tone: 'bad' },
+  errored: { word: 'error', tone: 'bad' },
+  mixed: { word: 'failed in one file', tone: 'bad' },
+  passed: { word: 'passed', tone: 'ok' },
+  skipped: { word: 'skipped', tone: 'neutral' },
+};
+
+function ExternalLink(props: { href: string | null; children: string }) {
+  const href = safeHref(props.href);
+  return href ? <a href={href}>{props.children}</a> : null;
+}
+
+export function RunPage(props: { view: RunView; token: string | null; now: Date }) {
+  const { run, links, jobs, smoke, tests } = props.view;
+  const repo = props.view.repo;
+  const multiAttempt = new Set(jobs.map((j) => j.attempt)).size > 1;
+  const more = props.view.cursor ? withToken(`${run.url.split('?')[0]}?cursor=${encodeURIComponent(props.view.cursor)}`, props.token) : null;
+  return (
+    <Layout title={`${repo} ${shortSha(run.sha)} · arm64 CI`}>
+      <p class="muted">
+        <a href={links.repo}>
+          <span class="sr">Back to </span>
+          {repo}
+        </a>
+      </p>
+      <h1>
+        Run of <code>{shortSha(run.sha)}</code> <Pill status={run.status} />
+      </h1>
+      <dl class="facts">
+        <dt>{run.pr ? 'Pull request' : 'Branch'}</dt>
+        <dd>
+          <a href={links.ref}>{run.pr ? `#${run.pr} on GitHub` : `${run.branch ?? '—'} on GitHub`}</a>
+        </dd>
+        <dt>Commit</dt>
+        <dd>
+          <a href={links.commit}>
+            <code>{run.sha}</code>
+            <span class="sr"> on GitHub</span>
+          </a>
+        </dd>
+        <dt>Trigger</dt>
+        <dd>{triggerText(run.trigger, run.actor)}</dd>
+        <dt>Started</dt>
+        <dd>
+          <Time iso={run.startedAt ?? run.createdAt} now={props.now} /> <span class="muted">({utc(run.startedAt ?? run.createdAt)})</span>
+        </dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(run.durationSeconds)}</dd>
+        <dt>Runner labels</dt>
+        <dd>
+          <Chips items={run.runnerLabels} />
+        </dd>
+        <dt>Smoke tests</dt>
+        <dd>{smoke?.rateText ?? 'no data'}</dd>
+        {links.workflowRun ? (
+          <>
+            <dt>Workflow run</dt>
+            <dd>
+              <ExternalLink href={links.workflowRun}>{`${run.workflow} run on GitHub${run.attempt > 1 ? ` (attempt ${run.attempt})` : ''}`}</ExternalLink>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {run.notes.length ? (
+        <ul>
+          {run.notes.map((n) => (
+            <li>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+
+      <h2>Jobs</h2>
+      {jobs.length === 0 ? (
+        <p>No jobs reported yet.</p>
+      ) : (
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Matrix</th>
+                {multiAttempt ? <th scope="col">Attempt</th> : null}
+                <th scope="col">Runner</th>
+                <th scope="col">Result</th>
+                <th scope="col" class="num">
+                  Queued
+                </th>
+                <th scope="col" class="num">
+                  Duration
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr data-job={j.jobId}>
+                  <td>{safeHref(j.url) ? <a href={safeHref(j.url)!}>{j.name}</a> : j.name}</td>
+                  <td>{j.matrix.length ? <Chips items={j.matrix} /> : '—'}</td>
+                  {multiAttempt ? <td>{j.attempt}</td> : null}
+                  <td>{j.runnerName ? <code>{j.runnerName}</code> : <span class="muted">not assigned</span>}</td>
+                  <td>
+                    <Pill status={j.status} />
+                  </td>
+                  <td class="num">{formatDuration(j.queueSeconds)}</td>
+                  <td class="num">{formatDuration(j.durationSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Tests</h2>
+      {props.view.testsTotal === 0 ? (
+        <p>{smoke ? 'No individual test results were kept for this run.' : 'No smoke-test results for this run.'}</p>
+      ) : (
+        <>
+          <p>
+            {props.view.testsTotal} {props.view.testsTotal === 1 ? 'test' : 'tests'}
+            {smoke && smoke.attempt !== run.attempt ? ` from attempt ${smoke.attempt}` : ''}, failing first
+            {props.view.testsTruncated ? ' (more ran than were kept; the counts above include them all)' : ''}.
+          </p>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Test</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tests.map((t) => (
+                  <tr data-outcome={t.outcome}>
+                    <td class="text" title={t.id ?? undefined}>
+                      <Breakable text={t.name} />
+                    </td>
+                    <td>
+                      <Pill status={OUTCOME[t.outcome]} />
+                      {t.flaky ? <span class="pill waiting">flaky</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {more ? (
+            <p class="more">
+              <a href={more}>More tests</a>
+            </p>
+          ) : null}
+        </>
+      )}
+
+      <h2>Check-run summary</h2>
+      {smoke ? (
+        <>
+          <p>
+            Decided by: {smoke.rule}.
+          </p>
+          {smoke.markdown ? <Markdown source={smoke.markdown} /> : null}
+        </>
+      ) : (
+        <p>{run.status.tone === 'running' || run.status.tone === 'waiting' ? 'The run has not finished yet.' : 'This run has no smoke-test section.'}</p>
+      )}
+    </Layout>
+  );
+}
