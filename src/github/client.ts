@@ -2,11 +2,31 @@ import { App } from '@octokit/app';
 import { Octokit as OctokitCore } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import type { EndpointDefaults, RequestInterface, RequestParameters, Route } from '@octokit/types';
 import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log';
 
+/**
+ * POSTs whose answer can be lost after GitHub acted on them, and whose repeat would act twice:
+ * plugin-retry resends after a 5xx or a dropped connection, and a resent workflow dispatch starts
+ * a second run. These fail at once instead; the queue's retry goes through startRun's
+ * resolveInFlight, which first looks for the run the lost request may have created. (Rate-limit
+ * answers are still retried by the throttling plugin: GitHub refused those before acting.)
+ */
+const NOT_BLINDLY_RETRIED = [/^POST \/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/];
+
+function noBlindRetry(octokit: OctokitCore): void {
+  // Registered after plugin-retry, so it runs first and plugin-retry reads `retries: 0`.
+  octokit.hook.before('request', (options) => {
+    const path = String(options.url).replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+    if (NOT_BLINDLY_RETRIED.some((re) => re.test(`${String(options.method).toUpperCase()} ${path}`))) {
+      options.request = { ...options.request, retries: 0 };
+    }
+  });
+}
+
 /** Every GitHub call goes through retry (5xx, network) and throttling (primary and secondary rate limits). */
-export const GitHubOctokit = OctokitCore.plugin(retry, throttling);
+export const GitHubOctokit = OctokitCore.plugin(retry, throttling, noBlindRetry);
 export type GitHub = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubClientOptions {
@@ -26,8 +46,9 @@ export interface GitHubClientOptions {
 }
 
 export interface GitHubClients {
+  /** The App itself: `app.octokit` is authenticated with the App's JWT (`/app/**` routes). */
   app: App;
-  /** Installation-authenticated client; tokens are minted on first use and cached until they expire. */
+  /** Installation-authenticated client; tokens are minted on first use, cached, and renewed on a 401. */
   forInstallation(installationId: number): Promise<GitHub>;
 }
 
@@ -57,20 +78,58 @@ export function createGitHubClients(opts: GitHubClientOptions): GitHubClients {
     },
   });
   const app = new App({ appId: opts.appId, privateKey: opts.privateKey, Octokit });
-  // One client per installation keeps the throttling state and the token cache warm across events.
-  const clients = new Map<number, Promise<GitHub>>();
+  // One client per installation keeps the throttling state warm across events; tokens live in
+  // the App's cache (shared by all installations).
+  const clients = new Map<number, GitHub>();
   return {
     app,
-    forInstallation(installationId) {
+    async forInstallation(installationId) {
       let c = clients.get(installationId);
       if (!c) {
-        c = app.getInstallationOctokit(installationId) as Promise<GitHub>;
-        c.catch(() => clients.delete(installationId));
+        c = new Octokit({ authStrategy: renewingInstallationAuth, auth: { app, installationId, log } }) as GitHub;
         clients.set(installationId, c);
       }
       return c;
     },
   };
+}
+
+type InstallationToken = { token: string };
+type AppAuth = (o: { type: 'installation'; installationId: number; refresh?: boolean }) => Promise<InstallationToken>;
+
+/**
+ * Installation auth that survives a token expiring under it. @octokit/auth-app caches a token for
+ * 59 minutes of *our* clock and only retries a 401 within 5 s of minting (GitHub's replication
+ * delay); when GitHub's clock says the token has expired (clock skew, a suspended-then-resumed
+ * process, a revoked token) every request would fail with 401 Bad credentials until the cache
+ * entry ages out. Here a 401 on an installation token is answered once by asking auth-app for a
+ * fresh one (`refresh: true`, its documented way) and repeating the request with it.
+ */
+function renewingInstallationAuth(o: { app: App; installationId: number; log: Logger }) {
+  const appAuth = o.app.octokit.auth as unknown as AppAuth;
+  const token = (refresh = false) => appAuth({ type: 'installation', installationId: o.installationId, ...(refresh ? { refresh } : {}) });
+  const hook = async (request: RequestInterface, route: Route | EndpointDefaults, parameters?: RequestParameters) => {
+    const endpoint = request.endpoint.merge(route as string, parameters);
+    const used = (await token()).token;
+    endpoint.headers.authorization = `token ${used}`;
+    try {
+      return await request(endpoint as never);
+    } catch (err) {
+      if (httpStatus(err) !== 401) throw err;
+      // Another request may have renewed it meanwhile: mint only when the cache still holds ours.
+      const cached = (await token()).token;
+      const fresh = cached !== used ? cached : (await token(true)).token;
+      o.log.warn('installation token refused (401): renewed and retrying once', {
+        installationId: o.installationId,
+        method: endpoint.method,
+        url: endpoint.url,
+        minted: fresh !== cached,
+      });
+      endpoint.headers.authorization = `token ${fresh}`;
+      return request(endpoint as never);
+    }
+  };
+  return Object.assign((opts?: { refresh?: boolean }) => token(opts?.refresh === true), { hook });
 }
 
 /** HTTP status of an Octokit RequestError, or null for anything else (network, bugs). */

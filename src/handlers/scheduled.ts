@@ -1,2 +1,33 @@
-// Lambda entry point: written by the loop work; see src/handlers/README in the stack issue.
-export const handler = async (): Promise<void> => {};
+// Lambda: every 5 minutes (EventBridge, no async retries) — the scheduled passes: redelivery of
+// failed webhook deliveries, then the reconciler of stale runs (src/scheduled/passes.ts).
+import { createGitHubClients } from '../github/client';
+import { runPasses, type PassOutcome, type ScheduledDeps } from '../scheduled/passes';
+import { getAppSecrets } from '../secrets/app-secrets';
+import { githubApiUrl, log, publicUrl, store } from './lambda-env';
+
+let deps: Promise<ScheduledDeps> | undefined;
+
+// Built on first use: the App's key comes from Secrets Manager, once per cold start.
+function getDeps(): Promise<ScheduledDeps> {
+  deps ??= getAppSecrets()
+    .then((s) => ({
+      store,
+      log,
+      now: () => new Date(),
+      publicUrl,
+      github: createGitHubClients({ appId: s.appId, privateKey: s.privateKey, baseUrl: githubApiUrl, log }),
+    }))
+    .catch((err: unknown) => {
+      deps = undefined;
+      throw err;
+    });
+  return deps;
+}
+
+export const handler = async (): Promise<{ passes: PassOutcome[] }> => {
+  const passes = await runPasses(await getDeps());
+  const failed = passes.filter((p) => !p.ok);
+  // A failed invocation shows in the function's Errors metric; the next tick tries again.
+  if (failed.length > 0) throw new Error(`scheduled passes failed: ${failed.map((p) => `${p.name}: ${p.error}`).join('; ')}`);
+  return { passes };
+};

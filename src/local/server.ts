@@ -82,7 +82,16 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
 
   // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
   const schedule = schedulePasses(
-    { store, log: log.child({ component: 'scheduled' }), now: () => new Date(), github: createGitHubClients(githubOpts) },
+    {
+      store,
+      log: log.child({ component: 'scheduled' }),
+      now: () => new Date(),
+      github: createGitHubClients(githubOpts),
+      // Read at each tick: an ephemeral port's URL is only known once listening (below).
+      get publicUrl() {
+        return settings.publicUrl;
+      },
+    },
     opts.scheduleEveryMs ?? (opts.inMemory ? 0 : 60_000),
   );
   closers.push(() => schedule.stop());

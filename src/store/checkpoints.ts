@@ -1,0 +1,168 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_TTL_DAYS } from './deliveries';
+import type { StoreContext } from './dynamo';
+import { isConditionFailed } from './dynamo';
+import { checkpointKey, deliveryKey, ttlAfter } from './keys';
+
+/**
+ * Bookkeeping of the scheduled passes: how far a pass got (checkpoint) and which webhook
+ * deliveries the redelivery pass asked GitHub to send again (claims). Single-item conditional
+ * writes only, so two overlapping passes can never both act on the same thing.
+ */
+
+export interface Checkpoint {
+  /** Newest delivery (attempt) id the pass examined in full. */
+  deliveryId: number;
+  /** GitHub's delivered_at of that attempt. */
+  deliveredAt: string;
+  savedAt: string;
+}
+
+const CHECKPOINT_SK = 'CHECKPOINT';
+
+export async function getCheckpoint(ctx: StoreContext, name: string): Promise<Checkpoint | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: { pk: checkpointKey(name), sk: CHECKPOINT_SK }, ConsistentRead: true }),
+  );
+  const it = r.Item as (Checkpoint & { pk: string }) | undefined;
+  return it ? { deliveryId: it.deliveryId, deliveredAt: it.deliveredAt, savedAt: it.savedAt } : null;
+}
+
+/** Moves the checkpoint forward only: false when it already stood at or past `cp` (an overlapping pass). */
+export async function advanceCheckpoint(ctx: StoreContext, name: string, cp: Omit<Checkpoint, 'savedAt'>, now: Date): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.table,
+        // Not history: one item per pass, overwritten, so it carries no ttl.
+        Item: { pk: checkpointKey(name), sk: CHECKPOINT_SK, ...cp, savedAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk) OR deliveryId < :id',
+        ExpressionAttributeValues: { ':id': cp.deliveryId },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** We asked GitHub to redeliver this guid `attempts` times, the last time from attempt `lastDeliveryId`. */
+export interface RedeliveryClaim {
+  guid: string;
+  attempts: number;
+  lastDeliveryId: number;
+  claimedAt: string;
+}
+
+export interface GuidState {
+  /** Our DELIVERY item exists: the webhook route accepted this guid (whatever GitHub logged). */
+  accepted: boolean;
+  claim: RedeliveryClaim | null;
+}
+
+const REDELIVERY_SK = 'REDELIVERY';
+
+/** For each guid: was it accepted, and what did earlier passes do with it? Consistent reads, 50 guids per request. */
+export async function guidStates(ctx: StoreContext, guids: string[]): Promise<Map<string, GuidState>> {
+  const out = new Map<string, GuidState>(guids.map((g) => [g, { accepted: false, claim: null }]));
+  for (let i = 0; i < guids.length; i += 50) {
+    let keys: Record<string, unknown>[] | undefined = guids
+      .slice(i, i + 50)
+      .flatMap((g) => [
+        { pk: deliveryKey(g), sk: 'DELIVERY' },
+        { pk: deliveryKey(g), sk: REDELIVERY_SK },
+      ]);
+    // BatchGet may hand back part of the keys unprocessed under load: ask again for those.
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round >= 5) throw new Error('DynamoDB left keys unprocessed after 5 rounds');
+      if (round > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
+      const r = await ctx.doc.send(
+        new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const it of r.Responses?.[ctx.table] ?? []) {
+        const guid = String(it.pk).slice('DELIVERY#'.length);
+        const s = out.get(guid);
+        if (!s) continue;
+        if (it.sk === 'DELIVERY') s.accepted = true;
+        else if (it.sk === REDELIVERY_SK) {
+          s.claim = {
+            guid,
+            attempts: Number(it.attempts),
+            lastDeliveryId: Number(it.lastDeliveryId),
+            claimedAt: String(it.claimedAt),
+          };
+        }
+      }
+      keys = r.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Takes the right to redeliver `guid` from attempt `deliveryId`: succeeds for exactly one caller
+ * when several passes race, because it is conditional on the claim being as the caller last saw
+ * it (`prev`: null when there was none). False when another pass got there first.
+ */
+export async function claimRedelivery(
+  ctx: StoreContext,
+  c: { guid: string; deliveryId: number; prev: RedeliveryClaim | null; now: Date },
+): Promise<RedeliveryClaim | null> {
+  const next: RedeliveryClaim = {
+    guid: c.guid,
+    attempts: (c.prev?.attempts ?? 0) + 1,
+    lastDeliveryId: c.deliveryId,
+    claimedAt: c.now.toISOString(),
+  };
+  try {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: { pk: deliveryKey(c.guid), sk: REDELIVERY_SK, ...next, ttl: ttlAfter(c.now, DELIVERY_TTL_DAYS) },
+        ...(c.prev
+          ? {
+              ConditionExpression: 'attempts = :a AND lastDeliveryId = :l',
+              ExpressionAttributeValues: { ':a': c.prev.attempts, ':l': c.prev.lastDeliveryId },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+    return next;
+  } catch (err) {
+    if (isConditionFailed(err)) return null;
+    throw err;
+  }
+}
+
+/** Gives a claim back after GitHub refused the redelivery for a passing reason, so a later pass tries again. */
+export async function releaseRedelivery(ctx: StoreContext, mine: RedeliveryClaim, prev: RedeliveryClaim | null): Promise<void> {
+  const Key = { pk: deliveryKey(mine.guid), sk: REDELIVERY_SK };
+  const cond = {
+    ConditionExpression: 'attempts = :a AND lastDeliveryId = :l',
+    ExpressionAttributeValues: { ':a': mine.attempts, ':l': mine.lastDeliveryId } as Record<string, unknown>,
+  };
+  try {
+    if (!prev) {
+      await ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key, ...cond }));
+      return;
+    }
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key,
+        UpdateExpression: 'SET attempts = :pa, lastDeliveryId = :pl, claimedAt = :pc',
+        ConditionExpression: cond.ConditionExpression,
+        ExpressionAttributeValues: {
+          ...cond.ExpressionAttributeValues,
+          ':pa': prev.attempts,
+          ':pl': prev.lastDeliveryId,
+          ':pc': prev.claimedAt,
+        },
+      }),
+    );
+  } catch (err) {
+    // Someone moved it on since: theirs now, nothing to give back.
+    if (!isConditionFailed(err)) throw err;
+  }
+}
