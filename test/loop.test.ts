@@ -234,3 +234,28 @@ describe('pull requests', () => {
     expect(checks()[0]!.output.summary).toContain('/ok-to-test');
   });
 });
+
+describe('a broken config, retried', () => {
+  it('creates its failed check run exactly once when the first attempt died before GitHub answered', async () => {
+    await h.close();
+    const broken = 'workflow: arm64-ci.yml\nsmoke_tests:\n  min_pass_rate: 2\n';
+    h = await startHarness({ repos: [seedRepo({ files: { '.github/arm64-ci.yml': broken } })] });
+    // GitHub keeps failing the create past octokit's own retries: the queue retries the delivery.
+    h.gh.failNext({ method: 'POST', pathPattern: /check-runs$/, status: 502, times: 4 });
+    await h.send(push(sha(30)));
+    expect(checks()).toHaveLength(1);
+    expect(checks()[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    // The same delivery processed again (a queue retry) adds nothing.
+    const ev = push(sha(31));
+    const first = await h.send(ev, { deliveryId: 'retry-me' });
+    const { processMessage } = await import('../src/worker/process');
+    await processMessage(h.deps, {
+      deliveryId: first.deliveryId,
+      event: 'push',
+      payload: JSON.stringify(ev.payload),
+      receivedAt: new Date().toISOString(),
+      groupId: 'octo-org/widget',
+    });
+    expect(checks().filter((c) => c.headSha === sha(31))).toHaveLength(1);
+  });
+});

@@ -9,13 +9,23 @@ const HEAVY_FIELDS: Record<string, string[][]> = {
   check_suite: [['check_suite', 'pull_requests']],
   check_run: [['check_run', 'output'], ['check_run', 'pull_requests']],
   workflow_run: [['workflow_run', 'pull_requests'], ['workflow_run', 'head_commit']],
-  installation: [['repositories']],
 };
 
 export type Compacted = { ok: true; text: string; compacted: boolean } | { ok: false; reason: string };
 
 export function compactPayload(event: string, text: string, payload: object, maxBytes: number): Compacted {
   if (Buffer.byteLength(text) <= maxBytes) return { ok: true, text, compacted: false };
+  try {
+    return compactLarge(event, payload, maxBytes);
+  } catch (err) {
+    // A body nested deeper than the stack (a hostile payload; GitHub sends nothing like it)
+    // cannot be copied or serialized: refuse it rather than answer 500.
+    if (err instanceof RangeError) return { ok: false, reason: `${event} payload is nested too deeply to process` };
+    throw err;
+  }
+}
+
+function compactLarge(event: string, payload: object, maxBytes: number): Compacted {
   const copy = structuredClone(payload) as Record<string, unknown>;
   for (const path of HEAVY_FIELDS[event] ?? []) {
     let node: Record<string, unknown> | undefined = copy;

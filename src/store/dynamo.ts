@@ -15,9 +15,10 @@ export interface StoreContext {
 
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
-    // A webhook must be answered within GitHub's 10 s: fail fast and answer 503 rather than hang.
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    // A webhook must be answered within GitHub's 10 s: fail fast and answer 503 rather than hang
+    // (2 attempts × 2 s stays well inside it, even when DynamoDB hangs instead of refusing).
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
     ...config,
   });
   return DynamoDBDocumentClient.from(client, {

@@ -1,5 +1,5 @@
 import { renderConfigProblems, type ConfigProblem } from '../core/config';
-import { createCheckRun } from '../github/checks';
+import { createCheckRun, findCheckRun } from '../github/checks';
 import type { GitHub } from '../github/client';
 import { claim } from '../store/deliveries';
 import type { RepoRef, WorkerDeps } from './deps';
@@ -13,20 +13,32 @@ export async function reportInvalidConfig(
   gh: GitHub,
   a: { repo: RepoRef; sha: string; problems: ConfigProblem[]; deliveryId: string },
 ): Promise<void> {
+  const externalId = `config-error:${a.deliveryId}`;
   const first = await claim(deps.store, {
     deliveryId: a.deliveryId,
     key: `config-error:${a.sha}`,
     value: 'reported',
     now: deps.now(),
   });
-  if (!first.first) return;
+  // A retry of this delivery may find the check run already made — or not, if the first attempt
+  // died between the claim and GitHub's answer: look before creating, so it is made exactly once.
+  if (!first.first) {
+    const existing = await findCheckRun(gh, {
+      owner: a.repo.owner,
+      repo: a.repo.name,
+      sha: a.sha,
+      name: DEFAULT_CHECK_NAME,
+      externalId,
+    });
+    if (existing) return;
+  }
   const now = deps.now().toISOString();
   await createCheckRun(gh, {
     owner: a.repo.owner,
     repo: a.repo.name,
     name: DEFAULT_CHECK_NAME,
     head_sha: a.sha,
-    external_id: `config-error:${a.deliveryId}`,
+    external_id: externalId,
     details_url: `${deps.publicUrl}/repos/${a.repo.fullName}`,
     status: 'completed',
     conclusion: 'failure',

@@ -189,12 +189,9 @@ describe('webhook endpoint under hostile input', () => {
     expect((await post(many, await signedHeaders('push', many))).status).toBe(202);
   });
 
-  // KNOWN BUG, left for the owner of src/core/compact.ts (or src/http/webhook-route.ts): a signed
-  // body over the queue's 240 KiB that nests 300,000 arrays deep parses (V8's JSON.parse does not
-  // recurse) but overflows the stack in compactPayload's structuredClone → an uncaught RangeError
-  // → 500. Catching it in compactPayload and answering 413 ("cannot be compacted") fixes it.
-  // `.fails` keeps the suite green while the bug stands — drop it with the fix.
-  it.fails('answers a signed, deeply nested body too large for the queue with 413, not 500', async () => {
+  // A signed body over the queue's 240 KiB that nests 300,000 arrays deep parses (V8's JSON.parse
+  // does not recurse) but would overflow the stack when compacted: it must be a 413, never a 500.
+  it('answers a signed, deeply nested body too large for the queue with 413, not 500', async () => {
     const depth = 300_000;
     const body = '{"ref":"refs/heads/main","x":' + '['.repeat(depth) + ']'.repeat(depth) + '}';
     const res = await post(body, await signedHeaders('push', body));
