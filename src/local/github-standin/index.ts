@@ -56,6 +56,10 @@
  *   gh.startJob(jobId, { runnerName? }) · gh.completeJob(jobId, conclusion) · gh.addArtifact(runId, { name, files })
  *   gh.completeRun(runId, conclusion?) · gh.play(runId, script, { delayMs? })
  *   gh.rerunRun(runId) → a new attempt of a finished run (run_attempt + 1, workflow_run.requested again)
+ *   gh.deleteRun(runId) → the run is gone (GET 404, not listed), as when a maintainer deletes it; no webhook
+ *   runners: seeded per repository (`runners`) and per organization (`orgRunners`); change them in place
+ *     (gh.state.repo(o, r)!.runners[i].status = 'offline', .busy = true). `GET /orgs/{org}/actions/runners`
+ *     answers 404 for a personal account's installation, as GitHub does.
  *   artifact zips: `GET …/artifacts/{id}/zip` answers 302 to a one-minute `/_standin/artifacts/…` link (410 once expired)
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */

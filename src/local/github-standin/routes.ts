@@ -726,6 +726,9 @@ export const handlers: Record<string, Handler> = {
   },
 
   'actions/list-self-hosted-runners-for-org': (env, ctx) => {
+    // A personal account is no organization: GitHub answers 404.
+    const account = env.state.installationAccount(ctx.installationId ?? -1);
+    if (account?.type !== 'Organization') throw notFound();
     const runners = env.state.orgRunners.get((ctx.params.org ?? '').toLowerCase()) ?? [];
     const { page, headers } = paginate(ctx, runners);
     return { status: 200, headers, body: { total_count: runners.length, runners: page.map(shapes.runner) } };

@@ -473,6 +473,16 @@ export class GitHubStandIn {
     return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
   }
 
+  /**
+   * Deletes a run, as a maintainer can on GitHub (no webhook follows): GET answers 404 and the
+   * run lists no more. Lets tests lose a dispatch that GitHub accepted.
+   */
+  deleteRun(runId: number): void {
+    const i = this.state.runList.findIndex((r) => r.id === runId);
+    if (i < 0) throw new Error(`stand-in: no workflow run ${runId}`);
+    this.state.runList.splice(i, 1);
+  }
+
   private derivedConclusion(run: WorkflowRunRecord): Conclusion {
     const conclusions = run.jobs.map((j) => j.conclusion);
     if (conclusions.some((c) => c === 'failure' || c === 'timed_out')) return 'failure';
