@@ -1,4 +1,5 @@
-import { z } from 'zod/mini';
+// A namespace import lets esbuild tree-shake zod/mini; `import { z }` pulls in all of zod (~420 KB).
+import * as z from 'zod/mini';
 import { githubMessage, httpStatus } from '../github/client';
 import type { QueueMessage } from '../queue/queue';
 import type { WorkerDeps } from './deps';

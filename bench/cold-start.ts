@@ -1,0 +1,117 @@
+// 3. Cold start: each Lambda function bundled as the CDK stack bundles it (scripts/bundle.ts), and
+// the time to import it in a fresh Node process, against importing Probot in a fresh process.
+import { execFile } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { bundle, FUNCTIONS } from '../scripts/bundle';
+import { median, round } from './lib/stats';
+
+const run = promisify(execFile);
+
+export interface ColdStartResult {
+  bundleBytes: Record<(typeof FUNCTIONS)[number], number>;
+  /** The ingest function with the AWS SDK bundled in too (not what the stack deploys; for comparison). */
+  ingestSdkBundledBytes: number | null;
+  /** Median ms to import the module in a fresh process (Node's own boot excluded), over `runs` processes. */
+  importMs: Record<string, number>;
+  runs: number;
+  /** Ingest bundle as deployed (the SDK loaded from the runtime's node_modules) / `import('probot')`. */
+  ratioIngestToProbot: number;
+  /** Our code alone: the ingest bundle imported after the SDK packages it uses / `import('probot')`. */
+  ratioIngestOwnToProbot: number;
+}
+
+/** What the Lambda runtime provides and the bundles leave external. */
+const SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-secrets-manager'];
+
+/** Environment the handlers read at import (no network is touched at import time). */
+const HANDLER_ENV = {
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'bench',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench.fifo',
+  APP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+async function importMs(specifier: string, preload: string[] = []): Promise<number> {
+  const pre = preload.map((m) => `await import(${JSON.stringify(m)});`).join('');
+  const code = `${pre}const t=process.hrtime.bigint();await import(${JSON.stringify(specifier)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: resolve('.'),
+    env: { ...process.env, ...HANDLER_ENV, NODE_OPTIONS: '' },
+  });
+  return Number(stdout);
+}
+
+export async function runColdStart(opts: { runs?: number; outdir?: string } = {}): Promise<ColdStartResult> {
+  const runs = opts.runs ?? 7;
+  const outdir = opts.outdir ?? 'bench/.cache/dist';
+  const bundleBytes = {} as ColdStartResult['bundleBytes'];
+  const targets: Record<string, { spec: string; preload?: string[] }> = {};
+  for (const name of FUNCTIONS) {
+    const { file, bytes } = await bundle(name, outdir);
+    bundleBytes[name] = bytes;
+    targets[`${name} bundle`] = { spec: pathToFileURL(resolve(file)).href };
+  }
+  targets['ingest bundle, SDK preloaded'] = { spec: targets['ingest bundle']!.spec, preload: SDK };
+  targets['probot (as installed)'] = { spec: 'probot' };
+  // What bundling the SDK in as well would give (larger file, fewer files to load).
+  const sdkBundled = `${outdir}/ingest-sdk-bundled/index.mjs`;
+  const ingestSdkBundledBytes = await build({
+    entryPoints: ['src/handlers/ingest.ts'],
+    outfile: sdkBundled,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'silent',
+    legalComments: 'none',
+  }).then(
+    () => {
+      targets['ingest, SDK bundled in'] = { spec: pathToFileURL(resolve(sdkBundled)).href };
+      return statSync(sdkBundled).size;
+    },
+    () => null,
+  );
+  // Probot bundled the same way, for a like-for-like look (the target is set against the line above).
+  mkdirSync(`${outdir}/probot-app`, { recursive: true });
+  const entry = `${outdir}/probot-app/entry.mjs`;
+  writeFileSync(entry, "import { Probot } from 'probot';\nexport const P = Probot;\n");
+  await build({
+    entryPoints: [entry],
+    outfile: `${outdir}/probot-app/index.mjs`,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    external: ['@aws-sdk/*'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'silent',
+    legalComments: 'none',
+  }).then(
+    () => (targets['probot bundle'] = { spec: pathToFileURL(resolve(`${outdir}/probot-app/index.mjs`)).href }),
+    () => undefined,
+  );
+
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  await importMs('node:http'); // the first process start pays for a cold page cache
+  for (let i = 0; i < runs; i++) {
+    for (const [label, t] of Object.entries(targets)) samples[label]!.push(await importMs(t.spec, t.preload));
+  }
+  const ms = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, round(median(v), 1)]));
+  return {
+    bundleBytes,
+    ingestSdkBundledBytes,
+    importMs: ms,
+    runs,
+    ratioIngestToProbot: round(ms['ingest bundle']! / ms['probot (as installed)']!),
+    ratioIngestOwnToProbot: round(ms['ingest bundle, SDK preloaded']! / ms['probot (as installed)']!),
+  };
+}

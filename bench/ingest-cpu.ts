@@ -1,0 +1,103 @@
+// 1. Ingest cost: CPU time per signed ~7 KB push through each receiver, in-process (`fetch`), with
+// the store (dynalite) in another process so only the receiver's own CPU — the AWS SDK included,
+// as on Lambda — is counted.
+import { randomUUID } from 'node:crypto';
+import { recordDelivery } from '../src/store/deliveries';
+import { meterCapacity } from './lib/capacity';
+import { benchStore, CONTENDERS, countingQueue, inProcess, type ContenderName, type InProcess } from './lib/contenders';
+import { pushBody, webhookRequest } from './lib/payload';
+import type { Child } from './lib/processes';
+import { cpuOf, median, round } from './lib/stats';
+
+type Sample = { cpuUs: number; wallUs: number; storeUs: number };
+type Row = ContenderName | 'put';
+
+export interface IngestCpuResult {
+  payloadBytes: number;
+  requestsPerRound: number;
+  rounds: number;
+  /** Median CPU microseconds per request, per contender; `put` is the de-duplication write alone. */
+  cpuUsPerRequest: Record<Row, number>;
+  /** Median wall microseconds per request (sequential; includes waiting for the store). */
+  wallUsPerRequest: Record<Row, number>;
+  /** CPU the store process spent per request (not counted above; for scale). */
+  storeCpuUsPerRequest: Record<Row, number>;
+  ratioToFloor: number;
+  ratioToProbot: number;
+  /** CPU beyond the floor and the store write, i.e. what the framework and handler add. */
+  overheadUs: { ours: number; probot: number; ratio: number };
+  /** Store-reported consumed capacity of one accepted push delivery (ingest path). */
+  capacityPerPush: { write: number; read: number; calls: { command: string; units: number }[] };
+}
+
+async function measure(run: () => Promise<void>, n: number, dynamo: Child<{ type: 'ready'; endpoint: string }>): Promise<Sample> {
+  const d0 = await dynamo.cpu();
+  const r = await cpuOf(async () => {
+    for (let i = 0; i < n; i++) await run();
+  });
+  const d1 = await dynamo.cpu();
+  return { cpuUs: r.cpuUs / n, wallUs: (r.wallMs * 1000) / n, storeUs: (d1.user + d1.system - d0.user - d0.system) / n };
+}
+
+/** Requests are built (and signed) before the clock starts: only handling them is measured. */
+async function viaFetch(c: InProcess, body: string, n: number, dynamo: Child<{ type: 'ready'; endpoint: string }>): Promise<Sample> {
+  const reqs = Array.from({ length: n }, () => webhookRequest(body));
+  let i = 0;
+  return measure(
+    async () => {
+      const res = await c.fetch(reqs[i++]!);
+      await res.arrayBuffer();
+      if (res.status !== 202 && res.status !== 200) throw new Error(`unexpected ${res.status}`);
+    },
+    n,
+    dynamo,
+  );
+}
+
+export async function runIngestCpu(
+  dynamo: Child<{ type: 'ready'; endpoint: string }>,
+  opts: { n?: number; rounds?: number; warmup?: number } = {},
+): Promise<IngestCpuResult> {
+  const n = opts.n ?? 1000;
+  const rounds = opts.rounds ?? 5;
+  const body = pushBody();
+  const store = await benchStore(dynamo.ready.endpoint, 'ingest');
+  const meter = meterCapacity(store.doc);
+  const queue = countingQueue();
+  const apps = {} as Record<ContenderName, InProcess>;
+  for (const name of CONTENDERS) apps[name] = await inProcess(name, store, queue);
+  const now = new Date();
+  const put = (k: number) => measure(() => recordDelivery(store, { deliveryId: randomUUID(), event: 'push', now }).then(() => {}), k, dynamo);
+
+  // Consumed capacity of one accepted push, as the store reports it.
+  meter.reset();
+  const res = await apps.ours.fetch(webhookRequest(body));
+  if (res.status !== 202 || queue.sent !== 1) throw new Error(`ours did not accept: ${res.status} ${await res.text()}`);
+  const capacityPerPush = { write: meter.write, read: meter.read, calls: meter.calls };
+
+  const warmup = opts.warmup ?? 500;
+  for (const name of CONTENDERS) await viaFetch(apps[name], body, warmup, dynamo);
+  await put(warmup);
+  const rows: Row[] = [...CONTENDERS, 'put'];
+  const samples = Object.fromEntries(rows.map((c) => [c, [] as Sample[]])) as Record<Row, Sample[]>;
+  // Interleaved rounds: a burst of load from a neighbour on the shared machine hits all alike.
+  for (let r = 0; r < rounds; r++) {
+    for (const row of rows) samples[row].push(row === 'put' ? await put(n) : await viaFetch(apps[row], body, n, dynamo));
+  }
+  const pick = (k: keyof Sample) => Object.fromEntries(rows.map((c) => [c, round(median(samples[c].map((s) => s[k])), 1)])) as Record<Row, number>;
+  const cpu = pick('cpuUs');
+  store.doc.destroy();
+  const overhead = { ours: round(cpu.ours - cpu.floor - cpu.put, 0), probot: round(cpu.probot - cpu.floor - cpu.put, 0) };
+  return {
+    payloadBytes: Buffer.byteLength(body),
+    requestsPerRound: n,
+    rounds,
+    cpuUsPerRequest: cpu,
+    wallUsPerRequest: pick('wallUs'),
+    storeCpuUsPerRequest: pick('storeUs'),
+    ratioToFloor: round(cpu.ours / cpu.floor),
+    ratioToProbot: round(cpu.ours / cpu.probot),
+    overheadUs: { ...overhead, ratio: round(Math.max(0, overhead.ours) / overhead.probot) },
+    capacityPerPush,
+  };
+}
