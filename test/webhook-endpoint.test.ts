@@ -86,6 +86,22 @@ describe('POST /api/github/webhooks', () => {
     expect(r.status).toBe(413);
   });
 
+  it('answers 413 from the Content-Length header alone, before reading the body', async () => {
+    const r = await h.app.request('/api/github/webhooks', {
+      method: 'POST',
+      body: '{}',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(25 * 1024 * 1024 + 1),
+        'x-github-event': 'push',
+        'x-github-delivery': crypto.randomUUID(),
+        'x-hub-signature-256': 'sha256=00',
+      },
+    });
+    expect(r.status).toBe(413);
+    expect(await h.items()).toHaveLength(0);
+  });
+
   it('accepts a large push by dropping the commit list the worker never reads', async () => {
     const payload = h.gh.events.pushEvent(h.gh.repo('octo-org', 'widget'), { ref: 'refs/heads/main', after: 'c'.repeat(40) }).payload;
     const commit = (payload.commits as unknown[])[0] ?? { id: 'c'.repeat(40), message: 'x' };

@@ -557,3 +557,24 @@ describe('renderConfigProblems', () => {
     expect(out.summary).toContain('- line 1, `a`: two lines');
   });
 });
+
+describe('pathological nesting', () => {
+  const ctx = { defaultBranch: 'main' };
+  it.each([
+    ['nested block sequences', '- '.repeat(1000) + 'x'],
+    ['nested flow sequences', 'workflow: a.yml\ninputs: ' + '['.repeat(1000) + ']'.repeat(1000)],
+    ['nested flow mappings', 'workflow: a.yml\ninputs: ' + '{a: '.repeat(200) + '1' + '}'.repeat(200)],
+    ['deep indentation', 'workflow: a.yml\n' + Array.from({ length: 200 }, (_, i) => ' '.repeat(i) + `k${i}:`).join('\n') + ' 1'],
+  ])('refuses %s before parsing, naming the problem', (_name, text) => {
+    const r = parseConfig(text, ctx);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems[0]!.message).toContain('nested more than');
+  });
+
+  it('does not mistake brackets inside quotes or comments for nesting', () => {
+    const text = `workflow: a.yml # ${'['.repeat(100)}\ninputs:\n  matrix: '${'['.repeat(100)}'\n  other: "${'{'.repeat(100)}"\n`;
+    const r = parseConfig(text, ctx);
+    expect(r.ok).toBe(true);
+  });
+});

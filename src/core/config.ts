@@ -342,6 +342,61 @@ export function parseConfig(text: string, ctx: { defaultBranch: string }): Confi
   }
 }
 
+/** Real configs nest three levels; far beyond this, the YAML parser recurses until Node dies. */
+export const MAX_NESTING = 32;
+
+/**
+ * Refuses pathologically nested YAML before it reaches the parser: a 2 KB file of a thousand
+ * nested sequences (`- - - … x`, `[[[…]]]`) exhausts V8 inside the parser, which no try/catch
+ * survives. A cheap, linear over-approximation is enough: any real config is far below it.
+ */
+function tooDeep(text: string): { line: number; message: string } | null {
+  const message = `is nested more than ${MAX_NESTING} levels deep; a config needs three`;
+  let flow = 0;
+  let line = 1;
+  let quote: '"' | "'" | null = null;
+  let lineStart = true;
+  let indent = 0;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') {
+      line++;
+      lineStart = true;
+      indent = 0;
+      dashes = 0;
+      if (quote === "'") quote = null; // a single-quoted scalar rarely spans lines; be lenient
+      continue;
+    }
+    if (quote) {
+      if (ch === quote && text[i - 1] !== '\\') quote = null;
+      continue;
+    }
+    if (lineStart) {
+      if (ch === ' ') {
+        if (++indent > MAX_NESTING * 4) return { line, message };
+        continue;
+      }
+      if (ch === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        if (++dashes > MAX_NESTING) return { line, message };
+        i++;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      i = (end < 0 ? text.length : end) - 1;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') {
+      if (++flow > MAX_NESTING) return { line, message };
+    } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+  }
+  return null;
+}
+
 function parseConfigUnsafe(text: string, ctx: { defaultBranch: string }): ConfigResult {
   // UTF-8 is never shorter than UTF-16 code units, so the cheap test first.
   const size = text.length > MAX_CONFIG_BYTES ? text.length : new TextEncoder().encode(text).length;
@@ -354,6 +409,9 @@ function parseConfigUnsafe(text: string, ctx: { defaultBranch: string }): Config
         message: `is ${Math.ceil(size / 1024)} KiB; at most ${MAX_CONFIG_BYTES / 1024} KiB is read`,
       },
     ]);
+
+  const deep = tooDeep(text);
+  if (deep) return fail([{ path: '', line: deep.line, column: null, message: deep.message }]);
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

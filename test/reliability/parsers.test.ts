@@ -123,14 +123,10 @@ describe('parseConfig', () => {
     figures('parseConfig', { inputs: all.length, pathological: pathological.length, throws: 0, slowestMs: Math.round(slowest) });
   });
 
-  // KNOWN BUG, left for the owner of src/core/config.ts: a 2 KB config of 1,000 nested block
-  // sequences ("- - - … x"), read twice in one process, kills Node 20 with "FATAL ERROR:
-  // RegExpCompiler Allocation failed" (the yaml parser recurses once per level, and V8 re-compiles
-  // a regular expression near the stack limit); so do 1,000 then 3,000 nested flow sequences. No try/catch can stop it: every worker reads the
-  // config on each event, so one repository could crash the shared worker. The fix is a nesting
-  // limit checked before YAML.parseDocument (real configs nest 3 levels). This test runs the input in
-  // a child process; `.fails` keeps the suite green while the bug stands — drop it with the fix.
-  it.fails('survives a deeply nested config read twice (runs in a child process: it crashes Node)', () => {
+  // A 2 KB config of 1,000 nested sequences used to kill Node 20 inside the YAML parser ("FATAL
+  // ERROR: RegExpCompiler Allocation failed"), which no try/catch survives; config.ts now refuses
+  // deep nesting before parsing. Run in a child process, since a regression crashes Node.
+  it('survives a deeply nested config read twice (runs in a child process: it crashes Node)', () => {
     const config = fileURLToPath(new URL('../../src/core/config.ts', import.meta.url));
     const code = `const { parseConfig } = await import(${JSON.stringify(config)});
       const text = '- '.repeat(1000) + 'x';
