@@ -194,3 +194,22 @@ describe('label routing on the check run', () => {
     expect((await api('/api/repos/octo-org/secret/stats')).status).toBe(404);
   });
 });
+
+describe('organization runners', () => {
+  it('are listed once a minute per organization, not once per repository', async () => {
+    const org = { ownerType: 'Organization' as const, orgRunners: [{ name: 'org-dgx', labels: LABELS, status: 'online' as const }] };
+    h = await startHarness({ repos: [seedRepo({ ...org }), seedRepo({ ...org, name: 'gadget' })] });
+    const orgListings = () => h.gh.requests.filter((r) => r.method === 'GET' && r.path === '/orgs/octo-org/actions/runners');
+    await push(sha(40));
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'gadget'), { ref: 'refs/heads/main', after: sha(41) }));
+    expect(h.gh.dispatches).toHaveLength(2);
+    expect(orgListings()).toHaveLength(1);
+    // Both check runs know the organization's runner.
+    for (const name of ['widget', 'gadget']) {
+      expect(h.gh.checkRuns('octo-org', name)[0]!.output.summary).not.toContain('No online runner');
+    }
+    h.clock.advance(61_000);
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'gadget'), { ref: 'refs/heads/main', after: sha(42) }));
+    expect(orgListings()).toHaveLength(2);
+  });
+});

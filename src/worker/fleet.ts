@@ -33,7 +33,7 @@ export async function refreshFleet(deps: WorkerDeps, gh: GitHub, repo: string): 
     stored = await getFleet(deps.store, repo);
     if (fleetIsFresh(stored, now)) return stored;
     const [owner = '', name = ''] = repo.split('/');
-    const [repoList, orgList] = await Promise.all([listRepoRunners(gh, { owner, repo: name }), listOrgRunners(gh, { org: owner })]);
+    const [repoList, orgList] = await Promise.all([listRepoRunners(gh, { owner, repo: name }), orgRunners(gh, owner, now)]);
     if (!repoList.ok || (!orgList.ok && orgList.status === 403)) {
       deps.log.info('runner listing not permitted', { repo, repoStatus: repoList.ok ? 200 : repoList.status, orgStatus: orgList.ok ? 200 : orgList.status });
     }
@@ -42,6 +42,23 @@ export async function refreshFleet(deps: WorkerDeps, gh: GitHub, repo: string): 
     deps.log.warn('runner pool refresh failed', { repo, error: err });
     return stored;
   }
+}
+
+type OrgListing = Awaited<ReturnType<typeof listOrgRunners>>;
+/** Per client (so per installation and GitHub server): an organization's runners, listed once a minute. */
+const orgListings = new WeakMap<GitHub, Map<string, { at: number; listing: Promise<OrgListing> }>>();
+
+/** The organization's runners are shared by all its repositories: one listing serves them all. */
+function orgRunners(gh: GitHub, org: string, now: Date): Promise<OrgListing> {
+  let byOrg = orgListings.get(gh);
+  if (!byOrg) orgListings.set(gh, (byOrg = new Map()));
+  const key = org.toLowerCase();
+  const hit = byOrg.get(key);
+  if (hit && now.getTime() - hit.at < FLEET_MAX_AGE_MS) return hit.listing;
+  const listing = listOrgRunners(gh, { org });
+  byOrg.set(key, { at: now.getTime(), listing });
+  listing.catch(() => byOrg!.delete(key));
+  return listing;
 }
 
 /** A job event named its runner: that runner is online (and busy while the job runs). Never throws. */
