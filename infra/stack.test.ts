@@ -415,10 +415,12 @@ describe('outputs', () => {
 
 describe('context settings', () => {
   it('reserve ingest concurrency, bound the worker and set log retention when asked', () => {
-    const t = synth({ ingestReservedConcurrency: '20', workerMaxConcurrency: 10, logRetentionDays: 90 });
+    const t = synth({ ingestReservedConcurrency: '20', webReservedConcurrency: '10', workerMaxConcurrency: 10, logRetentionDays: 90 });
     const fns = t.toJSON().Resources as Record<string, Resource>;
     const ingest = Object.entries(fns).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Ingest'));
     expect(ingest?.[1].Properties.ReservedConcurrentExecutions).toBe(20);
+    const web = Object.entries(fns).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Web'));
+    expect(web?.[1].Properties.ReservedConcurrentExecutions).toBe(10);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
     for (const group of Object.values(t.findResources('AWS::Logs::LogGroup')) as Resource[]) {
       expect(group.Properties.RetentionInDays).toBe(90);
@@ -429,6 +431,7 @@ describe('context settings', () => {
     expect(() => synth({ logRetentionDays: 31 })).toThrow(/logRetentionDays/);
     expect(() => synth({ workerMaxConcurrency: 1 })).toThrow(/workerMaxConcurrency" must be an integer >= 2/);
     expect(() => synth({ ingestReservedConcurrency: 'lots' })).toThrow(/ingestReservedConcurrency/);
+    expect(() => synth({ webReservedConcurrency: 0 })).toThrow(/webReservedConcurrency/);
   });
 });
 

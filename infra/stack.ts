@@ -21,6 +21,7 @@
  *   alarmEmail                create an encrypted SNS topic for the alarms and subscribe this address
  *   alarmTopicArn             send the alarms to this existing SNS topic instead
  *   ingestReservedConcurrency cap (and reserve) the ingest function's concurrency
+ *   webReservedConcurrency    cap (and reserve) the web function's concurrency (badges, pages)
  *   workerMaxConcurrency      most worker instances SQS may run at once (GitHub rate limits), default 5
  *   logRetentionDays          CloudWatch Logs retention, default 30
  */
@@ -76,6 +77,7 @@ interface Settings {
   alarmEmail?: string;
   alarmTopicArn?: string;
   ingestReservedConcurrency?: number;
+  webReservedConcurrency?: number;
   workerMaxConcurrency: number;
   logRetention: logs.RetentionDays;
 }
@@ -105,6 +107,7 @@ function readSettings(scope: Construct): Settings {
     alarmEmail: text('alarmEmail'),
     alarmTopicArn: text('alarmTopicArn'),
     ingestReservedConcurrency: integer('ingestReservedConcurrency', 1),
+    webReservedConcurrency: integer('webReservedConcurrency', 1),
     // SQS event sources accept 2..1000.
     workerMaxConcurrency: integer('workerMaxConcurrency', 2) ?? 5,
     logRetention: retentionDays as logs.RetentionDays,
@@ -210,6 +213,8 @@ export class Arm64CiStack extends Stack {
     const web = this.lambdaFunction('Web', {
       entry: 'src/handlers/web.ts',
       description: 'Badges, dashboard pages and JSON API (read-only)',
+      // The public read side can be flooded like any URL: this bounds what a flood can cost.
+      reservedConcurrentExecutions: settings.webReservedConcurrency,
       timeout: WEB_TIMEOUT,
       memorySize: 512,
       environment: { ...common, ...(settings.publicUrl ? { PUBLIC_URL: settings.publicUrl } : {}) },
