@@ -2,11 +2,10 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { decidePullRequest } from '../core/triggers';
 import { decideTrust } from '../core/trust';
 import { dispatchesOfRef } from '../store/dispatches';
-import { upsertRepo } from '../store/repos';
 import { approvalOf, holdReason } from './approval';
-import { reportInvalidConfig } from './config-problems';
-import { repoRef, type WorkerDeps } from './deps';
+import { configuredRepo } from './configured-repo';
 import { loadRepoConfig } from './repo-config';
+import { repoRef, type WorkerDeps } from './deps';
 import { startRun } from './start-run';
 import { IN_FLIGHT, cancelSuperseded, stopAll } from './supersede';
 
@@ -21,23 +20,12 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     return;
   }
   if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) return;
-  await upsertRepo(deps.store, {
-    repo: repo.fullName,
-    private: repo.private,
-    defaultBranch: repo.defaultBranch,
-    installationId: repo.installationId,
-    now: deps.now(),
-  });
-  const gh = await deps.github.forInstallation(repo.installationId);
-  const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return;
-  if (cfg.kind === 'invalid') {
-    await reportInvalidConfig(deps, gh, { repo, sha: pr.head.sha, problems: cfg.problems, deliveryId });
-    return;
-  }
+  const ready = await configuredRepo(deps, repo, { sha: pr.head.sha, deliveryId });
+  if (!ready) return;
+  const { gh, config } = ready;
   const decision = decidePullRequest(
     { action: payload.action, number: pr.number, head: { sha: pr.head.sha, ref: pr.head.ref }, state: pr.state, draft: pr.draft },
-    cfg.config,
+    config,
   );
   if (decision.dispatch) {
     // Self-hosted runners execute the PR's code: outsiders wait for a maintainer's /ok-to-test.
@@ -48,13 +36,13 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
         author_login: pr.user?.login ?? '',
         author_association: pr.author_association,
       },
-      cfg.config,
+      config,
     );
     // An approval covers its commit wherever it shows up again (a reopened pull request).
     const held = !trust.trusted && !(await approvalOf(deps, repo.fullName, decision.sha));
     await startRun(deps, gh, {
       repo,
-      config: cfg.config,
+      config,
       sha: decision.sha,
       branch: decision.branch,
       pr: decision.pr,
@@ -67,7 +55,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
   }
   // The commit this push replaced is moot on this pull request, whether or not the new one runs.
   if (payload.action === 'synchronize' && typeof payload.before === 'string') {
-    await cancelSuperseded(deps, gh, { repo, config: cfg.config, ref: { pr: pr.number }, oldSha: payload.before, newSha: pr.head.sha });
+    await cancelSuperseded(deps, gh, { repo, config, ref: { pr: pr.number }, oldSha: payload.before, newSha: pr.head.sha });
   }
 }
 

@@ -1,9 +1,7 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { decidePush } from '../core/triggers';
-import { upsertRepo } from '../store/repos';
-import { reportInvalidConfig } from './config-problems';
+import { configuredRepo } from './configured-repo';
 import { repoRef, type WorkerDeps } from './deps';
-import { loadRepoConfig } from './repo-config';
 import { startRun } from './start-run';
 import { cancelSuperseded } from './supersede';
 
@@ -19,25 +17,14 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
     deps.log.debug('push ignored', { repo: repo.fullName, ref: payload.ref });
     return;
   }
-  await upsertRepo(deps.store, {
-    repo: repo.fullName,
-    private: repo.private,
-    defaultBranch: repo.defaultBranch,
-    installationId: repo.installationId,
-    now: deps.now(),
-  });
-  const gh = await deps.github.forInstallation(repo.installationId);
-  const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return;
-  if (cfg.kind === 'invalid') {
-    await reportInvalidConfig(deps, gh, { repo, sha: payload.after, problems: cfg.problems, deliveryId });
-    return;
-  }
-  const decision = decidePush({ ref: payload.ref, after: payload.after, deleted: payload.deleted }, cfg.config);
+  const ready = await configuredRepo(deps, repo, { sha: payload.after, deliveryId });
+  if (!ready) return;
+  const { gh, config } = ready;
+  const decision = decidePush({ ref: payload.ref, after: payload.after, deleted: payload.deleted }, config);
   if (decision.dispatch) {
     await startRun(deps, gh, {
       repo,
-      config: cfg.config,
+      config,
       sha: decision.sha,
       branch: decision.branch,
       pr: null,
@@ -54,7 +41,7 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
   // older push from cancelling the newer run.
   await cancelSuperseded(deps, gh, {
     repo,
-    config: cfg.config,
+    config,
     ref: { branch: payload.ref.slice('refs/heads/'.length) },
     oldSha: payload.before,
     newSha: payload.after,

@@ -1,0 +1,33 @@
+import type { RepoConfig } from '../core/config';
+import type { GitHub } from '../github/client';
+import { upsertRepo } from '../store/repos';
+import { reportInvalidConfig } from './config-problems';
+import type { RepoRef, WorkerDeps } from './deps';
+import { loadRepoConfig } from './repo-config';
+
+/**
+ * The common start of a push or pull request: remember the repository, read its config from the
+ * default branch, and turn a broken config into a failed check run on `sha`. Null when there is
+ * nothing more to do (no config, or a broken one already reported).
+ */
+export async function configuredRepo(
+  deps: WorkerDeps,
+  repo: RepoRef,
+  at: { sha: string; deliveryId: string },
+): Promise<{ gh: GitHub; config: RepoConfig } | null> {
+  await upsertRepo(deps.store, {
+    repo: repo.fullName,
+    private: repo.private,
+    defaultBranch: repo.defaultBranch,
+    installationId: repo.installationId,
+    now: deps.now(),
+  });
+  const gh = await deps.github.forInstallation(repo.installationId);
+  const cfg = await loadRepoConfig(gh, repo);
+  if (cfg.kind === 'missing') return null;
+  if (cfg.kind === 'invalid') {
+    await reportInvalidConfig(deps, gh, { repo, sha: at.sha, problems: cfg.problems, deliveryId: at.deliveryId });
+    return null;
+  }
+  return { gh, config: cfg.config };
+}
