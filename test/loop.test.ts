@@ -259,3 +259,19 @@ describe('a broken config, retried', () => {
     expect(checks().filter((c) => c.headSha === sha(31))).toHaveLength(1);
   });
 });
+
+describe('a check-run update GitHub refuses', () => {
+  it('still completes the check run, with a plain output pointing at the dashboard', async () => {
+    await h.send(push(sha(50)));
+    const run = runs()[0]!;
+    await h.gh.startRun(run.id);
+    await h.settle();
+    h.gh.failNext({ method: 'PATCH', pathPattern: /check-runs\/\d+$/, status: 422, body: { message: 'Invalid request.\n\nFor \'properties/output\', nope.' } });
+    await h.gh.completeRun(run.id, 'success');
+    await h.settle();
+    const c = checks()[0]!;
+    expect(c).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(c.output.summary).toContain('GitHub refused');
+    expect(c.output.summary).toContain(`${PUBLIC_URL}/repos/${REPO}/runs/${c.externalId}`);
+  });
+});

@@ -6,7 +6,9 @@ import { DEFAULT_TABLE_NAME } from '../store/schema';
  * What every function reads from its environment, once per cold start. Secrets are never here:
  * they come from Secrets Manager (src/secrets/app-secrets.ts).
  */
-export const log = createLogger({ base: { service: 'arm64-ci', fn: process.env.AWS_LAMBDA_FUNCTION_NAME } });
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const level = LEVELS.find((l) => l === process.env.LOG_LEVEL?.toLowerCase()) ?? 'info';
+export const log = createLogger({ level, base: { service: 'arm64-ci', fn: process.env.AWS_LAMBDA_FUNCTION_NAME } });
 
 export const store: StoreContext = {
   doc: createDocumentClient(),

@@ -1,6 +1,6 @@
 import { checkStatus as checkStatusOf } from '../core/check-status';
 import { renderCheckOutput, type JobView } from '../core/summary';
-import type { GitHub } from '../github/client';
+import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { updateCheckRun, type CheckOutput } from '../github/checks';
 import type { DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
@@ -64,7 +64,7 @@ export async function syncCheckRun(
   const [owner = '', repo = ''] = d.repo.split('/');
   const status = checkStatus(d);
   const actions = checkRunActions(status, d.conclusion ?? 'failure');
-  await updateCheckRun(gh, {
+  const update = {
     owner,
     repo,
     check_run_id: d.checkRunId,
@@ -73,8 +73,25 @@ export async function syncCheckRun(
       ? { conclusion: d.conclusion ?? 'failure', completed_at: d.completedAt ?? deps.now().toISOString() }
       : {}),
     ...(status === 'in_progress' && d.startedAt ? { started_at: d.startedAt } : {}),
-    output: extra.output ?? (await renderDispatch(deps, d, extra.jobs)),
     // Every finished run offers "Re-run arm64" (handled by on-check-run's requested_action).
     ...(actions ? { actions } : {}),
-  });
+  };
+  const output = extra.output ?? (await renderDispatch(deps, d, extra.jobs));
+  try {
+    await updateCheckRun(gh, { ...update, output });
+  } catch (err) {
+    if (httpStatus(err) !== 422) throw err;
+    // GitHub refused the rendered output (a field it will never accept): the state must still
+    // reach the check run, so send it with a plain output that says what happened and where the
+    // full summary is. A refusal of that too is a real error.
+    const link = runPageUrl(deps.publicUrl, d.repo, d.dispatchId);
+    deps.log.warn('check-run output refused, sent a plain one', { dispatchId: d.dispatchId, error: githubMessage(err) });
+    await updateCheckRun(gh, {
+      ...update,
+      output: {
+        title: output.title.slice(0, 255),
+        summary: `GitHub refused this run's full summary (HTTP 422: ${githubMessage(err)}). It is on the [dashboard](${link}).`,
+      },
+    });
+  }
 }
