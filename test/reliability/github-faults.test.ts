@@ -83,7 +83,7 @@ describe('GitHub faults that never pass', () => {
     expect(h.queue.deadLetters).toEqual([]);
   });
 
-  it('a 422 on a check-run update drops that event (no retry loop); the next event completes the check run', async () => {
+  it('a 422 on a check-run update: resent once with a plain output (no retry loop); the next event completes the check run', async () => {
     const h = await rig();
     await h.send(push(h, 3));
     const run = runs(h)[0]!;
@@ -91,10 +91,11 @@ describe('GitHub faults that never pass', () => {
     const before = requestsTo(h.gh, 'PATCH', CHECK_RUN);
     await h.gh.startRun(run.id);
     await h.settle();
-    // Tried once: the same body would get the same 422.
-    expect(requestsTo(h.gh, 'PATCH', CHECK_RUN) - before).toBe(1);
-    expect(h.queue.deadLetters).toHaveLength(1);
-    expect(h.queue.deadLetters[0]!.error).toContain('422');
+    // The refused body once, then the plain one: the state reaches GitHub, nothing loops.
+    expect(requestsTo(h.gh, 'PATCH', CHECK_RUN) - before).toBe(2);
+    expect(checks(h)[0]).toMatchObject({ status: 'in_progress' });
+    expect(checks(h)[0]!.output.summary).toContain('GitHub refused');
+    expect(h.queue.deadLetters).toEqual([]);
     expect(h.logs.filter((l) => l.includes('will retry'))).toEqual([]);
     await h.gh.completeRun(run.id, 'success');
     await h.settle();
