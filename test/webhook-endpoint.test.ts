@@ -140,7 +140,7 @@ describe('POST /api/github/webhooks', () => {
   });
 
   it('answers 503 while the store is down, so GitHub records a failure to redeliver', async () => {
-    await h.dynamo.close();
+    await h.stopStore();
     const body = pushBody();
     const r = await post(body, await signed('push', body));
     expect(r.status).toBe(503);
@@ -160,7 +160,7 @@ describe('GET /healthz', () => {
     const ok = await h.app.request('/healthz');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ ok: true });
-    await h.dynamo.close();
+    await h.stopStore();
     const down = await h.app.request('/healthz');
     expect(down.status).toBe(503);
   });

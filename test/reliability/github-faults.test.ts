@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/local/github-standin';
 import { listDispatches } from '../../src/store/dispatches';
-import { figures, requestsTo, seedRepo, startRig, type ProxyVerdict, type Rig, type RigOptions } from './rig';
+import { figures, requestsTo, seedRepo, startRig, type ProxyVerdict, type Rig, type RigOptions } from '../support/rig';
 
 let r: Rig | null = null;
 let dataDir: string | null = null;

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log';
 import type { QueueMessage } from '../../src/queue/queue';
 import { createApp } from '../../src/wiring/app';
 import { payloadProblem, PoisonMessageError, processMessage } from '../../src/worker/process';
-import { figures, startRig, WEBHOOK_SECRET, type Rig } from './rig';
+import { figures, startRig, WEBHOOK_SECRET, type Rig } from '../support/rig';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];

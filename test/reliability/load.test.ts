@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WebhookEvent } from '../../src/local/github-standin';
-import { figures, seedRepo, startRig, type Rig } from './rig';
+import { figures, seedRepo, startRig, type Rig } from '../support/rig';
 
 // A full collection before each heap reading, so the figure is what is retained, not garbage.
 setFlagsFromString('--expose-gc');

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { MAX_COMMANDS, parseCommands } from '../../src/core/commands';
 import { parseConfig } from '../../src/core/config';
 import { parseJUnit } from '../../src/core/junit';
-import { figures } from './rig';
+import { figures } from '../support/rig';
 
 /**
  * The three parsers that read text a repository's users control: never an exception, and no

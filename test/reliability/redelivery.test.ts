@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getCheckpoint } from '../../src/store/checkpoints';
 import { REDELIVERY_CHECKPOINT } from '../../src/worker/redelivery';
-import { figures, requestsTo, startRig, type Rig } from './rig';
+import { figures, requestsTo, startRig, type Rig } from '../support/rig';
 
 let r: Rig;
 beforeEach(async () => {

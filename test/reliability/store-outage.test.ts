@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { figures, requestsTo, startRig, type Rig } from './rig';
+import { figures, requestsTo, startRig, type Rig } from '../support/rig';
 
 let r: Rig;
 let dataDir: string;

@@ -1,5 +1,8 @@
 /**
- * The reliability tests' world: the harness's parts (dynalite, the Hono app, the worker behind the
+ * The real app on real parts, for every integration test: dynalite in-process, the Hono app, the
+ * worker behind the in-process queue, and the GitHub stand-in that rejects any request GitHub's
+ * OpenAPI description would; webhooks reach the app through `app.fetch`, signed as GitHub signs
+ * them. The reliability tests use its fault-injection knobs: the world's parts (dynalite, the Hono app, the worker behind the
  * in-process queue, the GitHub stand-in), with the knobs fault injection needs — a DynamoDB that
  * can be stopped and restarted on the same port and data directory, store clients with short
  * timeouts, stand-in options (token lifetime), a proxy in front of the stand-in that can lose
@@ -22,7 +25,7 @@ import { createWorker } from '../../src/wiring/worker';
 import type { WorkerDeps } from '../../src/worker/deps';
 import { PoisonMessageError } from '../../src/worker/process';
 import { redeliverFailed, type RedeliveryOptions, type RedeliveryReport } from '../../src/worker/redelivery';
-import { APP_ID, PUBLIC_URL, seedRepo, testClock, testKeys, WEBHOOK_SECRET } from '../support/harness';
+import { APP_ID, PUBLIC_URL, seedRepo, testClock, testKeys, WEBHOOK_SECRET } from './world';
 
 export { seedRepo, WEBHOOK_SECRET };
 

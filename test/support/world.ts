@@ -1,0 +1,55 @@
+/** The test world's fixed parts: the App, its secret and key, a seeded repository, a clock. */
+import type { SeedRepo } from '../../src/local/github-standin';
+import { sandboxKeys } from '../../src/local/sandbox';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret';
+export const APP_ID = 4242;
+export const PUBLIC_URL = 'https://arm64-ci.example.test';
+
+let keys: ReturnType<typeof sandboxKeys> | null = null;
+/** RSA key generation is slow: one key pair per test process. */
+export const testKeys = () => (keys ??= sandboxKeys());
+
+export const CONFIG = `workflow: arm64-ci.yml
+runner_labels: [self-hosted, arm64, dgx]
+triggers:
+  push: [main, "release/*"]
+inputs:
+  python-versions: '["3.10","3.11"]'
+`;
+
+export const WORKFLOW_INPUTS = {
+  sha: { required: true },
+  pr: { required: false, default: '' },
+  runner_labels: { required: true },
+  dispatch_id: { required: true },
+  'python-versions': { required: false },
+};
+
+export function seedRepo(over: Partial<SeedRepo> = {}): SeedRepo {
+  return {
+    owner: 'octo-org',
+    name: 'widget',
+    installationId: 7,
+    defaultBranch: 'main',
+    files: { '.github/arm64-ci.yml': CONFIG },
+    workflows: [{ file: 'arm64-ci.yml', name: 'arm64 CI', runName: 'arm64 CI ${{ inputs.dispatch_id }}', inputs: WORKFLOW_INPUTS }],
+    collaborators: { maintainer: 'write', reader: 'read', admin: 'admin' },
+    runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
+    ...over,
+  };
+}
+
+/** A clock tests move by hand. */
+export function testClock(start = new Date('2026-11-25T12:00:00Z')) {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => {
+      t += ms;
+    },
+    set: (d: Date) => {
+      t = d.getTime();
+    },
+  };
+}
