@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { bundle, FUNCTIONS } from '../scripts/bundle';
+import { bundle, FUNCTIONS, LAMBDA_BUILD_OPTIONS } from '../scripts/bundle';
 import { median, round } from './lib/stats';
 
 const run = promisify(execFile);
@@ -61,17 +61,11 @@ export async function runColdStart(opts: { runs?: number; outdir?: string } = {}
   // What bundling the SDK in as well would give (larger file, fewer files to load).
   const sdkBundled = `${outdir}/ingest-sdk-bundled/index.mjs`;
   const ingestSdkBundledBytes = await build({
+    ...LAMBDA_BUILD_OPTIONS,
+    external: [],
     entryPoints: ['src/handlers/ingest.ts'],
     outfile: sdkBundled,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'silent',
-    legalComments: 'none',
   }).then(
     () => {
       targets['ingest, SDK bundled in'] = { spec: pathToFileURL(resolve(sdkBundled)).href };
@@ -84,17 +78,10 @@ export async function runColdStart(opts: { runs?: number; outdir?: string } = {}
   const entry = `${outdir}/probot-app/entry.mjs`;
   writeFileSync(entry, "import { Probot } from 'probot';\nexport const P = Probot;\n");
   await build({
+    ...LAMBDA_BUILD_OPTIONS,
     entryPoints: [entry],
     outfile: `${outdir}/probot-app/index.mjs`,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    external: ['@aws-sdk/*'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'silent',
-    legalComments: 'none',
   }).then(
     () => (targets['probot bundle'] = { spec: pathToFileURL(resolve(`${outdir}/probot-app/index.mjs`)).href }),
     () => undefined,
