@@ -39,6 +39,10 @@ export async function onWorkflowRun(deps: WorkerDeps, _deliveryId: string, paylo
       deps.log.debug('stale workflow_run event dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
       return;
     }
+    // Finished first-hand before GitHub's word came (the reconciler's timed_out, a lost dispatch):
+    // that verdict stands, and the workflow's own completion (the `cancelled` our cancel caused)
+    // must not re-decide it.
+    if (d.conclusion !== check.conclusion && currentSmoke(d) === null) return;
     // The same completion again: a retry after a failure half-way (GitHub or DynamoDB down).
     // Finish what is missing; the PATCH below is idempotent.
     updated = d;

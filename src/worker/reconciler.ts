@@ -33,7 +33,6 @@ import {
 import { listJobs } from '../store/jobs';
 import { dueOpenDispatches, forgetOpen, leaseOpen, rescheduleOpen, type OpenDispatchItem } from '../store/open-dispatches';
 import { getRepo } from '../store/repos';
-import type { DispatchSmoke } from '../store/results';
 import { syncCheckRun } from './check-run';
 import type { WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
@@ -232,9 +231,8 @@ async function timeOut(deps: WorkerDeps, gh: GitHub, d: TimedDispatch, minutes: 
   const jobs = await listJobs(deps.store, d.dispatchId);
   const started = jobs.some((j) => j.runAttempt === d.attempt && j.runnerName);
   const doing = started ? 'still running' : 'still waiting for a runner';
-  const rule = `timed out: ${doing} after ${formatDuration(minutes * 60)} (timeout_minutes: ${minutes})`;
   const note = `Timed out: the run was ${doing} ${formatDuration(minutes * 60)} after ${d.attempt > 1 ? 'it started' : 'its dispatch'} (\`timeout_minutes\`: ${minutes}), so the coordinator cancelled${runId ? ` workflow run ${runId}` : ' it'}.`;
-  const done = await complete(deps, gh, d, RUNNING, 'timed_out', note, now, rule);
+  const done = await complete(deps, gh, d, RUNNING, 'timed_out', note, now);
   if (done) deps.log.warn('run timed out and was cancelled', { workflowRunId: runId, minutes });
   return done ? 'timedOut' : null;
 }
@@ -263,9 +261,8 @@ async function poll(deps: WorkerDeps, gh: GitHub, d: TimedDispatch, now: Date): 
 
 /**
  * Completes the dispatch first-hand, with a note saying why, if it is still in one of `from`; one
- * check-run PATCH. The rule is stored where the conclusion's deciding rule lives (the dispatch's
- * `smoke` decision), so that the `completed` event the cancellation triggers finds the decision
- * made and does not re-decide it from the workflow's `cancelled`.
+ * check-run PATCH. The `completed` event our cancellation triggers later leaves this verdict alone
+ * (on-workflow-run.ts).
  */
 async function complete(
   deps: WorkerDeps,
@@ -275,17 +272,7 @@ async function complete(
   conclusion: 'failure' | 'timed_out',
   note: string,
   now: Date,
-  rule?: string,
 ): Promise<DispatchItem | null> {
-  const decision: DispatchSmoke = {
-    attempt: d.attempt,
-    counts: null,
-    rate: null,
-    rateText: null,
-    minPassRate: 1,
-    rule: rule ?? note.split(':')[0]!.toLowerCase(),
-    flaky: 0,
-  };
   const done = await advanceDispatch(
     deps.store,
     d,
@@ -295,7 +282,6 @@ async function complete(
       conclusion,
       completedAt: now.toISOString(),
       notes: [...d.notes, note],
-      ...({ smoke: decision } as object),
     },
     { now, from },
   );
