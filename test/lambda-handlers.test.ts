@@ -6,8 +6,6 @@
  * speak the SQS and Secrets Manager JSON protocols; GitHub is the stand-in.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -17,6 +15,7 @@ import { examplePayload, startGitHubStandIn, type GitHubStandIn } from '../src/l
 import type { QueueMessage } from '../src/queue/queue';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../src/store/dynamo';
 import { APP_ID, seedRepo, testKeys } from './support/harness';
+import { startAwsJsonServer, type AwsJsonServer } from './support/aws-json-server';
 
 const WEBHOOK_SECRET = 'lambda-test-webhook-secret';
 const TABLE = 'Arm64CiLambdaTest';
@@ -25,33 +24,6 @@ const QUEUE_NAME = 'Arm64Ci-WorkQueue.fifo';
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:arm64-ci-app-AbCdEf`;
 
 // ---- local AWS services -------------------------------------------------------------------
-
-/** Starts a node:http server that answers JSON-protocol calls (x-amz-target) with `answer`. */
-async function jsonProtocolServer(
-  contentType: string,
-  answer: (target: string, body: Record<string, unknown>) => { status: number; body: unknown; headers?: Record<string, string> },
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      const out = answer(String(req.headers['x-amz-target'] ?? ''), body);
-      res.statusCode = out.status;
-      res.setHeader('content-type', contentType);
-      for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
-      res.end(JSON.stringify(out.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 
 interface SentMessage {
   QueueUrl?: string;
@@ -62,8 +34,8 @@ interface SentMessage {
 
 let dynamo: EmbeddedDynamo;
 let store: StoreContext;
-let sqs: { server: Server; url: string };
-let secrets: { server: Server; url: string };
+let sqs: AwsJsonServer;
+let secrets: AwsJsonServer;
 let gh: GitHubStandIn;
 const sent: SentMessage[] = [];
 const secretReads: string[] = [];
@@ -109,7 +81,7 @@ beforeAll(async () => {
   store = { doc, table: TABLE };
   await ensureTable(doc, TABLE);
 
-  sqs = await jsonProtocolServer('application/x-amz-json-1.0', (target, body) => {
+  sqs = await startAwsJsonServer('application/x-amz-json-1.0', ({ target, body }) => {
     if (target !== 'AmazonSQS.SendMessage') {
       return { status: 400, body: { __type: 'com.amazonaws.sqs#UnsupportedOperation', message: `unexpected ${target}` } };
     }
@@ -119,7 +91,7 @@ beforeAll(async () => {
     return { status: 200, body: { MessageId: randomUUID(), MD5OfMessageBody: md5, SequenceNumber: '18849496460467696128' } };
   });
 
-  secrets = await jsonProtocolServer('application/x-amz-json-1.1', (target, body) => {
+  secrets = await startAwsJsonServer('application/x-amz-json-1.1', ({ target, body }) => {
     secretReads.push(String(body.SecretId));
     if (target !== 'secretsmanager.GetSecretValue' || body.SecretId !== SECRET_ARN) {
       const type = 'ResourceNotFoundException';
@@ -174,7 +146,7 @@ afterAll(async () => {
     else process.env[k] = v;
   }
   store?.doc.destroy();
-  await Promise.all([gh?.close(), sqs && closeServer(sqs.server), secrets && closeServer(secrets.server)]);
+  await Promise.all([gh?.close(), sqs?.close(), secrets?.close()]);
   await dynamo?.close();
 });
 

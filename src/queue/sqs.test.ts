@@ -1,53 +1,33 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsError, startAwsJsonServer, type AwsJsonRequest, type AwsJsonServer } from '../../test/support/aws-json-server';
 import type { QueueMessage } from './queue';
 import { SQS_MAX_MESSAGE_BYTES, SqsQueue, sqsMessageId } from './sqs';
 
-// A stand-in for SQS that speaks its JSON protocol for the one call we make, so the real
-// SDK client (serialisation, signing, MD5 check of the reply) runs end to end.
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: { QueueUrl?: string; MessageBody?: string; MessageGroupId?: string; MessageDeduplicationId?: string };
-}
-let server: Server;
+// SQS as far as SendMessage goes, so the real SDK client (serialisation, signing, MD5 check of
+// the reply) runs end to end.
+let sqs: AwsJsonServer;
 let endpoint: string;
-let received: Received[] = [];
+let received: AwsJsonRequest[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'];
-      received.push({ headers: req.headers, body });
-      res.setHeader('content-type', 'application/x-amz-json-1.0');
-      if (req.headers['x-amz-target'] !== 'AmazonSQS.SendMessage') {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ __type: 'com.amazonaws.sqs#UnsupportedOperation', message: 'unexpected call' }));
-        return;
-      }
-      if (body.QueueUrl?.endsWith('/missing')) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }));
-        return;
-      }
-      const md5 = createHash('md5').update(body.MessageBody ?? '').digest('hex');
-      res.end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: md5, SequenceNumber: '18849496460467696128' }));
-    });
+  sqs = await startAwsJsonServer('application/x-amz-json-1.0', ({ target, body }) => {
+    if (target !== 'AmazonSQS.SendMessage') return awsError(400, 'com.amazonaws.sqs#UnsupportedOperation', 'unexpected call');
+    if (String(body.QueueUrl).endsWith('/missing')) {
+      return awsError(400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.');
+    }
+    const md5 = createHash('md5').update(String(body.MessageBody ?? '')).digest('hex');
+    return { body: { MessageId: randomUUID(), MD5OfMessageBody: md5, SequenceNumber: '18849496460467696128' } };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = sqs.url;
+  received = sqs.requests;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => sqs.close());
 
 beforeEach(() => {
-  received = [];
+  received.length = 0;
 });
 
 function queue(name: string): SqsQueue {
@@ -81,7 +61,7 @@ describe('SqsQueue', () => {
     expect(request?.body.MessageGroupId).toBe('octo-org/hello-arm64');
     expect(request?.body.MessageDeduplicationId).toBe('72d3162e-cc78-11e3-81ab-4c9367dc0958');
     // The worker parses exactly this text back into a QueueMessage.
-    expect(JSON.parse(request?.body.MessageBody ?? 'null')).toEqual(message);
+    expect(JSON.parse(String(request?.body.MessageBody))).toEqual(message);
   });
 
   it('rejects when SQS refuses the message, so the webhook route can answer 503', async () => {

@@ -1,66 +1,47 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsError, startAwsJsonServer, type AwsJsonRequest, type AwsJsonServer } from '../../test/support/aws-json-server';
 import { AppSecretsError, createAppSecretsLoader, getAppSecrets, parseAppSecrets } from './app-secrets';
 
-// A stand-in for Secrets Manager that speaks its JSON protocol for GetSecretValue, so the real
-// SDK client runs end to end. Each secret id maps to the answers it gives, in order (the
-// last one repeats).
+// Secrets Manager as far as GetSecretValue goes, so the real SDK client runs end to end. Each
+// secret id maps to the answers it gives, in order (the last one repeats).
 type Answer = { secretString: string } | { status: number; type: string; message: string };
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: { SecretId?: string };
-}
-let server: Server;
+let secrets: AwsJsonServer;
 let endpoint: string;
-let received: Received[] = [];
+let received: AwsJsonRequest[];
 let answers: Record<string, Answer[]> = {};
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'];
-      received.push({ headers: req.headers, body });
-      res.setHeader('content-type', 'application/x-amz-json-1.1');
-      const queue = answers[body.SecretId ?? ''] ?? [];
-      const answer: Answer = (queue.length > 1 ? queue.shift() : queue[0]) ?? {
-        status: 400,
-        type: 'ResourceNotFoundException',
-        message: "Secrets Manager can't find the specified secret.",
-      };
-      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || !('secretString' in answer)) {
-        const error = 'secretString' in answer ? { status: 400, type: 'InvalidRequestException', message: 'unexpected call' } : answer;
-        res.statusCode = error.status;
-        res.setHeader('x-amzn-errortype', error.type);
-        res.end(JSON.stringify({ __type: error.type, Message: error.message }));
-        return;
-      }
-      res.end(
-        JSON.stringify({
-          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.SecretId}-AbCdEf`,
-          Name: body.SecretId,
-          SecretString: answer.secretString,
-          VersionId: 'v1',
-          VersionStages: ['AWSCURRENT'],
-          CreatedDate: 1_700_000_000,
-        }),
-      );
-    });
+  secrets = await startAwsJsonServer('application/x-amz-json-1.1', ({ target, body }) => {
+    const id = String(body.SecretId ?? '');
+    const queue = answers[id] ?? [];
+    const answer: Answer = (queue.length > 1 ? queue.shift() : queue[0]) ?? {
+      status: 400,
+      type: 'ResourceNotFoundException',
+      message: "Secrets Manager can't find the specified secret.",
+    };
+    if (target !== 'secretsmanager.GetSecretValue') return awsError(400, 'InvalidRequestException', 'unexpected call');
+    if (!('secretString' in answer)) return awsError(answer.status, answer.type, answer.message);
+    return {
+      body: {
+        ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`,
+        Name: id,
+        SecretString: answer.secretString,
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1_700_000_000,
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = secrets.url;
+  received = secrets.requests;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => secrets.close());
 
 beforeEach(() => {
-  received = [];
+  received.length = 0;
   answers = {};
 });
 
