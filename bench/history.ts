@@ -99,7 +99,6 @@ async function seedRepo(store: StoreContext, repo: string, count: number, concur
   await recordLatest(store, {
     repo,
     branch: 'main',
-    private: false,
     isDefaultBranch: true,
     run: {
       dispatchId: newest.dispatchId,

@@ -19,6 +19,8 @@ export interface Settings {
   dynamodbEndpoint: string | null;
   dataDir: string;
   badgeSecret: string | null;
+  /** Key material for sealing pagination cursors: CURSOR_SECRET, else BADGE_SECRET, else the webhook secret. */
+  cursorSecret: string;
 }
 
 export class SettingsError extends Error {
@@ -73,5 +75,8 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || null,
     dataDir: env.DATA_DIR || '.data',
     badgeSecret: env.BADGE_SECRET || null,
+    // Cursors are sealed with a key derived (HKDF) from this; any secret the server already keeps
+    // will do, so none has to be added. Several servers paging one table need the same one.
+    cursorSecret: env.CURSOR_SECRET || env.BADGE_SECRET || webhookSecret,
   };
 }

@@ -8,6 +8,11 @@ const app = createReadApp({
   store,
   log,
   badgeSecret: async () => (await getAppSecrets()).badgeSecret ?? null,
+  // Every instance must seal cursors alike: the key is derived from a secret they all read.
+  cursorSecret: async () => {
+    const s = await getAppSecrets();
+    return s.badgeSecret ?? s.webhookSecret;
+  },
   publicUrl,
 });
 

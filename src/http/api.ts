@@ -1,14 +1,20 @@
 import { Hono } from 'hono';
-import { listTestSummaries, refName, type TestSummaryItem } from '../store/results';
+import { listTestSummaries, refName, testSummaryKey, type TestSummaryItem } from '../store/results';
 import { fleetView, getFleet } from '../store/runners';
 import { repoStats } from '../store/stats';
+import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
-import { homeView, limitOf, repoView, runnersView, runsPage, runView, withCursor } from './pages/view-models';
+import { boundedQuery, isDispatchId } from './inputs';
+import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
 
 /** The JSON behind the pages, cursor-paginated, so scripts read what people see. */
 export function apiRoutes(deps: HttpDeps): Hono {
   const api = new Hono();
+  // Not `*`: mounted under /api, that would also reach the webhook route.
+  api.use('/repos', boundedQuery);
+  api.use('/repos/*', boundedQuery);
+  api.use('/runners', boundedQuery);
 
   // The dashboard's pages and these routes share one view model each (pages/view-models.ts).
   api.get('/repos', async (c) => {
@@ -34,7 +40,7 @@ export function apiRoutes(deps: HttpDeps): Hono {
   api.get('/repos/:owner/:repo/runs/:id', async (c) => {
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
-    const view = meta
+    const view = meta && isDispatchId(c.req.param('id'))
       ? await runView(deps, meta, c.req.param('id'), token, { limit: limitOf(c.req.query('limit'), 100), cursor: c.req.query('cursor') })
       : null;
     if (!view) return c.json({ error: 'not found' }, 404);
@@ -44,20 +50,19 @@ export function apiRoutes(deps: HttpDeps): Hono {
   // Each test's recent pass rate and flakiness on a branch (default: the default branch) or a pull
   // request (?pr=), most recently run first.
   api.get('/repos/:owner/:repo/tests', async (c) => {
-    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
-    const meta = await visibleRepo(deps, repo, c.req.query('token'));
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, c.req.query('token'));
     if (!meta) return c.json({ error: 'not found' }, 404);
     const prText = c.req.query('pr');
-    const pr = prText === undefined ? null : Number(prText);
-    if (pr !== null && !(Number.isInteger(pr) && pr > 0)) return c.json({ error: 'pr must be a pull request number' }, 400);
+    const pr = prText === undefined ? null : /^\d{1,10}$/.test(prText) ? Number(prText) : NaN;
+    if (pr !== null && !(Number.isSafeInteger(pr) && pr > 0)) return c.json({ error: 'pr must be a pull request number' }, 400);
     const branch = pr ? null : c.req.query('branch') || meta.defaultBranch;
-    const page = await withCursor(c.req.query('cursor'), () =>
-      listTestSummaries(deps.store, repo, refName({ branch, pr }), {
-        limit: limitOf(c.req.query('limit')),
-        cursor: c.req.query('cursor'),
-      }),
-    );
-    return c.json({ repo: meta.repo, branch, pr, tests: page.items.map(publicTest), cursor: page.cursor });
+    const ref = refName({ branch, pr });
+    const cursors = await cursorsOf(deps);
+    const scope = scopes.tests(meta.repo, ref);
+    const after = cursors.open(scope, c.req.query('cursor'), fits.gsi2(testSummaryKey(meta.repo, ref)));
+    const page = await listTestSummaries(deps.store, meta.repo, ref, { limit: limitOf(c.req.query('limit')), after });
+    const cursor = page.lastKey ? cursors.seal(scope, page.lastKey) : null;
+    return c.json({ repo: meta.repo, branch, pr, tests: page.items.map(publicTest), cursor });
   });
 
   // The runner pools (docs/FLEET.md): one repository with ?repo=owner/name (private ones with

@@ -5,13 +5,16 @@ import { checkStatus } from '../core/check-status';
 import { getLatest, getRepo, type LatestRun } from '../store/repos';
 import { isValidBadgeToken } from './badge-token';
 import type { HttpDeps } from './deps';
+import { boundedQuery, repoName } from './inputs';
 
 type Kind = 'status' | 'smoke';
 
 /**
  * The newest run of a branch in as few reads as possible: the repository item carries a copy of
- * the default branch's latest run, so the usual README badge is one GetItem.
- * Private repositories without a valid token look exactly like unknown ones.
+ * the default branch's latest run, so the usual README badge is one GetItem; a `?branch=` badge
+ * reads the branch's item alongside it. Visibility always comes from the repository item (never
+ * from a copy written with the run), so a repository that turns private closes every branch's
+ * badge at once. Private repositories without a valid token look exactly like unknown ones.
  */
 async function findLatest(
   deps: HttpDeps,
@@ -19,27 +22,10 @@ async function findLatest(
   branch: string | undefined,
   token: string | undefined,
 ): Promise<{ found: false } | { found: true; latest: LatestRun | null }> {
-  let priv: boolean;
-  let latest: LatestRun | null;
-  if (branch) {
-    const item = await getLatest(deps.store, repo, branch);
-    if (item) {
-      priv = item.private;
-      latest = item;
-    } else {
-      const meta = await getRepo(deps.store, repo);
-      if (!meta) return { found: false };
-      priv = meta.private;
-      latest = null;
-    }
-  } else {
-    const meta = await getRepo(deps.store, repo);
-    if (!meta) return { found: false };
-    priv = meta.private;
-    latest = meta.latest ?? null;
-  }
-  if (priv && !isValidBadgeToken(await deps.badgeSecret(), repo, token)) return { found: false };
-  return { found: true, latest };
+  const [meta, item] = await Promise.all([getRepo(deps.store, repo), branch ? getLatest(deps.store, repo, branch) : null]);
+  if (!meta) return { found: false };
+  if (meta.private && !isValidBadgeToken(await deps.badgeSecret(), repo, token)) return { found: false };
+  return { found: true, latest: branch ? item : (meta.latest ?? null) };
 }
 
 function specFor(kind: Kind, latest: LatestRun | null): BadgeSpec {
@@ -53,13 +39,15 @@ export function badgeRoutes(deps: HttpDeps): Hono {
   const route = new Hono();
   // Camo (GitHub's image proxy) honours no-cache + ETag: README badges refresh, unchanged ones cost a 304.
   route.use('*', etag());
+  route.use('*', boundedQuery);
   route.get('/:owner/:repo/:file{(status|smoke)\\.(svg|json)}', async (c) => {
     const { owner, repo, file } = c.req.param();
     const [kind, format] = file.split('.') as [Kind, 'svg' | 'json'];
-    const fullName = `${owner}/${repo}`;
+    const fullName = repoName(owner, repo);
     let result;
     try {
-      result = await findLatest(deps, fullName, c.req.query('branch') || undefined, c.req.query('token'));
+      // A name no repository can have is unknown without a read.
+      result = fullName ? await findLatest(deps, fullName, c.req.query('branch') || undefined, c.req.query('token')) : { found: false as const };
     } catch (err) {
       deps.log.error('badge: store unavailable', { repo: fullName, error: err });
       return c.text('store unavailable', 503, { 'Cache-Control': 'no-cache' });

@@ -8,6 +8,8 @@ export interface HttpDeps {
   /** Resolved lazily on Lambda (Secrets Manager, once per cold start); a plain string locally. */
   webhookSecret: () => Promise<string>;
   badgeSecret: () => Promise<string | null>;
+  /** Key material for sealing pagination cursors (http/cursors.ts); null → a random key per process. */
+  cursorSecret: () => Promise<string | null>;
   log: Logger;
   now: () => Date;
   /** External base URL for links and badge snippets; null → derived from the request. */

@@ -96,7 +96,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   );
   closers.push(() => schedule.stop());
 
-  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, publicUrl: settings.publicUrl });
+  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
   const root = new Hono();
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
   root.route('/', app);

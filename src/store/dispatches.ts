@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreContext } from './dynamo';
+import type { Page, StoreContext, StoreKey } from './dynamo';
 import { isConditionFailed } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
 import { GSI } from './schema';
@@ -204,29 +204,11 @@ export async function findByWorkflowRun(ctx: StoreContext, workflowRunId: number
   return (r.Item as WorkflowRunPointer | undefined) ?? null;
 }
 
-export interface Page<T> {
-  items: T[];
-  cursor: string | null;
-}
-
-export const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-
-export function decodeCursor(cursor: string | null | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Newest first. */
 export async function listDispatches(
   ctx: StoreContext,
   repo: string,
-  opts: { limit?: number; cursor?: string | null } = {},
+  opts: { limit?: number; after?: StoreKey | null } = {},
 ): Promise<Page<DispatchItem>> {
   const r = await ctx.doc.send(
     new QueryCommand({
@@ -235,10 +217,10 @@ export async function listDispatches(
       ExpressionAttributeValues: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
       ScanIndexForward: false,
       Limit: opts.limit ?? 25,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
+      ExclusiveStartKey: opts.after ?? undefined,
     }),
   );
-  return { items: (r.Items ?? []) as DispatchItem[], cursor: encodeCursor(r.LastEvaluatedKey) };
+  return { items: (r.Items ?? []) as DispatchItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
 async function queryIndex(

@@ -13,6 +13,18 @@ export interface StoreContext {
   table: string;
 }
 
+/** A position in a listing: DynamoDB's LastEvaluatedKey, given back as ExclusiveStartKey. */
+export type StoreKey = Record<string, unknown>;
+
+/**
+ * A page of a listing and where the next one starts (null: this was the last). The key is the
+ * store's own: the web layer seals it before it leaves the server (src/http/cursors.ts).
+ */
+export interface Page<T> {
+  items: T[];
+  lastKey: StoreKey | null;
+}
+
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     // A webhook must be answered within GitHub's 10 s: fail fast and answer 503 rather than hang

@@ -1,7 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreContext } from './dynamo';
+import type { Page, StoreContext, StoreKey } from './dynamo';
 import { isConditionFailed } from './dynamo';
-import { decodeCursor, encodeCursor, type Page } from './dispatches';
 import { latestSk, repoKey } from './keys';
 import { GSI } from './schema';
 
@@ -22,6 +21,12 @@ export interface RepoMeta {
   repo: string;
   owner: string;
   name: string;
+  /**
+   * The one place readers take visibility from (pages, API, badges of every branch, runner pools).
+   * Any delivery saying `private: true` sets it; only `repository.publicized` clears it again
+   * (setRepoVisibility), so a late or redelivered event from before a repository went private
+   * can never reopen it.
+   */
   private: boolean;
   defaultBranch: string;
   installationId: number | null;
@@ -29,17 +34,24 @@ export interface RepoMeta {
   updatedAt: string;
   /** A copy of the default branch's LATEST item, so a default badge costs exactly one read. */
   latest?: LatestRun;
+  /** The repository list's index keys (REPOS / lower-case full name). */
+  gsi1pk: string;
+  gsi1sk: string;
 }
 
+/** A branch's newest run. It carries no visibility: readers check the repository's META item. */
 export interface LatestItem extends LatestRun {
   pk: string;
   sk: string;
   repo: string;
   branch: string;
-  private: boolean;
 }
 
-/** Keeps what GitHub tells us about a repository current; every event carries it. */
+/**
+ * Keeps what GitHub tells us about a repository current; every event carries it. `private: true`
+ * closes the repository; `private: false` only sets a new repository's visibility and never
+ * reopens a private one (see RepoMeta.private).
+ */
 export async function upsertRepo(
   ctx: StoreContext,
   r: {
@@ -59,7 +71,9 @@ export async function upsertRepo(
       TableName: ctx.table,
       Key: { pk: repoKey(r.repo), sk: 'META' },
       UpdateExpression:
-        `SET gsi1pk = :list, gsi1sk = :key, #repo = :repo, #owner = :owner, #name = :name, #private = :private, installationId = :iid, installed = :inst, updatedAt = :now, defaultBranch = ${
+        `SET gsi1pk = :list, gsi1sk = :key, #repo = :repo, #owner = :owner, #name = :name, #private = ${
+          r.private ? ':private' : 'if_not_exists(#private, :private)'
+        }, installationId = :iid, installed = :inst, updatedAt = :now, defaultBranch = ${
           r.keepDefaultBranch ? 'if_not_exists(defaultBranch, :db)' : ':db'
         }`,
       ExpressionAttributeNames: { '#repo': 'repo', '#owner': 'owner', '#name': 'name', '#private': 'private' },
@@ -95,7 +109,7 @@ export async function getLatest(ctx: StoreContext, repo: string, branch: string)
  */
 export async function recordLatest(
   ctx: StoreContext,
-  l: { repo: string; branch: string; private: boolean; isDefaultBranch: boolean; run: LatestRun },
+  l: { repo: string; branch: string; isDefaultBranch: boolean; run: LatestRun },
 ): Promise<boolean> {
   const values = { ':id': l.run.dispatchId, ':progress': l.run.progress };
   let moved = false;
@@ -105,9 +119,9 @@ export async function recordLatest(
         TableName: ctx.table,
         Key: { pk: repoKey(l.repo), sk: latestSk(l.branch) },
         UpdateExpression:
-          'SET dispatchId = :id, progress = :progress, #state = :state, conclusion = :conclusion, sha = :sha, updatedAt = :updatedAt, smoke = :smoke, #repo = :repo, branch = :branch, #private = :private',
+          'SET dispatchId = :id, progress = :progress, #state = :state, conclusion = :conclusion, sha = :sha, updatedAt = :updatedAt, smoke = :smoke, #repo = :repo, branch = :branch',
         ConditionExpression: 'attribute_not_exists(pk) OR dispatchId < :id OR (dispatchId = :id AND progress < :progress)',
-        ExpressionAttributeNames: { '#state': 'state', '#repo': 'repo', '#private': 'private' },
+        ExpressionAttributeNames: { '#state': 'state', '#repo': 'repo' },
         ExpressionAttributeValues: {
           ...values,
           ':state': l.run.state,
@@ -117,7 +131,6 @@ export async function recordLatest(
           ':smoke': l.run.smoke ?? null,
           ':repo': l.repo,
           ':branch': l.branch,
-          ':private': l.private,
         },
       }),
     );
@@ -144,19 +157,83 @@ export async function recordLatest(
   return moved;
 }
 
+/**
+ * Closes a repository GitHub now says is private (any delivery with `repository.private: true`):
+ * one conditional write that changes nothing unless the stored item says public. Unknown
+ * repositories stay unknown. True when this call closed it.
+ */
+export async function hideRepo(ctx: StoreContext, repo: string, now: Date): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: { pk: repoKey(repo), sk: 'META' },
+        UpdateExpression: 'SET #private = :true, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #private <> :true',
+        ExpressionAttributeNames: { '#private': 'private' },
+        ExpressionAttributeValues: { ':true': true, ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** `repository.privatized` / `publicized`: the only way back from private. Unknown repositories are left alone. */
+export async function setRepoVisibility(ctx: StoreContext, repo: string, isPrivate: boolean, now: Date): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new UpdateCommand({
+        TableName: ctx.table,
+        Key: { pk: repoKey(repo), sk: 'META' },
+        UpdateExpression: 'SET #private = :private, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#private': 'private' },
+        ExpressionAttributeValues: { ':private': isPrivate, ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
 /** Repository items share one gsi1 partition, so listing every repository is a query, not a scan. */
 export const REPO_LIST_KEY = 'REPOS';
 
-export async function listRepos(ctx: StoreContext, opts: { limit?: number; cursor?: string | null } = {}): Promise<Page<RepoMeta>> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: GSI.byCommit.name,
-      KeyConditionExpression: `${GSI.byCommit.partitionKey} = :k`,
-      ExpressionAttributeValues: { ':k': REPO_LIST_KEY },
-      Limit: opts.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
-    }),
-  );
-  return { items: (r.Items ?? []) as RepoMeta[], cursor: encodeCursor(r.LastEvaluatedKey) };
+/** Where the repository list resumes after `r` (a gsi1 query's start key: the table's and the index's keys). */
+const repoListKey = (r: RepoMeta): StoreKey => ({ pk: r.pk, sk: r.sk, gsi1pk: r.gsi1pk, gsi1sk: r.gsi1sk });
+
+/**
+ * Public repositories by name, `limit` at a time. Pages are filled from the filtered stream and
+ * `lastKey` is the last *returned* repository, set only when another public one follows: a page is
+ * never short, never followed by an empty one, and nothing about it depends on the private
+ * repositories between (a short page followed by "more" would count them).
+ */
+export async function listPublicRepos(ctx: StoreContext, opts: { limit: number; after?: StoreKey | null }): Promise<Page<RepoMeta>> {
+  const found: RepoMeta[] = [];
+  let start: StoreKey | undefined = opts.after ?? undefined;
+  do {
+    const r = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        IndexName: GSI.byCommit.name,
+        KeyConditionExpression: `${GSI.byCommit.partitionKey} = :k`,
+        // Fail closed: an item without the attribute is not shown.
+        FilterExpression: '#private = :public',
+        ExpressionAttributeNames: { '#private': 'private' },
+        ExpressionAttributeValues: { ':k': REPO_LIST_KEY, ':public': false },
+        // Limit counts items read before the filter: read in steps of at least 100.
+        Limit: Math.max(opts.limit + 1, 100),
+        ExclusiveStartKey: start,
+      }),
+    );
+    found.push(...((r.Items ?? []) as RepoMeta[]));
+    start = r.LastEvaluatedKey;
+  } while (start && found.length <= opts.limit);
+  const items = found.slice(0, opts.limit);
+  return { items, lastKey: found.length > opts.limit ? repoListKey(items[items.length - 1]!) : null };
 }

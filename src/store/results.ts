@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Counts, Outcome } from '../core/junit';
 import { chunk, outcomeCode, pushRecent, recentStats, rollingRate } from '../core/smoke';
-import { decodeCursor, encodeCursor, type DispatchItem, type Page } from './dispatches';
-import type { StoreContext } from './dynamo';
+import type { DispatchItem } from './dispatches';
+import type { Page, StoreContext, StoreKey } from './dynamo';
 import { isConditionFailed } from './dynamo';
 import { dispatchKey, dispatchSk, repoKey } from './keys';
 import { GSI } from './schema';
@@ -309,7 +309,7 @@ export async function listTestSummaries(
   ctx: StoreContext,
   repo: string,
   ref: string,
-  opts: { limit?: number; cursor?: string | null } = {},
+  opts: { limit?: number; after?: StoreKey | null } = {},
 ): Promise<Page<TestSummaryItem>> {
   const r = await ctx.doc.send(
     new QueryCommand({
@@ -319,10 +319,10 @@ export async function listTestSummaries(
       ExpressionAttributeValues: { ':pk': testSummaryKey(repo, ref) },
       ScanIndexForward: false,
       Limit: opts.limit ?? 25,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
+      ExclusiveStartKey: opts.after ?? undefined,
     }),
   );
-  return { items: (r.Items ?? []) as TestSummaryItem[], cursor: encodeCursor(r.LastEvaluatedKey) };
+  return { items: (r.Items ?? []) as TestSummaryItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
 /** One test's runs, newest first (all refs). */
@@ -330,7 +330,7 @@ export async function testHistory(
   ctx: StoreContext,
   repo: string,
   testId: string,
-  opts: { limit?: number; cursor?: string | null } = {},
+  opts: { limit?: number; after?: StoreKey | null } = {},
 ): Promise<Page<TestRunItem>> {
   const r = await ctx.doc.send(
     new QueryCommand({
@@ -339,10 +339,10 @@ export async function testHistory(
       ExpressionAttributeValues: { ':pk': testKey(repo, testHash(testId)) },
       ScanIndexForward: false,
       Limit: opts.limit ?? 25,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
+      ExclusiveStartKey: opts.after ?? undefined,
     }),
   );
-  return { items: (r.Items ?? []) as TestRunItem[], cursor: encodeCursor(r.LastEvaluatedKey) };
+  return { items: (r.Items ?? []) as TestRunItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ export interface AppOptions {
   log: Logger;
   webhookSecret: string | (() => Promise<string>);
   badgeSecret?: string | null | (() => Promise<string | null>);
+  /** Seals pagination cursors; default: a random key per process (fine for one process, not for several). */
+  cursorSecret?: string | null | (() => Promise<string | null>);
   publicUrl?: string | null;
   now?: () => Date;
 }
@@ -22,6 +24,7 @@ export function httpDeps(opts: AppOptions): HttpDeps {
     log: opts.log,
     webhookSecret: lift(opts.webhookSecret),
     badgeSecret: lift(opts.badgeSecret ?? null),
+    cursorSecret: lift(opts.cursorSecret ?? null),
     publicUrl: opts.publicUrl ?? null,
     now: opts.now ?? (() => new Date()),
   };

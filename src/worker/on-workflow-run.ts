@@ -85,7 +85,6 @@ export async function rememberLatest(deps: WorkerDeps, d: DispatchItem): Promise
   await recordLatest(deps.store, {
     repo: d.repo,
     branch: d.branch,
-    private: meta?.private ?? d.private,
     isDefaultBranch: meta?.defaultBranch === d.branch,
     run: {
       dispatchId: d.dispatchId,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { HttpDeps } from '../deps';
+import { boundedQuery, isDispatchId } from '../inputs';
 import { visibleRepo } from '../visibility';
 import { HomePage } from './home';
 import { NotFound, pageHeaders } from './layout';
@@ -15,17 +16,17 @@ import { homeView, limitOf, repoView, runnersView, runView } from './view-models
 export function pageRoutes(deps: HttpDeps): Hono {
   const pages = new Hono();
 
-  pages.get('/', pageHeaders, async (c) => {
+  pages.get('/', pageHeaders, boundedQuery, async (c) => {
     const view = await homeView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
     return c.html(<HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} />);
   });
 
-  pages.get('/runners', pageHeaders, async (c) => {
+  pages.get('/runners', pageHeaders, boundedQuery, async (c) => {
     const view = await runnersView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
     return c.html(<RunnersPage view={view} now={deps.now()} />);
   });
 
-  pages.get('/repos/:owner/:repo', pageHeaders, async (c) => {
+  pages.get('/repos/:owner/:repo', pageHeaders, boundedQuery, async (c) => {
     const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, repo, token ?? undefined);
@@ -34,11 +35,11 @@ export function pageRoutes(deps: HttpDeps): Hono {
     return c.html(<RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} />);
   });
 
-  pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, async (c) => {
+  pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, boundedQuery, async (c) => {
     const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, repo, token ?? undefined);
-    const view = meta
+    const view = meta && isDispatchId(c.req.param('id'))
       ? await runView(deps, meta, c.req.param('id'), token, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit'), 100) })
       : null;
     if (!meta || !view) return c.html(<NotFound />, 404);

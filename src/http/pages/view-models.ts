@@ -3,14 +3,14 @@
  * what a person sees and what a script reads cannot drift. Each reads the store with a bounded
  * number of requests; callers decide visibility (visibility.ts) before calling.
  */
-import { HTTPException } from 'hono/http-exception';
 import type { Counts } from '../../core/junit';
 import { durationSeconds } from '../../core/jobs';
 import { statsByLabelSet, type LabelSetStats } from '../../core/percentiles';
 import { formatRate } from '../../core/smoke';
-import { decodeCursor, encodeCursor, getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
+import { getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
 import { listJobs, type JobItem } from '../../store/jobs';
-import { listRepos, type RepoMeta } from '../../store/repos';
+import { dispatchSk, repoKey } from '../../store/keys';
+import { listPublicRepos, REPO_LIST_KEY, type RepoMeta } from '../../store/repos';
 import {
   currentSmoke,
   getRunResult,
@@ -26,6 +26,7 @@ import { fleetView, getFleet } from '../../store/runners';
 import { jobTimingsSince, repoStats, STATS_WINDOW_DAYS } from '../../store/stats';
 import { dispatchesOfWorkflowRuns, refSmokesOf, testRunsOf } from '../../store/views';
 import { badgeToken } from '../badge-token';
+import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';
 import { runSeconds, statusOf, type Tone } from './format';
 
@@ -44,19 +45,9 @@ export function limitOf(v: string | undefined, fallback = DEFAULT_LIMIT): number
 }
 
 /**
- * A cursor is the store's last key, opaque to readers. One taken from another listing (or edited)
- * makes DynamoDB refuse the query: that is the reader's mistake, a 400, never a 500.
+ * Cursors are sealed positions (../cursors.ts): opened only for the listing that issued them, so a
+ * forged, edited, stale or borrowed one is a 400 before the store is asked anything.
  */
-export async function withCursor<T>(cursor: string | null | undefined, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (cursor && (err as { name?: string })?.name === 'ValidationException') {
-      throw new HTTPException(400, { res: Response.json({ error: 'invalid cursor' }, { status: 400 }) });
-    }
-    throw err;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Links
@@ -151,11 +142,21 @@ export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow
 
 /** A page of a repository's runs, newest first. */
 export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | null, paging: Paging) {
-  const page = await withCursor(paging.cursor, () =>
-    listDispatches(deps.store, meta.repo, { limit: paging.limit ?? DEFAULT_LIMIT, cursor: paging.cursor ?? null }),
-  );
+  const cursors = await cursorsOf(deps);
+  const scope = scopes.runs(meta.repo);
+  const after = cursors.open(scope, paging.cursor, fits.table(repoKey(meta.repo), dispatchSk('')));
+  const page = await listDispatches(deps.store, meta.repo, { limit: paging.limit ?? DEFAULT_LIMIT, after });
   const now = deps.now();
-  return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.cursor };
+  return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null };
+}
+
+/** A page of public repositories, filled from the filtered list (store/repos.ts listPublicRepos). */
+async function publicReposPage(deps: HttpDeps, scope: string, paging: Paging) {
+  const cursors = await cursorsOf(deps);
+  const after = cursors.open(scope, paging.cursor, fits.gsi1(REPO_LIST_KEY));
+  const page = await listPublicRepos(deps.store, { limit: paging.limit ?? DEFAULT_LIMIT, after });
+  // The list is filtered in the query; checked again here because a leak would be silent.
+  return { repos: page.items.filter((r) => r.private === false), cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,8 +201,7 @@ export interface RepoCard {
 
 /** `/` and `/api/repos`: public repositories only (a private one needs its own token, which a list cannot carry). */
 export async function homeView(deps: HttpDeps, paging: Paging): Promise<{ repos: RepoCard[]; cursor: string | null }> {
-  const page = await withCursor(paging.cursor, () => listRepos(deps.store, { limit: paging.limit ?? DEFAULT_LIMIT, cursor: paging.cursor ?? null }));
-  const repos = page.items.filter((r) => !r.private);
+  const { repos, cursor } = await publicReposPage(deps, scopes.repos(), paging);
   const smokes = await refSmokesOf(
     deps.store,
     repos.map((r) => ({ repo: r.repo, ref: refName({ branch: r.defaultBranch }) })),
@@ -218,7 +218,7 @@ export async function homeView(deps: HttpDeps, paging: Paging): Promise<{ repos:
       badges: { status: `/badges/${r.repo}/status.svg`, smoke: `/badges/${r.repo}/smoke.svg` },
     };
   });
-  return { repos: cards, cursor: page.cursor };
+  return { repos: cards, cursor };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,11 +375,6 @@ export interface RunView {
   cursor: string | null;
 }
 
-const offsetCursor = (offset: number) => encodeCursor({ o: offset });
-function offsetOf(cursor: string | null | undefined): number {
-  const o = decodeCursor(cursor)?.o;
-  return typeof o === 'number' && Number.isInteger(o) && o > 0 ? o : 0;
-}
 
 /** The attempt whose results the run shows: the current attempt's, else the newest collected. */
 async function resultOf(deps: HttpDeps, d: DispatchItem): Promise<RunResultItem | null> {
@@ -398,6 +393,9 @@ export async function runView(
 ): Promise<RunView | null> {
   const d = await getDispatch(deps.store, meta.repo, dispatchId);
   if (!d) return null;
+  const cursors = await cursorsOf(deps);
+  const scope = scopes.runTests(meta.repo, d.dispatchId);
+  const offset = cursors.open(scope, paging.cursor, fits.offset) ?? 0;
   const now = deps.now();
   const [jobs, result] = await Promise.all([listJobs(deps.store, d.dispatchId), resultOf(deps, d)]);
   const hashes = Object.keys(result?.outcomes ?? {});
@@ -416,7 +414,6 @@ export async function runView(
     })
     .sort((a, b) => RANK[a.outcome] - RANK[b.outcome] || a.name.localeCompare(b.name));
   const limit = paging.limit ?? MAX_LIMIT;
-  const offset = offsetOf(paging.cursor);
   const web = githubWeb(d);
   const smoke = currentSmoke(d);
   const counts = result?.counts ?? smoke?.counts ?? null;
@@ -450,7 +447,7 @@ export async function runView(
     tests: all.slice(offset, offset + limit),
     testsTotal: all.length,
     testsTruncated: result?.truncated ?? false,
-    cursor: offset + limit < all.length ? offsetCursor(offset + limit) : null,
+    cursor: offset + limit < all.length ? cursors.seal(scope, offset + limit) : null,
   };
 }
 
@@ -486,8 +483,7 @@ export interface RunnersView {
  */
 export async function runnersView(deps: HttpDeps, paging: Paging): Promise<RunnersView> {
   const now = deps.now();
-  const page = await withCursor(paging.cursor, () => listRepos(deps.store, { limit: paging.limit ?? DEFAULT_LIMIT, cursor: paging.cursor ?? null }));
-  const repos = page.items.filter((r) => !r.private);
+  const { repos, cursor } = await publicReposPage(deps, scopes.runners(), paging);
   const [fleets, timings] = await Promise.all([
     Promise.all(repos.map((r) => getFleet(deps.store, r.repo))),
     Promise.all(repos.map((r) => jobTimingsSince(deps.store, r.repo, new Date(now.getTime() - STATS_WINDOW_DAYS * 86_400_000)))),
@@ -526,7 +522,7 @@ export async function runnersView(deps: HttpDeps, paging: Paging): Promise<Runne
   const samples = timings.flat().map((t) => ({ labels: t.labels, queueSeconds: t.queueSeconds ?? null, durationSeconds: t.durationSeconds ?? null }));
   return {
     repos: fleets.flatMap((f) => (f ? [fleetView(f)] : [])),
-    cursor: page.cursor,
+    cursor,
     runners,
     queue: statsByLabelSet(samples),
   };
