@@ -12,6 +12,8 @@ const HANDLED: Record<string, readonly string[] | 'any'> = {
   check_suite: ['rerequested'],
   installation: ['created', 'deleted', 'suspend', 'unsuspend', 'new_permissions_accepted'],
   installation_repositories: ['added', 'removed'],
+  // Visibility changes: a repository turning private closes its pages and badges at once.
+  repository: ['privatized', 'publicized'],
 };
 
 export type EventClass = { handled: true } | { handled: false; reason: string };

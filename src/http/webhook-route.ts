@@ -1,12 +1,13 @@
 import { Webhooks } from '@octokit/webhooks';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { compactPayload } from '../core/compact';
 import { classifyEvent } from '../core/events';
 import { MAX_QUEUE_PAYLOAD_BYTES } from '../queue/queue';
 import { forgetDelivery, recordDelivery } from '../store/deliveries';
+import { hideRepo } from '../store/repos';
 import type { HttpDeps } from './deps';
+import { repoNameOf } from './inputs';
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -14,6 +15,39 @@ const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 const answer = (c: Context, status: 202 | 400 | 401 | 413 | 503, body: Record<string, string>) => c.json(body, status);
+
+/**
+ * A body of unknown length (chunked, or no Content-Length), read until it ends or passes `max`
+ * bytes — then reading stops, at most one chunk past the limit, and null is returned. The rest is
+ * never read into memory (the Node server discards what is still in flight after the answer).
+ */
+async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return Buffer.concat(chunks, size);
+      size += value.byteLength;
+      if (size > max) return null;
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * The repository a delivery says is private: any event (handled or not) with
+ * `repository.private: true` closes it at once, before the answer, should the store still think
+ * it public (a `repository.privatized` we missed, or one still queued).
+ */
+function privateRepoOf(payload: object): string | null {
+  const repo = (payload as { repository?: { private?: unknown; full_name?: unknown } | null }).repository;
+  if (!repo || typeof repo !== 'object' || repo.private !== true || typeof repo.full_name !== 'string') return null;
+  return repoNameOf(repo.full_name);
+}
 
 /**
  * POST /api/github/webhooks: verify, de-duplicate, enqueue — nothing slower. GitHub gives a
@@ -30,19 +64,25 @@ export function webhookRoute(deps: HttpDeps): Hono {
   };
 
   const tooLarge = (c: Context) => answer(c, 413, { error: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` });
-  const limitStreamedBody = bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: tooLarge });
 
   route.post(
     '/',
-    (c, next) => {
-      // GitHub always sends Content-Length: decide on it as bodyLimit would, without bodyLimit's
-      // look at `c.req.raw.body`, which makes @hono/node-server build a whole web Request per
-      // delivery (a quarter of a millisecond of CPU, bench/). Bodies without one go to bodyLimit.
+    async (c, next) => {
+      // GitHub always sends Content-Length: an over-long body is refused on it, unread. Within the
+      // limit the body is read as usual (Node's parser stops at the declared length), without a look
+      // at `c.req.raw.body`, which makes @hono/node-server build a whole web Request per delivery
+      // (a quarter of a millisecond of CPU, bench/).
       const length = c.req.header('content-length');
       if (length !== undefined && /^\d+$/.test(length) && !c.req.header('transfer-encoding')) {
         return Number(length) > MAX_WEBHOOK_BYTES ? tooLarge(c) : next();
       }
-      return limitStreamedBody(c, next);
+      // No usable Content-Length (chunked): read at most the limit.
+      const stream = c.req.raw.body;
+      if (!stream) return next();
+      const body = await readAtMost(stream, MAX_WEBHOOK_BYTES);
+      if (!body) return tooLarge(c);
+      c.req.raw = new Request(c.req.raw, { body: body as Uint8Array<ArrayBuffer> });
+      return next();
     },
     async (c) => {
       const signature = c.req.header('x-hub-signature-256');
@@ -76,6 +116,16 @@ export function webhookRoute(deps: HttpDeps): Hono {
       }
       if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
         return answer(c, 400, { error: 'body must be a JSON object' });
+      }
+
+      const hidden = privateRepoOf(payload);
+      if (hidden) {
+        try {
+          if (await hideRepo(deps.store, hidden, deps.now())) deps.log.info('repository turned private: closed', { deliveryId, event, repo: hidden });
+        } catch (err) {
+          deps.log.error('store unavailable: delivery refused', { deliveryId, event, error: err });
+          return answer(c, 503, { error: 'store unavailable, retry later' });
+        }
       }
 
       const cls = classifyEvent(event, payload);

@@ -9,6 +9,7 @@ import { onInstallation } from './on-installation';
 import { onIssueComment } from './on-issue-comment';
 import { onPullRequest } from './on-pull-request';
 import { onPush } from './on-push';
+import { onRepository } from './on-repository';
 import { onWorkflowJob } from './on-workflow-job';
 import { onWorkflowRun } from './on-workflow-run';
 
@@ -29,6 +30,7 @@ const HANDLERS: Record<string, Handler> = {
   workflow_job: onWorkflowJob,
   installation: onInstallation,
   installation_repositories: onInstallation,
+  repository: onRepository,
 };
 
 /** Registers more handlers (slash commands, re-runs) without this module knowing them. */
@@ -128,6 +130,7 @@ const SHAPES: Record<string, z.ZodMiniType> = {
     }),
   }),
   installation: z.looseObject({ action: str, installation, repositories: opt(z.array(listedRepo)) }),
+  repository: z.looseObject({ ...common, action: str }),
   installation_repositories: z.looseObject({
     action: str,
     installation,

@@ -32,6 +32,7 @@
  *     workflows: [{ file: 'arm64-ci.yml', name?, runName?: 'arm64 CI ${{ inputs.dispatch_id }}',
  *                   inputs?: { sha: { required: true }, … } }]   (no `inputs` → no workflow_dispatch trigger)
  *   gh.setBranch(owner, repo, branch, sha | null)
+ *   await gh.setVisibility(owner, repo, 'private' | 'public', { deliver? })  → delivers repository.privatized / publicized
  *
  * Reading what the coordinator did
  *   gh.checkRuns(owner, repo) (each with `history` of POST/PATCH bodies, appended `annotations`, `output`)
@@ -46,7 +47,8 @@
  * Webhooks
  *   gh.webhookTarget = url | fetchLike | { fetch, url }     (or opts.webhook.target); gh.webhookSecret
  *   gh.events.pushEvent / pullRequestEvent / issueCommentEvent / workflowRunEvent / workflowJobEvent /
- *     checkRunEvent / checkSuiteEvent / installationEvent / installationRepositoriesEvent → { event, payload }
+ *     checkRunEvent / checkSuiteEvent / installationEvent / installationRepositoriesEvent /
+ *     repositoryEvent → { event, payload }
  *   await gh.deliver(ev) → { deliveryId, id, status, body }  (signed X-Hub-Signature-256, logged)
  *   signAndDeliver(target, { event, payload, secret, deliveryId?, state? }) for use without a stand-in
  *   `GET /app/hook/deliveries` serves the log (cursor pagination); `POST …/{id}/attempts` redelivers (same guid).

@@ -246,6 +246,18 @@ export class GitHubStandIn {
     this.state.setBranch(this.repo(owner, name), branch, sha);
   }
 
+  /**
+   * Makes a repository private or public, as its settings page does, and (with a webhook target)
+   * delivers `repository.privatized` / `publicized` as GitHub does; `deliver: false` changes only
+   * the state, so later events carry the new `private` without that delivery.
+   */
+  async setVisibility(owner: string, name: string, visibility: 'private' | 'public', opts: { deliver?: boolean } = {}): Promise<DeliveryResult | undefined> {
+    const repo = this.repo(owner, name);
+    repo.private = visibility === 'private';
+    if (opts.deliver === false) return undefined;
+    return this.maybeDeliver(this.events.repositoryEvent(repo, visibility === 'private' ? 'privatized' : 'publicized'));
+  }
+
   checkRuns(owner: string, name: string): CheckRunRecord[] {
     return this.state.checkRuns(owner, name);
   }

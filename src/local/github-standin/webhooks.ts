@@ -199,6 +199,8 @@ export interface EventBuilders {
     action: 'added' | 'removed',
     opts: { installationId: number; repos: (RepoRecord | string)[]; sender?: string },
   ): WebhookEvent;
+  /** A visibility change, with the repository as it now is (set `private` on the record first). */
+  repositoryEvent(repo: RepoRecord | string, action: 'privatized' | 'publicized', opts?: { sender?: string }): WebhookEvent;
 }
 
 /** Event builders bound to a stand-in's state (and its URLs). They read state; only comments are recorded. */
@@ -517,6 +519,13 @@ export function eventBuilders(ctx: ShapeContext): EventBuilders {
         sender: shapes.user(ctx, opts.sender ?? inst.account.login),
       });
       return { event: 'installation_repositories', payload };
+    },
+
+    repositoryEvent(r, action, opts = {}) {
+      const repo = repoOf(r);
+      const payload = baseExample('repository', action);
+      Object.assign(payload, { action, ...common(repo, opts.sender ?? repo.owner) });
+      return { event: 'repository', payload };
     },
   };
 }
