@@ -280,7 +280,7 @@ export class Arm64CiStack extends Stack {
       });
     }
     // The web function reads repositories, runs and results, and the secret only for the
-    // badge-token key.
+    // badge-token and pagination-cursor keys.
     table.grantReadData(web);
     secret.grantRead(web);
     Validations.of(web.role!).acknowledge({

@@ -1,5 +1,9 @@
+import { serve } from '@hono/node-server';
 import { sign } from '@octokit/webhooks-methods';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_WEBHOOK_BYTES } from '../src/http/webhook-route';
 import { examplePayload } from '../src/local/github-standin';
 import { startHarness, WEBHOOK_SECRET, type Harness } from './support/harness';
 
@@ -100,6 +104,118 @@ describe('POST /api/github/webhooks', () => {
     });
     expect(r.status).toBe(413);
     expect(await h.items()).toHaveLength(0);
+  });
+
+  /** A body that counts what is pulled from it: `total` bytes (endless when omitted), in 64 KiB chunks, none ahead of a read. */
+  function countingBody(total = Infinity, fill = 0x20) {
+    const CHUNK = 64 * 1024;
+    const seen = { pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const n = Math.min(CHUNK, total - seen.pulled);
+          if (n <= 0) return controller.close();
+          seen.pulled += n;
+          controller.enqueue(new Uint8Array(n).fill(fill));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { stream, seen, CHUNK };
+  }
+
+  it('refuses a body over the limit by Content-Length with 413 without reading a byte of it', async () => {
+    const { stream, seen } = countingBody();
+    const r = await h.app.request('/api/github/webhooks', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(MAX_WEBHOOK_BYTES + 1),
+        'x-github-event': 'push',
+        'x-github-delivery': crypto.randomUUID(),
+        'x-hub-signature-256': 'sha256=00',
+      },
+    } as RequestInit);
+    expect(r.status).toBe(413);
+    expect(seen.pulled).toBe(0);
+    expect(await h.items()).toHaveLength(0);
+  });
+
+  it('reads a chunked body over the limit no further than the limit, then answers 413', async () => {
+    const { stream, seen, CHUNK } = countingBody();
+    const r = await h.app.request('/api/github/webhooks', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': 'sha256=00' },
+    } as RequestInit);
+    expect(r.status).toBe(413);
+    expect(await r.json()).toEqual({ error: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` });
+    // The chunk that crossed the limit, and nothing after it, of an endless body.
+    expect(seen.pulled).toBeGreaterThan(MAX_WEBHOOK_BYTES);
+    expect(seen.pulled).toBeLessThanOrEqual(MAX_WEBHOOK_BYTES + CHUNK);
+    expect(await h.items()).toHaveLength(0);
+  });
+
+  it('accepts a signed push sent chunked, without Content-Length', async () => {
+    const body = pushBody();
+    const bytes = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000));
+        controller.close();
+      },
+    });
+    const r = await h.app.request('/api/github/webhooks', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'content-type': 'application/json', ...(await signed('push', body)) },
+    } as RequestInit);
+    expect(r.status).toBe(202);
+    await h.settle();
+    expect(h.gh.dispatches).toHaveLength(1);
+  });
+
+  it('answers 413 over a real socket to a chunked body that goes on past the limit', async () => {
+    const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/github/webhooks',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-github-event': 'push', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': 'sha256=00' },
+        });
+        let answered = false;
+        req.on('response', (res) => {
+          answered = true;
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', (e) => (answered ? undefined : reject(e)));
+        const chunk = Buffer.alloc(256 * 1024, 0x20);
+        let sent = 0;
+        // Keeps sending (up to twice the limit) until the server answers.
+        const pump = () => {
+          while (!answered && sent < 2 * MAX_WEBHOOK_BYTES) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+      expect(status).toBe(413);
+    } finally {
+      (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('accepts a large push by dropping the commit list the worker never reads', async () => {
