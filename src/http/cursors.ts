@@ -10,9 +10,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { HTTPException } from 'hono/http-exception';
 import type { StoreKey } from '../store/dynamo';
 import type { HttpDeps } from './deps';
-
-/** Longer than any cursor we issue (a gsi key of a 100-character repository is ~600 characters). */
-export const MAX_CURSOR_CHARS = 1024;
+import { MAX_CURSOR_CHARS } from './inputs';
 /** A cursor is for paging now, not a bookmark: after this it is refused. */
 export const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
 const IV_BYTES = 12;

@@ -5,12 +5,13 @@
  * alone, so it answers the same for a private repository as for an unknown one.
  */
 import type { MiddlewareHandler } from 'hono';
-import { MAX_CURSOR_CHARS } from './cursors';
 
 /** GitHub's logins are ≤ 39 characters and repository names ≤ 100, of these characters (`_` for managed users). */
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** The branch of a badge or test listing: git allows long names, DynamoDB's sort key does not. */
 export const MAX_BRANCH_BYTES = 255;
+/** Longer than any cursor we issue (a gsi key of a 100-character repository, sealed, is ~600 characters). */
+export const MAX_CURSOR_CHARS = 1024;
 /** A badge token is 64 hex characters; anything much longer is not one. */
 export const MAX_TOKEN_CHARS = 256;
 const CONTROL = /[\u0000-\u001f\u007f]/;
