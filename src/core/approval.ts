@@ -11,8 +11,9 @@
  */
 import { codeSpan } from './config';
 
-/** One held (waiting for `/ok-to-test`) run of the head commit on this pull request. */
+/** One held (waiting for `/ok-to-test`) run on this pull request. */
 export interface HeldRun {
+  sha: string;
   /** When GitHub first showed it as waiting (its check run's `started_at`); null: not shown yet. */
   heldAt: string | null;
   /** Still waiting now; a held run closed as superseded no longer showed the commit as waiting. */
@@ -32,11 +33,19 @@ export function shaMatches(requested: string, head: string): boolean {
   return requested.length >= 7 && head.toLowerCase().startsWith(requested.toLowerCase());
 }
 
-/** Whether a held run showed its commit as waiting strictly before `commentAt`, and still does. */
-export function wasWaitingAt(run: HeldRun, commentAt: string): boolean {
-  if (!run.waiting || run.heldAt === null) return false;
-  // An unreadable time compares false: no approval.
-  return time(run.heldAt) < time(commentAt);
+/**
+ * Whether `sha` was the commit this pull request showed as waiting when the comment was written:
+ * of the pull request's held runs shown strictly before `commentAt`, the latest is of `sha` (no
+ * other commit was held after it: the fork did not move on and back) and is still waiting (not
+ * closed as superseded since). An unreadable time approves nothing.
+ */
+export function wasWaitingAt(held: HeldRun[], sha: string, commentAt: string): boolean {
+  const at = time(commentAt);
+  const before = held.filter((r) => r.heldAt !== null && time(r.heldAt) < at);
+  if (before.length === 0) return false;
+  const latest = Math.max(...before.map((r) => time(r.heldAt!)));
+  const last = before.filter((r) => time(r.heldAt!) === latest);
+  return last.every((r) => r.sha === sha) && last.some((r) => r.waiting);
 }
 
 export function decideOkToTest(a: {
@@ -46,7 +55,7 @@ export function decideOkToTest(a: {
   requested?: string;
   /** The comment's `created_at`. */
   commentAt: string;
-  /** This pull request's held runs of the head commit. */
+  /** This pull request's held runs, of any commit. */
   held: HeldRun[];
 }): OkToTestDecision {
   const head = codeSpan(short(a.headSha));
@@ -56,9 +65,9 @@ export function decideOkToTest(a: {
       reason: `${codeSpan(a.requested)} is not the head of #${a.prNumber}: its head is now ${head}. Nothing was run; review ${head} and approve it with ${codeSpan(`/ok-to-test ${short(a.headSha)}`)}.`,
       notCovered: null,
     };
-  if (a.held.some((r) => wasWaitingAt(r, a.commentAt))) return { kind: 'approve', sha: a.headSha };
+  if (wasWaitingAt(a.held, a.headSha, a.commentAt)) return { kind: 'approve', sha: a.headSha };
   const shownLater = a.held
-    .filter((r) => r.waiting && r.heldAt !== null)
+    .filter((r) => r.sha === a.headSha && r.waiting && r.heldAt !== null && !(time(r.heldAt) < time(a.commentAt)))
     .map((r) => r.heldAt!)
     .sort()[0];
   return {

@@ -7,7 +7,7 @@ import type { Command } from '../../core/commands';
 import { validateOverrides } from '../../core/dispatch-inputs';
 import { claim } from '../../store/deliveries';
 import { decideOkToTest, shaMatches, type HeldRun, type OkToTestDecision } from '../../core/approval';
-import { dispatchesOfCommit, getDispatch } from '../../store/dispatches';
+import { dispatchesOfCommit, dispatchesOfRef, getDispatch } from '../../store/dispatches';
 import { approvalOf, pullTrust } from '../approval';
 import { overridesFrom } from '../redispatch';
 import type { CommandContext, Plan } from './context';
@@ -176,17 +176,18 @@ function refusal(d: Extract<OkToTestDecision, { kind: 'refuse' }>): Plan {
 }
 
 /**
- * This pull request's held runs of a commit: when each was shown as waiting, and whether it still
- * is. Each is re-read (the commit index may lag): a hold closed as superseded no longer counts.
+ * This pull request's held runs, of any commit: when each was shown as waiting, and whether the
+ * head's still are. Those of the head are re-read (the index may lag): a hold closed as superseded
+ * no longer counts. When a run was first shown as waiting never changes.
  */
-async function heldRuns(ctx: CommandContext, sha: string): Promise<HeldRun[]> {
-  const list = (await dispatchesOfCommit(ctx.deps.store, ctx.repo.fullName, sha, 100)).filter(
-    (d) => d.pr === ctx.prNumber && (d.state === 'awaiting_approval' || d.heldAt !== undefined),
+async function heldRuns(ctx: CommandContext, headSha: string): Promise<HeldRun[]> {
+  const list = (await dispatchesOfRef(ctx.deps.store, ctx.repo.fullName, { pr: ctx.prNumber }, 100)).filter(
+    (d) => d.heldAt !== undefined || (d.sha === headSha && d.state === 'awaiting_approval'),
   );
   const out: HeldRun[] = [];
   for (const d of list) {
-    const fresh = await getDispatch(ctx.deps.store, d.repo, d.dispatchId);
-    if (fresh) out.push({ heldAt: fresh.heldAt ?? null, waiting: fresh.state === 'awaiting_approval' });
+    const fresh = d.sha === headSha ? await getDispatch(ctx.deps.store, d.repo, d.dispatchId) : d;
+    if (fresh) out.push({ sha: fresh.sha, heldAt: fresh.heldAt ?? null, waiting: fresh.state === 'awaiting_approval' });
   }
   return out;
 }
