@@ -355,6 +355,17 @@ describe('the sandbox', () => {
       expect(comments.find((c) => c.byApp)!.body).toContain('| `/arm64 retest` |');
       // The same pull request is reused, not opened again.
       expect((await post({ pr: 3, body: '/arm64 status' })).opened).toBeNull();
+
+      // The documented fork round trip: the comment comes once the head is shown as waiting, so it approves it.
+      const fork = await post({ pr: 7, fork: true, body: '/ok-to-test' });
+      await local.queue.drain();
+      await local.standIn!.settled();
+      await local.queue.drain();
+      const forkComments = (await (await fetch(`${local.url}/_sandbox/comments/octo-org/arm64-demo/7`)).json()) as {
+        id: number;
+        reactions: string[];
+      }[];
+      expect(forkComments.find((c) => c.id === fork.commentId)?.reactions).toEqual(['eyes', 'rocket']);
     } finally {
       await local.close();
     }

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateWebhookPayload, type SeedPull, type WebhookEvent } from '../src/local/github-standin';
 import { CONFIG, seedRepo, startHarness, type Harness } from './support/harness';
+import { requestsTo } from './support/rig';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'd');
 /** A fork pull request from an outside contributor: untrusted. */
@@ -39,9 +40,17 @@ const checks = () => h.gh.checkRuns('octo-org', 'widget');
 const checksOf = (s: string) => checks().filter((c) => c.headSha === s);
 const runs = () => h.gh.workflowRuns('octo-org', 'widget');
 const replies = () => h.gh.comments;
-const comment = (body: string, user = 'maintainer', pr = 13) => h.gh.events.issueCommentEvent(repo(), { pr, body, user });
+/**
+ * A comment, written a minute after whatever happened before: an /ok-to-test approves only a
+ * commit that was already shown as waiting when it was written (GitHub's times have whole seconds).
+ */
+const comment = (body: string, user = 'maintainer', pr = 13) => {
+  h.clock.advance(60_000);
+  return h.gh.events.issueCommentEvent(repo(), { pr, body, user });
+};
 const reactionsOn = (ev: WebhookEvent) =>
   h.gh.reactions.filter((r) => r.commentId === (ev.payload.comment as { id: number }).id).map((r) => r.content);
+const authorPermissionRequests = () => requestsTo(h.gh, 'GET', /\/collaborators\/stranger\/permission$/i);
 const opened = (n: number) => h.send(h.gh.events.pullRequestEvent(repo(), 'opened', n));
 /** A new head pushed to a pull request. */
 async function pushToPull(n: number, newSha: string) {
@@ -150,18 +159,86 @@ describe('who is trusted without /ok-to-test', () => {
     expect(replies()[0]!.body).toContain('not needed: the head branch is in this repository');
   });
 
-  it.each(['OWNER', 'MEMBER', 'COLLABORATOR'])('a fork pull request whose author is a %s', async (association) => {
-    pull(13).authorAssociation = association;
+  it.each(['OWNER', 'MEMBER'])(
+    'a fork pull request by an organization %s, with trust_org_members (the default), without asking GitHub',
+    async (association) => {
+      pull(13).authorAssociation = association;
+      await opened(13);
+      expect(h.gh.dispatches).toHaveLength(1);
+      expect(checksOf(sha(30))[0]!.status).toBe('queued');
+      expect(authorPermissionRequests()).toBe(0);
+    },
+  );
+
+  it('a fork pull request by a COLLABORATOR with write permission runs', async () => {
+    pull(13).authorAssociation = 'COLLABORATOR';
+    repo().collaborators.stranger = 'write';
     await opened(13);
     expect(h.gh.dispatches).toHaveLength(1);
+    expect(h.gh.dispatches[0]!.inputs).toMatchObject({ sha: sha(30), pr: '13' });
   });
 
-  it('a fork pull request whose author is listed in trusted_users', async () => {
+  it('a fork pull request by a COLLABORATOR with only read permission waits for /ok-to-test: the label is not a grant', async () => {
+    pull(13).authorAssociation = 'COLLABORATOR';
+    repo().collaborators.stranger = 'read';
+    await opened(13);
+    expect(h.gh.dispatches).toHaveLength(0);
+    const held = checksOf(sha(30))[0]!;
+    expect(held).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    expect(held.output.summary).toContain('is a collaborator with `read` permission, below `write`');
+    // Triage is not enough either, and neither is write under a stricter commands.min_permission.
+    await h.close();
+    await start({ files: { '.github/arm64-ci.yml': `${CONFIG}commands:\n  min_permission: maintain\n` } });
+    pull(13).authorAssociation = 'COLLABORATOR';
+    repo().collaborators.stranger = 'write';
+    await opened(13);
+    expect(h.gh.dispatches).toHaveLength(0);
+  });
+
+  it('with trust_org_members: false, a MEMBER waits unless their permission suffices', async () => {
+    await h.close();
+    await start({ files: { '.github/arm64-ci.yml': `${CONFIG}trust_org_members: false\n` } });
+    pull(13).authorAssociation = 'MEMBER';
+    await opened(13);
+    expect(h.gh.dispatches).toHaveLength(0);
+    expect(checksOf(sha(30))[0]!.output.summary).toContain('is an organization member (trust_org_members is off) with `read` permission');
+    // The same member, granted write on the repository: their next head runs.
+    repo().collaborators.stranger = 'write';
+    await pushToPull(13, sha(31));
+    expect(h.gh.dispatches).toHaveLength(1);
+    expect(h.gh.dispatches[0]!.inputs).toMatchObject({ sha: sha(31) });
+  });
+
+  it("asks GitHub for the author's permission once per pull request and head", async () => {
+    pull(13).authorAssociation = 'COLLABORATOR';
+    repo().collaborators.stranger = 'write';
+    await opened(13);
+    // The same head again: a reopened pull request, a command, a re-run from GitHub's UI.
+    await h.send(h.gh.events.pullRequestEvent(repo(), 'reopened', 13));
+    await h.send(comment('/arm64 run'));
+    await h.send(h.gh.events.checkRunEvent(checksOf(sha(30))[0]!, 'rerequested', { sender: 'maintainer' }));
+    expect(h.gh.dispatches).toHaveLength(4);
+    expect(authorPermissionRequests()).toBe(1);
+    // A new head asks again: a permission taken away counts from the next push on.
+    repo().collaborators.stranger = 'read';
+    await pushToPull(13, sha(31));
+    expect(authorPermissionRequests()).toBe(2);
+    expect(h.gh.dispatches).toHaveLength(4);
+    expect(checksOf(sha(31))[0]).toMatchObject({ conclusion: 'action_required' });
+  });
+
+  it('a fork pull request whose author is listed in trusted_users, compared without regard to case', async () => {
     await h.close();
     await start({ files: { '.github/arm64-ci.yml': `${CONFIG}trusted_users: ["@Stranger"]\n` } });
     await opened(13);
     expect(h.gh.dispatches).toHaveLength(1);
     expect(checksOf(sha(30))[0]!.status).toBe('queued');
+    // The other way round: a login GitHub spells in capitals, listed in lower case.
+    pull(13).user = 'STRANGER';
+    pull(13).authorAssociation = 'COLLABORATOR';
+    await pushToPull(13, sha(31));
+    expect(h.gh.dispatches).toHaveLength(2);
+    expect(authorPermissionRequests()).toBe(0);
   });
 });
 

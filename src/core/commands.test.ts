@@ -208,8 +208,6 @@ describe('parseCommands: commands that take no arguments', () => {
     ['/arm64 cancel run', 'cancel', '`/arm64 cancel`'],
     ['/arm64 status extra-args', 'status', '`/arm64 status`'],
     ['/arm64 help me', 'help', '`/arm64 help`'],
-    ['/ok-to-test now', 'ok-to-test', '`/ok-to-test`'],
-    ['/arm64 ok-to-test x', 'ok-to-test', '`/ok-to-test`'],
     ['/ARM64 STATUS x', 'status', '`/arm64 status`'],
   ])('%j is invalid and quotes the usage', (body, name, usage) => {
     const [cmd] = parseCommands(body, '/arm64');
@@ -421,5 +419,32 @@ describe('renderHelp', () => {
     expect(usages).toHaveLength(COMMANDS.length + 1);
     const parsed = parseCommands(usages.map((u) => u.replace(' [key=value …]', '')).join('\n'), '/dgx-ci');
     expect(parsed.map((c) => c.kind)).toEqual([...COMMANDS.map((c) => c.name), 'ok-to-test']);
+  });
+});
+
+describe('parseCommands: /ok-to-test <sha>', () => {
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+  it.each([
+    ['/ok-to-test 1a2b3c4', '1a2b3c4'],
+    [`/ok-to-test ${sha}`, sha],
+    ['/ok-to-test 1A2B3C4D', '1a2b3c4d'],
+    ['/ok-to-test\t1a2b3c4  ', '1a2b3c4'],
+    ['/arm64 ok-to-test 1a2b3c4', '1a2b3c4'],
+  ])('%j names the commit %s', (body, expected) => {
+    expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'ok-to-test', line: 1, sha: expected }]);
+  });
+
+  it.each([
+    ['/ok-to-test now', '`now` is not a commit sha'],
+    ['/ok-to-test 1a2b3c', '`1a2b3c` is not a commit sha'],
+    [`/ok-to-test ${sha}0`, 'is not a commit sha'],
+    ['/ok-to-test 1a2b3cg', '`1a2b3cg` is not a commit sha'],
+    ['/ok-to-test 1a2b3c4 please', 'takes at most one argument'],
+    ['/arm64 ok-to-test x', '`x` is not a commit sha'],
+  ])('%j is invalid: %s, with the usage', (body, error) => {
+    const [cmd] = parseCommands(body, '/arm64');
+    expect(cmd).toMatchObject({ kind: 'invalid', name: 'ok-to-test', line: 1 });
+    expect(cmd?.kind === 'invalid' && cmd.error).toContain(error);
+    expect(cmd?.kind === 'invalid' && cmd.error).toContain('`/ok-to-test <sha>`');
   });
 });

@@ -14,7 +14,8 @@ export type Command =
   | { kind: 'cancel'; line: number }
   | { kind: 'status'; line: number }
   | { kind: 'help'; line: number }
-  | { kind: 'ok-to-test'; line: number }
+  /** `sha`: the explicit form `/ok-to-test <sha>` (7 to 40 hex characters, lower-cased). */
+  | { kind: 'ok-to-test'; line: number; sha?: string }
   | { kind: 'unknown'; name: string; line: number; suggestion: string | null }
   | { kind: 'invalid'; name: string; line: number; error: string };
 
@@ -317,17 +318,26 @@ function parseLine(line: string, lineNo: number, prefixLower: string, prefix: st
     };
   };
 
-  if (first === OK_TO_TEST.name) {
-    return noArgs('ok-to-test', OK_TO_TEST.name, end) ?? { kind: 'ok-to-test', line: lineNo };
-  }
+  // `/ok-to-test` alone, or naming the commit it approves: `/ok-to-test 1a2b3c4` (or the full sha).
+  const okToTest = (restFrom: number): Command => {
+    const args = line.slice(restFrom).split(/[ \t]+/).filter((a) => a !== '');
+    const usage = `write \`${OK_TO_TEST.name}\` or \`${OK_TO_TEST.name} <sha>\` (the head commit's sha, 7 to 40 hex characters)`;
+    if (args.length === 0) return { kind: 'ok-to-test', line: lineNo };
+    if (args.length > 1)
+      return { kind: 'invalid', name: 'ok-to-test', line: lineNo, error: `\`${OK_TO_TEST.name}\` takes at most one argument: ${usage}` };
+    const sha = args[0]!;
+    if (!/^[0-9a-f]{7,40}$/i.test(sha))
+      return { kind: 'invalid', name: 'ok-to-test', line: lineNo, error: `\`${clip(sha)}\` is not a commit sha: ${usage}` };
+    return { kind: 'ok-to-test', line: lineNo, sha: sha.toLowerCase() };
+  };
+
+  if (first === OK_TO_TEST.name) return okToTest(end);
   // A bare prefix is a request for help.
   if (word === '') return { kind: 'help', line: lineNo };
 
   const lower = word.toLowerCase();
   // `/arm64 ok-to-test` is an obvious slip for `/ok-to-test`; it needs the same permission.
-  if (lower === 'ok-to-test') {
-    return noArgs('ok-to-test', OK_TO_TEST.name, wordEnd) ?? { kind: 'ok-to-test', line: lineNo };
-  }
+  if (lower === 'ok-to-test') return okToTest(wordEnd);
   const spec = COMMANDS.find((c) => c.name === lower);
   if (!spec) return { kind: 'unknown', name: clip(word, 64), line: lineNo, suggestion: suggest(word) };
   const usage = spec.args ? `${prefix} ${spec.name} ${spec.args}` : `${prefix} ${spec.name}`;

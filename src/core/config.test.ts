@@ -66,6 +66,7 @@ describe('parseConfig: valid files', () => {
       inputs: { 'python-versions': '["3.8","3.9","3.10","3.11"]' },
       commands: { prefix: '/arm64', min_permission: 'write' },
       trusted_users: [],
+      trust_org_members: true,
       cancel_superseded: true,
       timeout_minutes: 360,
       dispatch_timeout_minutes: 10,
@@ -85,6 +86,7 @@ describe('parseConfig: valid files', () => {
       inputs: {},
       commands: { prefix: '/arm64', min_permission: 'write' },
       trusted_users: [],
+      trust_org_members: true,
       cancel_superseded: true,
       timeout_minutes: 360,
       dispatch_timeout_minutes: 10,
@@ -126,6 +128,12 @@ describe('parseConfig: valid files', () => {
 
   it('accepts an empty push list (pull requests only)', () => {
     expect(ok(`${w}triggers:\n  push: []\n`).triggers.push).toEqual([]);
+  });
+
+  it('reads trust_org_members (default true) as a boolean', () => {
+    expect(ok(w).trust_org_members).toBe(true);
+    expect(ok(`${w}trust_org_members: false\n`).trust_org_members).toBe(false);
+    expect(ok(`${w}trust_org_members:\n`).trust_org_members).toBe(true);
   });
 
   it('strips a leading @ from trusted users', () => {
@@ -342,6 +350,7 @@ describe('parseConfig: each field refuses its invalid forms at the right line', 
     ['inputs a list', 'inputs: [a, b]', 'inputs', 2, /mapping of input names.*not a list/],
     ['trusted_users a mapping', 'trusted_users: {alice: true}', 'trusted_users', 2, /list of GitHub logins/],
     ['trusted_users with spaces', 'trusted_users: [alice smith]', 'trusted_users[0]', 2, /without spaces/],
+    ['trust_org_members no', 'trust_org_members: no', 'trust_org_members', 2, /true or false, not the text `no`/],
     ['cancel_superseded yes', 'cancel_superseded: yes', 'cancel_superseded', 2, /true or false, not the text `yes`/],
     ['cancel_superseded 1', 'cancel_superseded: 1', 'cancel_superseded', 2, /true or false/],
     ['timeout_minutes 0', 'timeout_minutes: 0', 'timeout_minutes', 2, /at least 1/],

@@ -33,6 +33,8 @@ export interface RepoConfig {
   inputs: Record<string, string>;
   commands: { prefix: string; min_permission: Permission };
   trusted_users: string[];
+  /** Fork pull requests by organization members (OWNER, MEMBER) run without /ok-to-test. */
+  trust_org_members: boolean;
   cancel_superseded: boolean;
   timeout_minutes: number;
   dispatch_timeout_minutes: number;
@@ -285,6 +287,7 @@ function configSchema(defaultBranch: string) {
         [],
       ),
     ),
+    trust_org_members: nullAsMissing(z._default(z.boolean({ error: expected('true or false') }), true)),
     cancel_superseded: nullAsMissing(z._default(z.boolean({ error: expected('true or false') }), true)),
     timeout_minutes: nullAsMissing(z._default(wholeNumber(1, 4320, 'minutes'), 360)),
     dispatch_timeout_minutes: nullAsMissing(z._default(wholeNumber(1, 1440, 'minutes'), 10)),

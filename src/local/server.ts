@@ -134,6 +134,19 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   };
 }
 
+/** Waits (at most 10 s) for a check run on `sha`, then for the clock to pass its second. */
+async function shownOnGitHub(standIn: GitHubStandIn, repo: { owner: string; name: string }, sha: string): Promise<void> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const deadline = Date.now() + 10_000;
+  let check = standIn.checkRuns(repo.owner, repo.name).find((c) => c.headSha === sha);
+  while (!check && Date.now() < deadline) {
+    await sleep(50);
+    check = standIn.checkRuns(repo.owner, repo.name).find((c) => c.headSha === sha);
+  }
+  const second = Math.floor((check?.createdAt ?? new Date()).getTime() / 1000);
+  while (Math.floor(standIn.state.now().getTime() / 1000) <= second && Date.now() < deadline + 2_000) await sleep(50);
+}
+
 /** Sandbox-only controls (never mounted with a real App): push a commit, read what GitHub would show. */
 function sandboxRoutes(standIn: GitHubStandIn): Hono {
   const r = new Hono();
@@ -189,6 +202,10 @@ function sandboxRoutes(standIn: GitHubStandIn): Hono {
       repo.pulls.push(pull);
       const res = await standIn.deliver(standIn.events.pullRequestEvent(repo, 'opened', pull));
       opened = { delivery: res.deliveryId, status: res.status };
+      // As a maintainer would: comment once the new head's check run is there to read (a fork's
+      // says "waiting for /ok-to-test"), in a later second than it, since an /ok-to-test approves
+      // only a commit already shown as waiting when the comment was written (GitHub's whole seconds).
+      await shownOnGitHub(standIn, repo, pull.headSha);
     }
     const ev = standIn.events.issueCommentEvent(repo, {
       pr: number,

@@ -61,6 +61,12 @@ export interface DispatchItem {
   smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number };
   dispatchTimeoutMinutes?: number;
   timeoutMinutes?: number;
+  /**
+   * A held dispatch (`awaiting_approval`): when GitHub first showed it as waiting for /ok-to-test,
+   * i.e. its check run's `started_at` as GitHub answered the create (GitHub's clock, comparable with
+   * a comment's `created_at`; see core/approval.ts). Absent until the check run exists.
+   */
+  heldAt?: string;
 }
 
 export type NewDispatch = Omit<

@@ -38,6 +38,9 @@
  *   Per completed run with n tracked tests (≤ 1,000): 1 put RESULT, 1 conditional update of the
  *   dispatch, ⌈n/25⌉ BatchWriteItem TEST#, ⌈n/100⌉ BatchGetItem + ⌈n/25⌉ BatchWriteItem TESTS#,
  *   1 get + 1 conditional put SMOKE#; no tests → only the first two.
+ *
+ * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
+ * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
  */
 export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
 export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;

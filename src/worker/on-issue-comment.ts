@@ -91,6 +91,7 @@ export async function onIssueComment(deps: WorkerDeps, deliveryId: string, paylo
     config,
     prNumber,
     commenter,
+    commentedAt: comment.created_at,
     deliveryId,
     pull: () => (pullPromise ??= getPull(gh, { owner: repo.owner, repo: repo.name, number: prNumber })),
     approved: new Set(),

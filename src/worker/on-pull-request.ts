@@ -1,8 +1,7 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { decidePullRequest } from '../core/triggers';
-import { decideTrust } from '../core/trust';
 import { dispatchesOfRef } from '../store/dispatches';
-import { approvalOf, holdReason } from './approval';
+import { approvalOf, holdReason, notCoveredBy, trustOf } from './approval';
 import { configuredRepo } from './configured-repo';
 import { loadRepoConfig } from './repo-config';
 import { repoRef, type WorkerDeps } from './deps';
@@ -29,17 +28,18 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
   );
   if (decision.dispatch) {
     // Self-hosted runners execute the PR's code: outsiders wait for a maintainer's /ok-to-test.
-    const trust = decideTrust(
-      {
-        base_repo_full_name: pr.base.repo.full_name,
-        head_repo_full_name: pr.head.repo?.full_name ?? null,
-        author_login: pr.user?.login ?? '',
-        author_association: pr.author_association,
-      },
-      config,
-    );
+    const trust = await trustOf(deps, gh, repo, config, {
+      number: pr.number,
+      headSha: decision.sha,
+      base_repo_full_name: pr.base.repo.full_name,
+      head_repo_full_name: pr.head.repo?.full_name ?? null,
+      author_login: pr.user?.login ?? '',
+      author_association: pr.author_association,
+    });
     // An approval covers its commit wherever it shows up again (a reopened pull request).
     const held = !trust.trusted && !(await approvalOf(deps, repo.fullName, decision.sha));
+    // Say so when an earlier /ok-to-test on this pull request does not cover the new head.
+    const more = held ? await notCoveredBy(deps, { repo: repo.fullName, pr: pr.number, sha: decision.sha, pushedAt: pr.updated_at }) : [];
     await startRun(deps, gh, {
       repo,
       config,
@@ -50,7 +50,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
       actor: payload.sender?.login ?? pr.user?.login ?? null,
       deliveryId,
       claimKey: `run:${decision.sha}`,
-      ...(held ? { hold: holdReason(trust) } : {}),
+      ...(held ? { hold: holdReason(trust, more) } : {}),
     });
   }
   // The commit this push replaced is moot on this pull request, whether or not the new one runs.

@@ -58,7 +58,7 @@ export async function rerunDispatch(
   if (source.pr !== null) {
     const pull = await getPull(gh, { owner: a.repo.owner, repo: a.repo.name, number: source.pr });
     const trust = pull
-      ? pullTrust(pull, a.config)
+      ? await pullTrust(deps, gh, a.repo, pull, a.config)
       : { trusted: false as const, reason: `pull request #${source.pr} could not be read` };
     if (!trust.trusted && !(await approvalOf(deps, a.repo.fullName, source.sha))) {
       hold = holdReason(trust);

@@ -42,6 +42,11 @@ export interface RunRequest {
   hold?: string;
   /** Extra lines for the check run summary (who approved it, which run this re-runs). */
   notes?: string[];
+  /**
+   * The dispatch id, already claimed by the caller (an approval's is claimed per commit, see
+   * store/approvals.ts); otherwise claimed here per delivery and `claimKey`.
+   */
+  dispatchId?: string;
 }
 
 /**
@@ -51,12 +56,8 @@ export interface RunRequest {
  */
 export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): Promise<DispatchItem> {
   const now = deps.now();
-  const { value: dispatchId } = await claim(deps.store, {
-    deliveryId: req.deliveryId,
-    key: req.claimKey,
-    value: deps.newId(),
-    now,
-  });
+  const dispatchId =
+    req.dispatchId ?? (await claim(deps.store, { deliveryId: req.deliveryId, key: req.claimKey, value: deps.newId(), now })).value;
   const inputs = dispatchInputs({
     sha: req.sha,
     pr: req.pr,
@@ -154,7 +155,11 @@ async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fre
       output: await renderDispatch(deps, d, []),
       ...withActions(d),
     }));
-  return patchDispatch(deps.store, d, { checkRunId: Number(check.id) }, deps.now());
+  // A held commit is shown as waiting from the moment its check run exists: remember that moment
+  // on GitHub's clock (the check run's started_at, which GitHub sets at creation since a held run
+  // never sends one), so an /ok-to-test's created_at can be compared with it (core/approval.ts).
+  const heldAt = d.state === 'awaiting_approval' ? { heldAt: check.started_at ?? deps.now().toISOString() } : {};
+  return patchDispatch(deps.store, d, { checkRunId: Number(check.id), ...heldAt }, deps.now());
 }
 
 /** A check run created already finished carries the re-run button, as syncCheckRun gives it. */

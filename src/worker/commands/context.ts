@@ -11,6 +11,8 @@ export interface CommandContext {
   config: RepoConfig;
   prNumber: number;
   commenter: string;
+  /** The comment's `created_at` (GitHub's clock): what an `/ok-to-test` can have seen. */
+  commentedAt: string;
   deliveryId: string;
   /** The pull request as GitHub has it now (fetched once, on first use). */
   pull(): Promise<PullInfo | null>;
@@ -24,7 +26,8 @@ export interface CommandContext {
  * its own effects (an `/ok-to-test` retried must not find "already approved" and skip).
  */
 export type Plan =
-  | { kind: 'refuse'; reason: string; help?: boolean }
+  /** `notCovered`: an `/ok-to-test` that did not approve this head commit; its held check run says so. */
+  | { kind: 'refuse'; reason: string; help?: boolean; notCovered?: string }
   | {
       kind: 'dispatch';
       sha: string;

@@ -2,7 +2,17 @@
 import { renderHelp } from '../../core/commands';
 import { codeSpan } from '../../core/config';
 import { progressOf } from '../../core/progress';
-import { advanceDispatch, dispatchesOfCommit, dispatchesOfRef, type DispatchItem } from '../../store/dispatches';
+import { notCoveredNote } from '../../core/approval';
+import { claimApproval, rememberOkToTest } from '../../store/approvals';
+import { claim } from '../../store/deliveries';
+import {
+  advanceDispatch,
+  dispatchesOfCommit,
+  dispatchesOfRef,
+  getDispatch,
+  patchDispatch,
+  type DispatchItem,
+} from '../../store/dispatches';
 import { syncCheckRun } from '../check-run';
 import { startRun } from '../start-run';
 import { stopAll } from '../supersede';
@@ -18,6 +28,7 @@ export async function execute(ctx: CommandContext, plan: Plan, line: number, tex
   const base = { text, accepted: true, dispatched: false };
   switch (plan.kind) {
     case 'refuse':
+      if (plan.notCovered) await noteNotCovered(ctx, plan.notCovered);
       return { ...base, accepted: false, reply: `refused: ${plan.reason}`, help: plan.help };
     case 'note':
       return { ...base, reply: plan.text };
@@ -28,7 +39,67 @@ export async function execute(ctx: CommandContext, plan: Plan, line: number, tex
     case 'cancel':
       return { ...base, reply: await cancelRuns(ctx) };
     case 'dispatch':
-      return dispatchPlan(ctx, plan, line, base);
+      return plan.trigger === 'approval' ? approve(ctx, plan, line, base) : dispatchPlan(ctx, plan, line, base);
+  }
+}
+
+/**
+ * `/ok-to-test` of a commit: the approval is claimed per commit, so whichever comment or delivery
+ * claims it first owns the commit's one dispatch. A retry of the owner finds its own claim and
+ * carries on; any other approval of the same sha (another comment, a duplicate delivery) is told
+ * it is already approved and dispatches nothing.
+ */
+async function approve(ctx: CommandContext, plan: Extract<Plan, { kind: 'dispatch' }>, line: number, base: Outcome): Promise<Outcome> {
+  const { store } = ctx.deps;
+  const now = ctx.deps.now();
+  const repo = ctx.repo.fullName;
+  // This delivery's candidate dispatch id: the same one on every retry of the delivery.
+  const { value: mine } = await claim(store, { deliveryId: ctx.deliveryId, key: `cmd:${line}`, value: ctx.deps.newId(), now });
+  const { item: approval } = await claimApproval(store, {
+    repo,
+    sha: plan.sha,
+    pr: ctx.prNumber,
+    by: ctx.commenter,
+    commentAt: ctx.commentedAt,
+    deliveryId: ctx.deliveryId,
+    dispatchId: mine,
+    now,
+    ttlDays: ctx.config.history_days,
+  });
+  await rememberOkToTest(store, { repo, pr: ctx.prNumber, by: ctx.commenter, commentAt: ctx.commentedAt, sha: plan.sha, now, ttlDays: ctx.config.history_days });
+  // Someone else's approval: its dispatch exists, or (its worker died before recording it) is made here, once.
+  if (approval.dispatchId !== mine && (await getDispatch(store, repo, approval.dispatchId)))
+    return {
+      ...base,
+      reply: `the head commit ${codeSpan(plan.sha.slice(0, 7))} is already approved (by @${approval.by}); nothing more to do.`,
+    };
+  return dispatchPlan(ctx, plan, line, base, approval.dispatchId);
+}
+
+/**
+ * An `/ok-to-test` that did not cover the head commit: remembered as the pull request's latest
+ * (so the commit's held check run, now or when its push is processed, says why it still waits).
+ */
+async function noteNotCovered(ctx: CommandContext, sha: string): Promise<void> {
+  const { store } = ctx.deps;
+  const latest = { by: ctx.commenter, commentAt: ctx.commentedAt, sha: null };
+  await rememberOkToTest(store, {
+    repo: ctx.repo.fullName,
+    pr: ctx.prNumber,
+    ...latest,
+    now: ctx.deps.now(),
+    ttlDays: ctx.config.history_days,
+  });
+  const note = notCoveredNote(latest, sha);
+  if (!note) return;
+  const held = (await dispatchesOfCommit(store, ctx.repo.fullName, sha, 100)).filter(
+    (d) => d.state === 'awaiting_approval' && d.pr === ctx.prNumber && !d.notes.includes(note),
+  );
+  for (const d of held) {
+    const fresh = await getDispatch(store, d.repo, d.dispatchId);
+    if (!fresh || fresh.state !== 'awaiting_approval' || fresh.notes.includes(note)) continue;
+    const updated = await patchDispatch(store, fresh, { notes: [...fresh.notes, note] }, ctx.deps.now());
+    await syncCheckRun(ctx.deps, ctx.gh, updated);
   }
 }
 
@@ -37,6 +108,7 @@ async function dispatchPlan(
   plan: Extract<Plan, { kind: 'dispatch' }>,
   line: number,
   base: Outcome,
+  dispatchId?: string,
 ): Promise<Outcome> {
   const d = await startRun(ctx.deps, ctx.gh, {
     repo: ctx.repo,
@@ -50,6 +122,7 @@ async function dispatchPlan(
     claimKey: `cmd:${line}`,
     overrides: plan.overrides,
     notes: plan.notes,
+    ...(dispatchId ? { dispatchId } : {}),
   });
   if (plan.releaseHeld) await releaseHeld(ctx, plan.sha, d);
   if (wasDispatched(d)) return { ...base, dispatched: true };

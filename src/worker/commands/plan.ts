@@ -6,7 +6,8 @@ import { codeSpan } from '../../core/config';
 import type { Command } from '../../core/commands';
 import { validateOverrides } from '../../core/dispatch-inputs';
 import { claim } from '../../store/deliveries';
-import { dispatchesOfCommit } from '../../store/dispatches';
+import { decideOkToTest, shaMatches, type HeldRun, type OkToTestDecision } from '../../core/approval';
+import { dispatchesOfCommit, dispatchesOfRef, getDispatch } from '../../store/dispatches';
 import { approvalOf, pullTrust } from '../approval';
 import { overridesFrom } from '../redispatch';
 import type { CommandContext, Plan } from './context';
@@ -52,7 +53,7 @@ export async function planCommand(ctx: CommandContext, cmd: Command): Promise<Pl
     case 'retest':
       return planRetest(ctx);
     case 'ok-to-test':
-      return planOkToTest(ctx);
+      return planOkToTest(ctx, cmd.sha);
   }
 }
 
@@ -72,7 +73,7 @@ async function openPull(ctx: CommandContext): Promise<Open> {
 
 /** An untrusted fork's head must be approved before any command runs it. */
 async function trustRefusal(ctx: CommandContext, pull: Open & { ok: true }): Promise<Plan | null> {
-  const trust = pullTrust(pull.pull, ctx.config);
+  const trust = await pullTrust(ctx.deps, ctx.gh, ctx.repo, pull.pull, ctx.config);
   if (trust.trusted) return null;
   const sha = pull.pull.headSha;
   if (ctx.approved.has(sha) || (await approvalOf(ctx.deps, ctx.repo.fullName, sha))) return null;
@@ -136,25 +137,57 @@ async function planRetest(ctx: CommandContext): Promise<Plan> {
   };
 }
 
-async function planOkToTest(ctx: CommandContext): Promise<Plan> {
+async function planOkToTest(ctx: CommandContext, requested: string | undefined): Promise<Plan> {
   const open = await openPull(ctx);
   if (!open.ok) return open.plan;
   const sha = open.pull.headSha;
-  const trust = pullTrust(open.pull, ctx.config);
+  const trust = await pullTrust(ctx.deps, ctx.gh, ctx.repo, open.pull, ctx.config);
   if (trust.trusted) return { kind: 'note', text: `not needed: ${trust.reason}, so its commits run without approval.` };
+  const decide = (held: HeldRun[]) =>
+    decideOkToTest({ prNumber: ctx.prNumber, headSha: sha, requested, commentAt: ctx.commentedAt, held });
+  // A named sha that is not the head is refused before anything else is looked at.
+  if (requested !== undefined && !shaMatches(requested, sha)) {
+    const named = decide([]);
+    if (named.kind === 'refuse') return refusal(named);
+  }
   const earlier = ctx.approved.has(sha) ? null : await approvalOf(ctx.deps, ctx.repo.fullName, sha);
   if (ctx.approved.has(sha) || earlier)
     return {
       kind: 'note',
-      text: `the head commit ${codeSpan(short(sha))} is already approved${earlier?.actor ? ` (by @${earlier.actor})` : ''}; nothing more to do.`,
+      text: `the head commit ${codeSpan(short(sha))} is already approved${earlier ? ` (by @${earlier.by})` : ''}; nothing more to do.`,
     };
+  const decision = decide(await heldRuns(ctx, sha));
+  if (decision.kind === 'refuse') return refusal(decision);
   return {
     kind: 'dispatch',
     sha,
     branch: open.pull.headRef,
     trigger: 'approval',
     overrides: {},
-    notes: [`Approved for commit ${short(sha)} by @${ctx.commenter} with /ok-to-test. A later push needs a new approval.`],
+    notes: [
+      `Approved for commit ${short(sha)} by @${ctx.commenter} with /ok-to-test at ${ctx.commentedAt}, when it was waiting for approval. A later push needs a new approval.`,
+    ],
     releaseHeld: true,
   };
+}
+
+function refusal(d: Extract<OkToTestDecision, { kind: 'refuse' }>): Plan {
+  return { kind: 'refuse', reason: d.reason, ...(d.notCovered ? { notCovered: d.notCovered } : {}) };
+}
+
+/**
+ * This pull request's held runs, of any commit: when each was shown as waiting, and whether the
+ * head's still are. Those of the head are re-read (the index may lag): a hold closed as superseded
+ * no longer counts. When a run was first shown as waiting never changes.
+ */
+async function heldRuns(ctx: CommandContext, headSha: string): Promise<HeldRun[]> {
+  const list = (await dispatchesOfRef(ctx.deps.store, ctx.repo.fullName, { pr: ctx.prNumber }, 100)).filter(
+    (d) => d.heldAt !== undefined || (d.sha === headSha && d.state === 'awaiting_approval'),
+  );
+  const out: HeldRun[] = [];
+  for (const d of list) {
+    const fresh = d.sha === headSha ? await getDispatch(ctx.deps.store, d.repo, d.dispatchId) : d;
+    if (fresh) out.push({ sha: fresh.sha, heldAt: fresh.heldAt ?? null, waiting: fresh.state === 'awaiting_approval' });
+  }
+  return out;
 }
