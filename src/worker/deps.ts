@@ -1,3 +1,4 @@
+import type { SmokeArtifact } from '../core/smoke-artifact';
 import type { GitHubClients } from '../github/client';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
@@ -12,7 +13,15 @@ export interface WorkerDeps {
   newId: () => string;
   /** Base of links in check runs (details_url, dashboard). */
   publicUrl: string;
+  /**
+   * Unzips and parses a smoke-test artifact (core/smoke-artifact `readSmokeArtifact`): seconds of
+   * CPU for a large one. Inline on Lambda, where nothing else shares the event loop; in a worker
+   * thread in the local server, where webhook intake does (src/local/artifact-thread.ts).
+   */
+  parseSmokeArtifact: ParseSmokeArtifact;
 }
+
+export type ParseSmokeArtifact = (zip: Uint8Array) => Promise<SmokeArtifact>;
 
 /** The repository an event is about, in the few fields the worker uses. */
 export interface RepoRef {

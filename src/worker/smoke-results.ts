@@ -9,12 +9,11 @@
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { RepoConfig } from '../core/config';
-import { parseJUnit, type Outcome, type TestCaseResult } from '../core/junit';
-import { readJUnitZip } from '../core/artifact-zip';
+import type { Outcome, TestCaseResult } from '../core/junit';
+import { unreadArtifact } from '../core/smoke-artifact';
 import {
   aggregateOutcome,
   chunk,
-  combine,
   compareWithBase,
   decideConclusion,
   findFlaky,
@@ -222,14 +221,27 @@ async function collect(
         ],
       };
     }
+    // Too large to read is a limit, not an absence: the results may hold failures (see decideConclusion).
     if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
-      return { smoke: null, notes: [`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`] };
+      return {
+        smoke: unreadArtifact(`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`),
+        notes: [],
+      };
     }
     const download = await downloadArtifact(gh, { owner, repo, artifactId: artifact.id });
-    if (!download.ok) return { smoke: null, notes: [`The artifact "${name}" could not be read: ${download.message}.`] };
-    const zip = readJUnitZip(download.bytes);
-    const smoke = combine(zip.files.map((f) => parseJUnit(f.name, f.text)));
-    return { smoke, notes: zip.problems.map((p) => `In the artifact "${name}": ${p}.`) };
+    if (!download.ok) {
+      const note = `The artifact "${name}" could not be read: ${download.message}.`;
+      return download.reason === 'too_large' ? { smoke: unreadArtifact(note), notes: [] } : { smoke: null, notes: [note] };
+    }
+    let parsed;
+    try {
+      parsed = await deps.parseSmokeArtifact(download.bytes);
+    } catch (err) {
+      // The parser itself gave out (locally: its thread ran out of memory): a limit, like the others.
+      deps.log.warn('smoke artifact not parsed', { dispatchId: d.dispatchId, error: err });
+      return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${errorText(err)}).`), notes: [] };
+    }
+    return { smoke: parsed.smoke, notes: parsed.problems.map((p) => `In the artifact "${name}": ${p}.`) };
   } catch (err) {
     const status = httpStatus(err);
     // Outages and rate limits are retried by the queue (the completion is processed again);
@@ -245,6 +257,7 @@ function newest(list: Artifact[]): Artifact | undefined {
 }
 
 const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
 
 // ---------------------------------------------------------------------------------------------
 // Tests: tracking, flakiness, base comparison
