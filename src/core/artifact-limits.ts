@@ -25,7 +25,18 @@
 //
 // What a cap leaves unread never turns into a pass: see decideConclusion in ./smoke.ts.
 
-export const ARTIFACT_LIMITS = Object.freeze({
+export interface ArtifactLimits {
+  downloadBytes: number;
+  files: number;
+  fileBytes: number;
+  unpackedBytes: number;
+  depth: number;
+  elementsPerFile: number;
+  casesPerFile: number;
+  casesPerRun: number;
+}
+
+export const ARTIFACT_LIMITS: Readonly<ArtifactLimits> = Object.freeze({
   downloadBytes: 100 * 1024 * 1024,
   files: 200,
   fileBytes: 10 * 1024 * 1024,
@@ -35,5 +46,3 @@ export const ARTIFACT_LIMITS = Object.freeze({
   casesPerFile: 10_000,
   casesPerRun: 20_000,
 });
-
-export type ArtifactLimits = typeof ARTIFACT_LIMITS;

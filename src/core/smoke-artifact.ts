@@ -2,7 +2,7 @@
 // values out; never throws. This is the CPU-heavy part of collecting results, so it is the unit
 // the local server hands to a worker thread (src/local/artifact-thread.ts); the values it returns
 // are plain data so they cross a thread boundary as they are.
-import { ARTIFACT_LIMITS } from './artifact-limits';
+import { ARTIFACT_LIMITS, type ArtifactLimits } from './artifact-limits';
 import { readJUnitZip } from './artifact-zip';
 import { parseJUnit, type ParseResult } from './junit';
 import { combine, type SmokeSet, type Unread } from './smoke';
@@ -13,10 +13,7 @@ export interface SmokeArtifact {
   problems: string[];
 }
 
-export type SmokeArtifactLimits = Pick<
-  typeof ARTIFACT_LIMITS,
-  'files' | 'unpackedBytes' | 'casesPerFile' | 'casesPerRun'
->;
+export type SmokeArtifactLimits = Pick<ArtifactLimits, 'files' | 'unpackedBytes' | 'casesPerFile' | 'casesPerRun'>;
 
 /**
  * Reads every JUnit XML file of the zip in order, each up to `casesPerFile` test cases and all of
