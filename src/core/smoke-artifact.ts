@@ -71,4 +71,5 @@ export function unreadArtifact(note: string): SmokeSet {
 }
 
 const count = (n: number) => `${n.toLocaleString('en-US')} test case${n === 1 ? '' : 's'}`;
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** "the artifact holds …" starts a sentence; "results/x.xml was not read …" keeps its file name as it is. */
+const capitalize = (s: string) => (s.startsWith('the ') ? `The ${s.slice(4)}` : s);
