@@ -194,7 +194,9 @@ describe('the local server parses artifacts off the main thread', () => {
 
     // The worker has downloaded the zip and handed it to the parser, which is now held mid-parse.
     // Were the parse on the main thread, this would never resolve before the queue ran dry.
-    const started = Atomics.waitAsync(g, 1, 0);
+    // (Atomics.waitAsync is in Node 20; the project's TypeScript lib predates it.)
+    const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string } }).waitAsync;
+    const started = waitAsync(g, 1, 0);
     await Promise.race([
       started.async ? started.value : Promise.resolve(),
       local.queue.drain().then(() => {
