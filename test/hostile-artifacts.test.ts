@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACT_LIMITS } from '../src/core/artifact-limits';
+import { startArtifactThread, type ArtifactThread } from '../src/local/artifact-thread';
 import { startGitHubStandIn, type CheckRunRecord, type GitHubStandIn } from '../src/local/github-standin';
 import { startLocal } from '../src/local/server';
 import { createLogger } from '../src/log';
@@ -149,6 +150,43 @@ describe('hostile smoke-test artifacts (through the webhook route, dynalite and 
     // Files that are not JUnit are left out, as a missing file is: the verdict follows the rest.
     expect(check.conclusion).toBe('success');
     expect(summary).toContain('| Decided by | smoke pass rate 4/4 (100%) meets the required 100%; 3 files could not be read |');
+  });
+});
+
+describe('an artifact crafted to exhaust the parser’s memory', () => {
+  let h: Harness;
+  let thread: ArtifactThread;
+  afterEach(async () => {
+    await thread.close();
+    await h.close();
+  });
+
+  it('ends the parser thread, not the server; the summary says so and the check does not pass', async () => {
+    // The local server's parser with a heap small enough for this artifact to exhaust it.
+    thread = startArtifactThread({ maxHeapMb: 16 });
+    h = await startHarness({ logLevel: 'error', parseSmokeArtifact: thread.parse });
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'widget'), { ref: 'refs/heads/main', after: sha(20) }));
+    const runId = h.gh.dispatches.find((x) => x.inputs.sha === sha(20))!.runId;
+    await h.gh.startRun(runId);
+    h.gh.addArtifact(runId, {
+      name: 'smoke-test-results',
+      files: { 'results.xml': junit({ passing: 9_000, failing: 0 }).replace(/time="0.001"\/>/g, `time="0.001"><system-out>${'log\n'.repeat(200)}</system-out></testcase>`) },
+    });
+    await h.gh.completeRun(runId, 'success');
+    await h.settle();
+
+    const check = h.gh.checkRuns('octo-org', 'widget').find((c) => c.headSha === sha(20))!;
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check.output.summary).toMatch(/The artifact "smoke-test-results" could not be parsed within the limits \(.*memory limit.*\)\./);
+    expect(h.queue.deadLetters).toEqual([]);
+    // The next artifact is parsed by a fresh thread.
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'widget'), { ref: 'refs/heads/main', after: sha(21) }));
+    const next = h.gh.dispatches.find((x) => x.inputs.sha === sha(21))!.runId;
+    await h.gh.startRun(next);
+    h.gh.addArtifact(next, { name: 'smoke-test-results', files: { 'results.xml': junit({ passing: 2 }) } });
+    await h.gh.completeRun(next, 'success');
+    await h.settle();
+    expect(h.gh.checkRuns('octo-org', 'widget').find((c) => c.headSha === sha(21))).toMatchObject({ conclusion: 'success' });
   });
 });
 

@@ -34,14 +34,37 @@ export interface ArtifactThread {
 }
 
 export function startArtifactThread(opts: ArtifactThreadOptions = {}): ArtifactThread {
+  interface Pending {
+    zip: Uint8Array;
+    resolve: (r: SmokeArtifact) => void;
+    reject: (e: Error) => void;
+  }
   let worker: Worker | null = null;
   let nextId = 1;
   let closed = false;
-  const pending = new Map<number, { resolve: (r: SmokeArtifact) => void; reject: (e: Error) => void }>();
+  // In the order they were posted, which is the order the thread works through them.
+  const pending = new Map<number, Pending>();
 
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
+  const post = (id: number, p: Pending) => {
+    worker ??= spawn();
+    pending.set(id, p);
+    // Kept alive only while a parse is pending, so an idle thread never holds the process open.
+    worker.ref();
+    worker.postMessage({ id, zip: p.zip } satisfies ThreadRequest);
+  };
+
+  /**
+   * The thread died (out of memory, or a bug). The artifact it was parsing is the oldest pending
+   * one: only that parse fails; the others, queued behind it (other repositories' artifacts), go
+   * to a new thread.
+   */
+  const died = (w: Worker, err: Error) => {
+    if (worker !== w) return; // already handled ('error' is followed by 'exit'), or closed
+    worker = null;
+    const [culprit, ...queued] = [...pending.entries()];
     pending.clear();
+    culprit?.[1].reject(err);
+    for (const [id, p] of queued) post(id, p);
   };
 
   const spawn = (): Worker => {
@@ -57,35 +80,22 @@ export function startArtifactThread(opts: ArtifactThreadOptions = {}): ArtifactT
       else p.reject(new Error(reply.error));
       if (pending.size === 0) w.unref();
     });
-    w.on('error', (err) => {
-      if (worker === w) worker = null;
-      failAll(err);
-    });
-    w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      failAll(new Error(`the parser thread stopped (exit code ${code})`));
-    });
+    w.on('error', (err) => died(w, err));
+    w.on('exit', (code) => died(w, new Error(`the parser thread stopped (exit code ${code})`)));
     return w;
   };
 
   return {
     parse(zip) {
       if (closed) return Promise.reject(new Error('the artifact parser is closed'));
-      worker ??= spawn();
-      const w = worker;
-      const id = nextId++;
-      return new Promise<SmokeArtifact>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        // Kept alive only while a parse is pending, so an idle thread never holds the process open.
-        w.ref();
-        w.postMessage({ id, zip } satisfies ThreadRequest);
-      });
+      return new Promise<SmokeArtifact>((resolve, reject) => post(nextId++, { zip, resolve, reject }));
     },
     async close() {
       closed = true;
       const w = worker;
       worker = null;
-      failAll(new Error('the artifact parser is closed'));
+      for (const p of pending.values()) p.reject(new Error('the artifact parser is closed'));
+      pending.clear();
       await w?.terminate();
     },
   };
