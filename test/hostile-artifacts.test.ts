@@ -177,7 +177,7 @@ describe('an artifact crafted to exhaust the parser’s memory', () => {
 
     const check = h.gh.checkRuns('octo-org', 'widget').find((c) => c.headSha === sha(20))!;
     expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
-    expect(check.output.summary).toMatch(/The artifact "smoke-test-results" could not be parsed within the limits \(.*memory limit.*\)\./);
+    expect(check.output.summary).toContain('The artifact "smoke-test-results" could not be parsed within the limits (the parser ran out of its 16 MB of memory).');
     expect(h.queue.deadLetters).toEqual([]);
     // The next artifact is parsed by a fresh thread.
     await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'widget'), { ref: 'refs/heads/main', after: sha(21) }));

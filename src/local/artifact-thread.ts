@@ -5,7 +5,7 @@
 // webhook shares its event loop.
 import { Worker } from 'node:worker_threads';
 import type { SmokeArtifact } from '../core/smoke-artifact';
-import type { ParseSmokeArtifact } from '../worker/deps';
+import { ArtifactOverLimitError, type ParseSmokeArtifact } from '../worker/deps';
 
 export interface ThreadRequest {
   id: number;
@@ -39,6 +39,7 @@ export function startArtifactThread(opts: ArtifactThreadOptions = {}): ArtifactT
     resolve: (r: SmokeArtifact) => void;
     reject: (e: Error) => void;
   }
+  const heapMb = opts.maxHeapMb ?? 1024;
   let worker: Worker | null = null;
   let nextId = 1;
   let closed = false;
@@ -63,14 +64,15 @@ export function startArtifactThread(opts: ArtifactThreadOptions = {}): ArtifactT
     worker = null;
     const [culprit, ...queued] = [...pending.entries()];
     pending.clear();
-    culprit?.[1].reject(err);
+    const outOfMemory = (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    culprit?.[1].reject(outOfMemory ? new ArtifactOverLimitError(`the parser ran out of its ${heapMb} MB of memory`) : err);
     for (const [id, p] of queued) post(id, p);
   };
 
   const spawn = (): Worker => {
     const w = threadFor(new URL('./artifact-thread-entry.ts', import.meta.url), {
       workerData: { gate: opts.gate },
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb ?? 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
     });
     w.on('message', (reply: ThreadReply) => {
       const p = pending.get(reply.id);

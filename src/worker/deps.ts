@@ -23,6 +23,15 @@ export interface WorkerDeps {
 
 export type ParseSmokeArtifact = (zip: Uint8Array) => Promise<SmokeArtifact>;
 
+/**
+ * A ParseSmokeArtifact rejects with this when the artifact itself was too much for the parser
+ * (locally: it exhausted the parser thread's memory). It is reported like any other limit; any other
+ * rejection is the parser's own failure, and the event is retried.
+ */
+export class ArtifactOverLimitError extends Error {
+  override name = 'ArtifactOverLimitError';
+}
+
 /** The repository an event is about, in the few fields the worker uses. */
 export interface RepoRef {
   owner: string;

@@ -48,7 +48,7 @@ import {
   type TrackedTest,
 } from '../store/results';
 import { renderDispatch } from './check-run';
-import type { RepoRef, WorkerDeps } from './deps';
+import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 
 type WorkflowRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
@@ -237,9 +237,11 @@ async function collect(
     try {
       parsed = await deps.parseSmokeArtifact(download.bytes);
     } catch (err) {
-      // The parser itself gave out (locally: its thread ran out of memory): a limit, like the others.
-      deps.log.warn('smoke artifact not parsed', { dispatchId: d.dispatchId, error: err });
-      return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${errorText(err)}).`), notes: [] };
+      // The artifact was too much for the parser (locally: it exhausted the thread's memory): a
+      // limit like the others. Anything else is the parser's own trouble: retried, never a verdict.
+      if (!(err instanceof ArtifactOverLimitError)) throw err;
+      deps.log.warn('smoke artifact over the parser limits', { dispatchId: d.dispatchId, error: err.message });
+      return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${err.message}).`), notes: [] };
     }
     return { smoke: parsed.smoke, notes: parsed.problems.map((p) => `In the artifact "${name}": ${p}.`) };
   } catch (err) {
@@ -257,7 +259,6 @@ function newest(list: Artifact[]): Artifact | undefined {
 }
 
 const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
 
 // ---------------------------------------------------------------------------------------------
 // Tests: tracking, flakiness, base comparison
