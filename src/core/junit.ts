@@ -193,12 +193,13 @@ export function decodeXmlBytes(bytes: Uint8Array): { ok: true; text: string } | 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pre-scan: one linear pass over the markup. It refuses declarations (DOCTYPE/ENTITY) and nesting
-// deeper than maxDepth before the validator and parser run, so neither ever sees an input that
-// could make them slow or large; it counts the test cases and, past maxTestCases, remembers where
-// the first unread one starts and which elements are open there, so the parse can stop at it.
-// Well-formedness is left to the validator: on odd input the scan just stops and lets the
-// validator say what is wrong.
+// Pre-scan: one linear pass over the markup. Before the validator and parser run it refuses what
+// could make them slow or large: declarations (DOCTYPE/ENTITY), nesting deeper than maxDepth, an
+// element with too many attributes, a tag that is unclosed or longer than MAX_TAG_CHARS, and more
+// than maxElements in the part that will be read. It counts the test cases and, past maxTestCases,
+// remembers where the first unread one starts and which elements are open there, so the parse can
+// stop at it. Other well-formedness is left to the validator (which sees only the part read): on
+// odd input the scan just stops and lets the validator say what is wrong.
 
 interface Scan {
   /** Test cases seen (all of them, read or not). */
