@@ -6,12 +6,24 @@
 // against the limits before anything is inflated), then each entry is inflated with fflate's
 // streaming Inflate in small steps and abandoned the moment it outgrows what it declared.
 import { Inflate } from 'fflate';
+import { ARTIFACT_LIMITS } from './artifact-limits';
 import { decodeXmlBytes, JUNIT_LIMITS } from './junit';
 
 export const ZIP_LIMITS: Readonly<{ maxFiles: number; maxTotalBytes: number }> = Object.freeze({
-  maxFiles: 200,
-  maxTotalBytes: 50 * 1024 * 1024,
+  maxFiles: ARTIFACT_LIMITS.files,
+  maxTotalBytes: ARTIFACT_LIMITS.unpackedBytes,
 });
+
+export interface ZipContents {
+  files: { name: string; text: string }[];
+  /** Entries that could not be read: damaged, encrypted, lying about their size, not text. */
+  problems: string[];
+  /**
+   * What a limit left unread (files over the file cap, bytes over a byte cap). Unlike a damaged
+   * entry these may hold results, and how many test cases they hold is unknown.
+   */
+  overLimit: string[];
+}
 
 interface Entry {
   name: string;
@@ -25,24 +37,22 @@ interface Entry {
 /** Compressed bytes per inflate step: bounds the output one step can produce (~1,000× this). */
 const INFLATE_STEP = 8 * 1024;
 
-export function readJUnitZip(
-  zip: Uint8Array,
-  limits: { maxFiles?: number; maxTotalBytes?: number } = {},
-): { files: { name: string; text: string }[]; problems: string[] } {
+export function readJUnitZip(zip: Uint8Array, limits: { maxFiles?: number; maxTotalBytes?: number } = {}): ZipContents {
   const maxFiles = limits.maxFiles ?? ZIP_LIMITS.maxFiles;
   const maxTotalBytes = limits.maxTotalBytes ?? ZIP_LIMITS.maxTotalBytes;
   const files: { name: string; text: string }[] = [];
   const problems: string[] = [];
+  const overLimit: string[] = [];
   try {
     const listed = listEntries(zip);
-    if (typeof listed === 'string') return { files, problems: [`the artifact is not a readable zip file: ${listed}`] };
+    if (typeof listed === 'string') return { files, problems: [`the artifact is not a readable zip file: ${listed}`], overLimit };
 
     let xml = listed.filter(
       (e) => !e.name.endsWith('/') && /\.xml$/i.test(e.name) && !/(?:^|\/)\._[^/]*$/.test(e.name), // no macOS "._x.xml" forks
     );
     if (xml.length > maxFiles) {
-      problems.push(
-        `the artifact holds ${xml.length} XML files; only the first ${maxFiles} were read (the limit per artifact)`,
+      overLimit.push(
+        `the artifact holds ${xml.length.toLocaleString('en-US')} XML files; only the first ${maxFiles} were read (the limit per artifact)`,
       );
       xml = xml.slice(0, maxFiles);
     }
@@ -51,14 +61,16 @@ export function readJUnitZip(
     for (const e of xml) {
       const why = refusal(e);
       if (why) problems.push(`${e.name} was not read: ${why}`);
-      else readable.push(e);
+      else if (e.size > JUNIT_LIMITS.maxBytes) {
+        overLimit.push(`${e.name} was not read: it unpacks to ${formatBytes(e.size)}, over the ${formatBytes(JUNIT_LIMITS.maxBytes)} limit per file`);
+      } else readable.push(e);
     }
     const total = readable.reduce((n, e) => n + e.size, 0);
     if (total > maxTotalBytes) {
-      problems.push(
+      overLimit.push(
         `the artifact's XML files would unpack to ${formatBytes(total)}, over the ${formatBytes(maxTotalBytes)} limit per artifact; none were read`,
       );
-      return { files: [], problems };
+      return { files: [], problems, overLimit };
     }
 
     for (const e of readable) {
@@ -72,19 +84,16 @@ export function readJUnitZip(
       if (decoded.ok) files.push({ name: e.name, text: decoded.text });
       else problems.push(`${e.name} was not read: ${decoded.error}`);
     }
-    return { files, problems };
+    return { files, problems, overLimit };
   } catch (e) {
     problems.push(`the artifact could not be unpacked: ${e instanceof Error ? e.message : String(e)}`);
-    return { files, problems };
+    return { files, problems, overLimit };
   }
 }
 
 function refusal(e: Entry): string | null {
   if (e.flags & 0x1) return 'it is encrypted';
   if (e.method !== 0 && e.method !== 8) return `it uses compression method ${e.method} (only stored and deflate are supported)`;
-  if (e.size > JUNIT_LIMITS.maxBytes) {
-    return `it unpacks to ${formatBytes(e.size)}, over the ${formatBytes(JUNIT_LIMITS.maxBytes)} limit per file`;
-  }
   if (e.method === 0 && e.compressedSize !== e.size) return 'the zip is damaged (stored sizes disagree)';
   return null;
 }

@@ -192,7 +192,7 @@ describe('parseJUnit: bad and hostile input', () => {
     const text = fixture('pytest.xml');
     const atEnd = refused(parseJUnit('cut.xml', text.slice(0, text.indexOf('</failure>') + '</failure>'.length)));
     expect(atEnd).toBe('not well-formed XML: the file ends before <testsuites>, <testsuite>, <testcase> are closed (truncated?)');
-    // Cut inside an attribute: the validator's own words, with where.
+    // Cut inside an attribute: where the unclosed tag starts.
     const midway = refused(parseJUnit('cut.xml', text.slice(0, text.indexOf('test_package_version') + 4)));
     expect(midway).toMatch(/^not well-formed XML: .*\(line 7, column \d+\)$/);
   });
@@ -248,11 +248,44 @@ describe('parseJUnit: bad and hostile input', () => {
     expect(refused(parseJUnit('deep.xml', deep))).toMatch(/nested more than 32 deep/);
   });
 
-  it('refuses more test cases than the limit', () => {
+  it('reads the first maxTestCases test cases, counts the rest, and parses nothing after them', () => {
     const many = `<testsuite>${'<testcase name="t"/>'.repeat(JUNIT_LIMITS.maxTestCases + 1)}</testsuite>`;
-    expect(refused(parseJUnit('many.xml', many))).toMatch(/more than 50,000 test cases/);
-    const few = `<testsuite>${'<testcase name="t"/>'.repeat(11)}</testsuite>`;
-    expect(refused(parseJUnit('few.xml', few, { maxTestCases: 10 }))).toMatch(/more than 10 test cases/);
+    expect(JUNIT_LIMITS.maxTestCases).toBe(10_000);
+    const f = parsed(parseJUnit('many.xml', many));
+    expect(f.counts.total).toBe(10_000);
+    expect(f.unread).toBe(1);
+
+    // The cut closes every element open where it falls, in nested suites too; what follows the
+    // cut is never parsed, so even a malformed tail cannot spoil what was read.
+    const nested = `<testsuites><testsuite name="outer"><testsuite name="inner">
+      <testcase name="a"><failure message="boom">x</failure></testcase>
+      <testcase name="b"/>
+      <testcase name="c"><failure message="hidden"/></testcase>
+    </testsuite><testcase name="d"/></testsuite><testsuite name="late"><testcase name="e"/><oops></testsuites>`;
+    const cut = parsed(parseJUnit('nested.xml', nested, { maxTestCases: 2 }));
+    expect(cut.tests.map((t) => [t.suite, t.name, t.outcome])).toEqual([
+      ['outer / inner', 'a', 'failed'],
+      ['outer / inner', 'b', 'passed'],
+    ]);
+    expect(cut.counts).toEqual({ passed: 1, failed: 1, errored: 0, skipped: 0, total: 2 });
+    expect(cut.unread).toBe(3);
+
+    // Nothing read at all (a run cap already spent): every case is counted as unread.
+    const none = parsed(parseJUnit('none.xml', nested, { maxTestCases: 0 }));
+    expect([none.counts.total, none.unread]).toEqual([0, 5]);
+    // Under the cap the whole file is read and nothing is unread.
+    expect(parsed(parseJUnit('few.xml', `<testsuite>${'<testcase name="t"/>'.repeat(10)}</testsuite>`, { maxTestCases: 10 })).unread).toBe(0);
+  });
+
+  it('refuses a file with more elements than the limit as over a limit, counting only the part that is read', () => {
+    const padded = `<testsuite><testcase name="a">${'<property/>'.repeat(30)}</testcase><testcase name="b"/></testsuite>`;
+    const r = parseJUnit('padded.xml', padded, { maxElements: 20 });
+    expect(r).toMatchObject({ ok: false, overLimit: true, error: expect.stringMatching(/^more than 20 elements \(the limit per file, at line 1, column \d+\); the file was not parsed$/) });
+    // Elements after the last test case read cost nothing and do not count.
+    expect(parsed(parseJUnit('padded.xml', padded, { maxElements: 20, maxTestCases: 0 })).unread).toBe(2);
+    // Refusals for not being JUnit are not "over a limit".
+    expect(parseJUnit('d.xml', '<!DOCTYPE x><testsuite/>')).not.toHaveProperty('overLimit');
+    expect(parseJUnit('big.xml', 'x'.repeat(20), { maxBytes: 10 })).toMatchObject({ ok: false, overLimit: true });
   });
 
   it('returns promptly on 5 MB of pathological markup', () => {
@@ -263,7 +296,12 @@ describe('parseJUnit: bad and hostile input', () => {
     expect(attrs.length).toBeGreaterThan(fiveMB);
     expect(refused(parseJUnit('attrs.xml', attrs))).toMatch(/more than 256 attributes/);
     const open = '<a '.repeat(Math.floor(fiveMB / 3));
-    expect(parseJUnit('open.xml', open).ok).toBe(false);
+    expect(refused(parseJUnit('open.xml', open))).toBe('not well-formed XML: the tag <a is not closed (line 1, column 1)');
+    // Shapes the XML validator takes seconds per megabyte over, refused by the pre-scan instead.
+    expect(refused(parseJUnit('wide.xml', `<testsuite${' '.repeat(fiveMB)}/>`))).toMatch(/^a tag is longer than 64 KiB/);
+    expect(refused(parseJUnit('name.xml', `<testsuite><testcase name="${'n'.repeat(fiveMB)}"/></testsuite>`))).toMatch(/^a tag is longer than 64 KiB/);
+    expect(refused(parseJUnit('end.xml', `<testsuite></${'x'.repeat(fiveMB)}`))).toMatch(/^not well-formed XML: the tag <\/x+… is not closed \(line 1, column 12\)$/);
+    expect(refused(parseJUnit('flat.xml', `<testsuite>${'<x/>'.repeat(fiveMB / 4)}</testsuite>`))).toMatch(/^more than 200,000 elements/);
   });
 
   it('refuses a document that is not JUnit', () => {

@@ -1,10 +1,11 @@
 // JUnit XML → test results. Pure: text in, values out; never throws.
 //
 // The input comes from a workflow artifact, i.e. from whoever can push a commit, so it is treated as
-// hostile: size, nesting depth and testcase count are bounded by a cheap linear pre-scan before any
-// parser sees the text, and DOCTYPE/ENTITY declarations are refused outright (no entity expansion,
-// so no "billion laughs").
+// hostile: size and nesting depth are bounded by a cheap linear pre-scan before any parser sees the
+// text, DOCTYPE/ENTITY declarations are refused outright (no entity expansion, so no "billion
+// laughs"), and only the first `maxTestCases` test cases are parsed: the pre-scan counts the rest.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ARTIFACT_LIMITS } from './artifact-limits';
 
 export type Outcome = 'passed' | 'failed' | 'errored' | 'skipped';
 
@@ -38,28 +39,43 @@ export interface JUnitFile {
   counts: Counts;
   /** Tests that passed only after a re-run (Surefire `flakyFailure`/`flakyError`); counted as passed. */
   flakyReruns: number;
+  /**
+   * Test cases in the file after the first `maxTestCases`: counted by the pre-scan, never parsed,
+   * so they are in neither `tests` nor `counts`. 0 when the whole file was read.
+   */
+  unread: number;
 }
 
 export type ParseResult =
   | { ok: true; file: JUnitFile }
-  | { ok: false; fileName: string; error: string };
+  /**
+   * `overLimit`: refused by a limit real results can reach (bytes, elements), rather than for not
+   * being JUnit XML; such a file may hold failures nobody read (see decideConclusion in ./smoke.ts).
+   */
+  | { ok: false; fileName: string; error: string; overLimit?: true };
 
 export interface JUnitLimits {
   maxBytes: number;
   maxDepth: number;
+  /** Test cases read; later ones are only counted (JUnitFile.unread). */
   maxTestCases: number;
+  /** Elements in the part that is read (up to the first unread test case). */
+  maxElements: number;
 }
 
 export const JUNIT_LIMITS: Readonly<JUnitLimits> = Object.freeze({
-  maxBytes: 10 * 1024 * 1024,
-  maxDepth: 32,
-  maxTestCases: 50_000,
+  maxBytes: ARTIFACT_LIMITS.fileBytes,
+  maxDepth: ARTIFACT_LIMITS.depth,
+  maxTestCases: ARTIFACT_LIMITS.casesPerFile,
+  maxElements: ARTIFACT_LIMITS.elementsPerFile,
 });
 
 const MAX_DETAILS_CHARS = 4096;
 const MAX_MESSAGE_CHARS = 1024;
 // Real JUnit elements carry a dozen attributes at most; thousands only make the parser slow.
 const MAX_ATTRIBUTES = 256;
+// Nor are their tags kilobytes long; the validator is slow (seconds per megabyte) on very long tags.
+const MAX_TAG_CHARS = 64 * 1024;
 
 const ARRAY_TAGS = new Set([
   'testsuite',
@@ -83,12 +99,14 @@ export function parseJUnit(
   limits: Partial<JUnitLimits> = {},
 ): ParseResult {
   const lim: JUnitLimits = { ...JUNIT_LIMITS, ...limits };
-  const fail = (error: string): ParseResult => ({ ok: false, fileName, error });
+  const fail = (error: string, overLimit = false): ParseResult =>
+    overLimit ? { ok: false, fileName, error, overLimit } : { ok: false, fileName, error };
   try {
     const size = typeof xml === 'string' ? utf8Length(xml, lim.maxBytes) : xml.byteLength;
     if (size > lim.maxBytes) {
       return fail(
         `the file is ${formatBytes(size)}${typeof xml === 'string' ? ' or more' : ''}, over the ${formatBytes(lim.maxBytes)} limit; it was not parsed`,
+        true,
       );
     }
     const decoded = typeof xml === 'string' ? { ok: true as const, text: xml } : decodeXmlBytes(xml);
@@ -97,9 +115,11 @@ export function parseJUnit(
     if (text.trim() === '') return fail('the file is empty');
 
     const scan = preScan(text, lim);
-    if (scan) return fail(scan);
+    if ('error' in scan) return fail(scan.error, scan.overLimit);
+    // Over the cap: parse the document up to the first unread test case, closed where it was cut.
+    const read = scan.cut === null ? text : text.slice(0, scan.cut.at) + scan.cut.open.map((name) => `</${name}>`).join('');
 
-    const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
+    const valid = XMLValidator.validate(read, { allowBooleanAttributes: false });
     if (valid !== true) return fail(`not well-formed XML: ${describeValidationError(valid.err)}`);
 
     const doc = new XMLParser({
@@ -116,9 +136,9 @@ export function parseJUnit(
       cdataPropName: '#cdata',
       maxNestedTags: lim.maxDepth + 1,
       isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ARRAY_TAGS.has(name),
-    }).parse(text) as unknown;
+    }).parse(read) as unknown;
 
-    return toFile(fileName, doc, fail);
+    return toFile(fileName, doc, fail, scan.cut === null ? 0 : scan.testCases - lim.maxTestCases);
   } catch (e) {
     // The validator and pre-scan should have caught everything; this keeps the "never throws" promise.
     return fail(`could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
@@ -173,16 +193,30 @@ export function decodeXmlBytes(bytes: Uint8Array): { ok: true; text: string } | 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pre-scan: one linear pass over the markup. It refuses declarations (DOCTYPE/ENTITY), nesting
-// deeper than maxDepth and more than maxTestCases testcases before the validator and parser run,
-// so neither ever sees an input that could make them slow or large. Well-formedness is left to
-// the validator: on odd input the scan just stops and lets the validator say what is wrong.
+// Pre-scan: one linear pass over the markup. Before the validator and parser run it refuses what
+// could make them slow or large: declarations (DOCTYPE/ENTITY), nesting deeper than maxDepth, an
+// element with too many attributes, a tag that is unclosed or longer than MAX_TAG_CHARS, and more
+// than maxElements in the part that will be read. It counts the test cases and, past maxTestCases,
+// remembers where the first unread one starts and which elements are open there, so the parse can
+// stop at it. Other well-formedness is left to the validator (which sees only the part read): on
+// odd input the scan just stops and lets the validator say what is wrong.
 
-function preScan(text: string, lim: JUnitLimits): string | null {
+interface Scan {
+  /** Test cases seen (all of them, read or not). */
+  testCases: number;
+  /** Where the first test case over maxTestCases starts, and the elements open there, innermost first. */
+  cut: { at: number; open: string[] } | null;
+}
+
+function preScan(text: string, lim: JUnitLimits): Scan | { error: string; overLimit: boolean } {
+  const refuse = (error: string, overLimit = false) => ({ error, overLimit });
   const n = text.length;
   let i = 0;
-  let depth = 0;
-  let testcases = 0;
+  // Names of the open elements; never longer than maxDepth, which is refused.
+  const open: string[] = [];
+  let testCases = 0;
+  let elements = 0;
+  let cut: Scan['cut'] = null;
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt < 0) break;
@@ -201,7 +235,7 @@ function preScan(text: string, lim: JUnitLimits): string | null {
         continue;
       }
       const word = /^<!([A-Za-z]*)/.exec(text.slice(lt, lt + 12))?.[1] ?? '';
-      return `entity declarations are not allowed (found <!${word} at ${position(text, lt)})`;
+      return refuse(`entity declarations are not allowed (found <!${word} at ${position(text, lt)})`);
     }
     if (c1 === 0x3f /* ? */) {
       const end = text.indexOf('?>', lt + 2);
@@ -211,20 +245,25 @@ function preScan(text: string, lim: JUnitLimits): string | null {
     }
     if (c1 === 0x2f /* / */) {
       const end = text.indexOf('>', lt + 2);
-      if (end < 0) break;
-      depth--;
+      if (end < 0) return refuse(`not well-formed XML: the tag ${clipLine(text.slice(lt, lt + 42), 41)} is not closed (${position(text, lt)})`);
+      if (end - lt > MAX_TAG_CHARS) {
+        return refuse(`a tag is longer than ${formatBytes(MAX_TAG_CHARS)} (at ${position(text, lt)}); the file was not parsed`);
+      }
+      open.pop();
       i = end + 1;
       continue;
     }
     // A start tag: find its '>' while stepping over quoted attribute values (which may hold '>').
     let j = lt + 1;
+    while (j < n && !isNameEnd(text.charCodeAt(j)) && text.charCodeAt(j) !== 0x3c) j++;
+    const nameEnd = j;
     let end = -1;
     let attributes = 0;
     while (j < n) {
       const c = text.charCodeAt(j);
       if (c === 0x3d /* = */) {
         if (++attributes > MAX_ATTRIBUTES) {
-          return `an element has more than ${MAX_ATTRIBUTES} attributes (at ${position(text, lt)}); the file was not parsed`;
+          return refuse(`an element has more than ${MAX_ATTRIBUTES} attributes (at ${position(text, lt)}); the file was not parsed`);
         }
         j++;
       } else if (c === 0x22 || c === 0x27) {
@@ -240,22 +279,32 @@ function preScan(text: string, lim: JUnitLimits): string | null {
         j++;
       }
     }
-    if (end < 0) break;
-    if (text.startsWith('testcase', lt + 1) && isNameEnd(text.charCodeAt(lt + 9))) {
-      testcases++;
-      if (testcases > lim.maxTestCases) {
-        return `more than ${lim.maxTestCases.toLocaleString('en-US')} test cases (the limit); the file was not parsed`;
-      }
+    // An unclosed start tag is malformed whatever follows; refused here because the validator reads
+    // the rest of the file as its attributes, slowly (seconds per megabyte).
+    if (end < 0) return refuse(`not well-formed XML: the tag <${clipLine(text.slice(lt + 1, nameEnd), 40)} is not closed (${position(text, lt)})`);
+    if (end - lt > MAX_TAG_CHARS) {
+      return refuse(`a tag is longer than ${formatBytes(MAX_TAG_CHARS)} (at ${position(text, lt)}); the file was not parsed`);
+    }
+    if (nameEnd - lt - 1 === 8 && text.startsWith('testcase', lt + 1)) {
+      testCases++;
+      if (testCases === lim.maxTestCases + 1) cut = { at: lt, open: [...open].reverse() };
+    }
+    // Only the part that is read costs parsing; past the cut the scan just counts test cases.
+    if (cut === null && ++elements > lim.maxElements) {
+      return refuse(
+        `more than ${lim.maxElements.toLocaleString('en-US')} elements (the limit per file, at ${position(text, lt)}); the file was not parsed`,
+        true,
+      );
     }
     if (text.charCodeAt(end - 1) !== 0x2f /* not self-closing */) {
-      depth++;
-      if (depth > lim.maxDepth) {
-        return `elements are nested more than ${lim.maxDepth} deep (at ${position(text, lt)}); the file was not parsed`;
+      open.push(text.slice(lt + 1, nameEnd));
+      if (open.length > lim.maxDepth) {
+        return refuse(`elements are nested more than ${lim.maxDepth} deep (at ${position(text, lt)}); the file was not parsed`);
       }
     }
     i = end + 1;
   }
-  return null;
+  return { testCases, cut };
 }
 
 function isNameEnd(c: number): boolean {
@@ -312,7 +361,7 @@ function formatBytes(n: number): string {
 
 type Node = Record<string, unknown>;
 
-function toFile(fileName: string, doc: unknown, fail: (e: string) => ParseResult): ParseResult {
+function toFile(fileName: string, doc: unknown, fail: (e: string) => ParseResult, unread: number): ParseResult {
   if (!isNode(doc)) return fail('no root element');
   const tests: TestCaseResult[] = [];
   const seen = new Map<string, number>();
@@ -334,7 +383,7 @@ function toFile(fileName: string, doc: unknown, fail: (e: string) => ParseResult
   }
   const counts: Counts = { passed: 0, failed: 0, errored: 0, skipped: 0, total: tests.length };
   for (const t of tests) counts[t.outcome]++;
-  return { ok: true, file: { fileName, tests, counts, flakyReruns: flaky.count } };
+  return { ok: true, file: { fileName, tests, counts, flakyReruns: flaky.count, unread } };
 }
 
 function walkSuite(

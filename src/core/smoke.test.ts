@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJUnit, type Counts, type TestCaseResult } from './junit';
 import {
@@ -17,7 +18,9 @@ import {
   rollingRate,
   selectAnnotations,
   type SmokeSet,
+  type Unread,
 } from './smoke';
+import { unreadArtifact } from './smoke-artifact';
 
 const pytest = readFileSync(new URL('../../test/fixtures/junit/pytest.xml', import.meta.url), 'utf8');
 const allPassing = pytest.replace(/<failure[\s\S]*?<\/failure>/, '');
@@ -46,7 +49,7 @@ function test(overrides: Partial<TestCaseResult> & { name: string }): TestCaseRe
 }
 
 function smokeOf(c: Counts): SmokeSet {
-  return combine([{ ok: true, file: { fileName: 'r.xml', tests: [], counts: c, flakyReruns: 0 } }]);
+  return combine([{ ok: true, file: { fileName: 'r.xml', tests: [], counts: c, flakyReruns: 0, unread: 0 } }]);
 }
 
 describe('combine', () => {
@@ -126,6 +129,62 @@ describe('decideConclusion', () => {
   it('reads 7/10 against a required 0.7 as meeting it', () => {
     expect(decideConclusion({ workflowConclusion: 'success', smoke: smokeOf(counts(7, 3)), minPassRate: 0.7 }).conclusion).toBe(
       'success',
+    );
+  });
+});
+
+describe('decideConclusion when a limit left results unread', () => {
+  const cut = (c: Counts, unread: Partial<Unread>): SmokeSet =>
+    combine([{ ok: true, file: { fileName: 'r.xml', tests: [], counts: c, flakyReruns: 0, unread: unread.cases ?? 0 } }], {
+      cases: 0,
+      uncounted: false,
+      notes: [],
+      ...unread,
+    });
+  const decide = (smoke: SmokeSet, minPassRate: number, workflowConclusion = 'success') =>
+    decideConclusion({ workflowConclusion, smoke, minPassRate });
+
+  it.each([
+    // Passing padding pushed two cases past the cap: they may be the failures.
+    [cut(counts(10), { cases: 2 }), 1, 'failure', '2 test cases over the limit were not read, so the required 100% cannot be confirmed (10/10 (100%) of the test cases read passed)'],
+    // Even if both failed, 10/12 meets 80%.
+    [cut(counts(10), { cases: 2 }), 0.8, 'success', 'smoke pass rate 10/10 (100%) meets the required 80% even if the 2 test cases not read (over the limit) all failed'],
+    [cut(counts(10), { cases: 3 }), 0.8, 'failure', '3 test cases over the limit were not read, so the required 80% cannot be confirmed (10/10 (100%) of the test cases read passed)'],
+    // Failures in the part that was read decide on their own.
+    [cut(counts(5, 5), { cases: 1 }), 0.8, 'failure', 'smoke pass rate 5/10 (50%) is below the required 80%; 1 test case over the limit was not read'],
+    // Nothing that was read ran; the unread cases could be anything.
+    [cut(counts(0, 0, 0, 4), { cases: 1 }), 1, 'failure', '1 test case over the limit was not read, so the required 100% cannot be confirmed (no test that was read ran)'],
+    // How much went unread is unknown (files or bytes over a cap): only "any rate" passes.
+    [cut(counts(10), { uncounted: true }), 1, 'failure', 'part of the smoke-test results was over a limit and not read, so the required 100% cannot be confirmed (10/10 (100%) of the test cases read passed)'],
+    [cut(counts(10), { uncounted: true }), 0.01, 'failure', 'part of the smoke-test results was over a limit and not read, so the required 1% cannot be confirmed (10/10 (100%) of the test cases read passed)'],
+    [cut(counts(10), { uncounted: true }), 0, 'success', 'any smoke pass rate meets the required 0% (10/10 (100%) of the test cases read passed; part of the smoke-test results was over a limit and not read)'],
+    [unreadArtifact('The artifact is 120 MiB'), 1, 'failure', 'part of the smoke-test results was over a limit and not read, so the required 100% cannot be confirmed (no test that was read ran)'],
+  ] as const)('smoke %#, min %s → %s', (smoke, minPassRate, conclusion, rule) => {
+    expect(decide(smoke, minPassRate)).toEqual({ conclusion, rule });
+  });
+
+  it('leaves a workflow that did not succeed to decide on its own', () => {
+    expect(decide(unreadArtifact('too large'), 1, 'cancelled')).toEqual({ conclusion: 'cancelled', rule: 'workflow concluded cancelled' });
+  });
+
+  it('passes only when the required rate holds even if every unread test case failed', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(50), fc.nat(50), fc.nat(50), fc.nat(50), fc.boolean(), fc.integer({ min: 0, max: 100 }),
+        (passed, failed, skipped, unread, uncounted, percent) => {
+          const min = percent / 100;
+          const smoke = cut(counts(passed, failed, 0, skipped), { cases: unread, uncounted });
+          const { conclusion } = decide(smoke, min);
+          const worstRan = passed + failed + unread;
+          if (conclusion === 'success' && min > 0) {
+            expect(uncounted).toBe(false);
+            if (worstRan > 0) expect(passed / worstRan).toBeGreaterThanOrEqual(min - 1e-9);
+          }
+          // Reading fewer cases never turns a failure into a pass.
+          const fewer = cut(counts(passed, failed, 0, skipped), { cases: unread + 1, uncounted });
+          if (conclusion === 'failure') expect(decide(fewer, min).conclusion).toBe('failure');
+        },
+      ),
     );
   });
 });

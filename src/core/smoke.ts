@@ -6,9 +6,23 @@ import { passRate, sumCounts, type Counts, type JUnitFile, type Outcome, type Pa
 export interface SmokeSet {
   files: JUnitFile[];
   problems: { fileName: string; error: string }[];
+  /** Totals and pass rate of the test cases that were read. */
   counts: Counts;
   rate: number | null;
+  /** What the artifact limits left unread (src/core/artifact-limits.ts); the verdict assumes the worst of it. */
+  unread: Unread;
 }
+
+export interface Unread {
+  /** Test cases counted in the files but not read (over the per-file or per-run cap). */
+  cases: number;
+  /** Parts not read at all (files or bytes over a cap): how many test cases they hold is unknown. */
+  uncounted: boolean;
+  /** One plain-text sentence per cut, for the summary. */
+  notes: string[];
+}
+
+export const nothingUnread = (): Unread => ({ cases: 0, uncounted: false, notes: [] });
 
 export type CheckConclusion =
   | 'success'
@@ -48,8 +62,11 @@ export interface CheckAnnotation {
   message: string;
 }
 
-/** Several files per artifact (one per matrix entry) are kept apart and summed. */
-export function combine(results: ParseResult[]): SmokeSet {
+/**
+ * Several files per artifact (one per matrix entry) are kept apart and summed. `unread` says what
+ * the limits left out (see readSmokeArtifact); the files' own `unread` counts are in it.
+ */
+export function combine(results: ParseResult[], unread: Unread = nothingUnread()): SmokeSet {
   const files: JUnitFile[] = [];
   const problems: { fileName: string; error: string }[] = [];
   for (const r of results) {
@@ -57,12 +74,14 @@ export function combine(results: ParseResult[]): SmokeSet {
     else problems.push({ fileName: r.fileName, error: r.error });
   }
   const counts = sumCounts(files.map((f) => f.counts));
-  return { files, problems, counts, rate: passRate(counts) };
+  return { files, problems, counts, rate: passRate(counts), unread };
 }
 
 /**
  * A workflow that did not succeed decides on its own; smoke results can only turn a success into a
- * failure (never rescue a failed workflow, never fail a cancelled one).
+ * failure (never rescue a failed workflow, never fail a cancelled one). Results a limit left unread
+ * count as failed for the verdict (see below); files that are not JUnit at all are reported and
+ * left out, as a missing artifact is.
  */
 export function decideConclusion(args: {
   workflowConclusion: string | null;
@@ -82,7 +101,9 @@ export function decideConclusion(args: {
   if (smoke === null) {
     return { conclusion: 'success', rule: 'no smoke-test artifact: conclusion follows the workflow' };
   }
-  if (smoke.files.length === 0) {
+  const unread = smoke.unread;
+  const cut = unread.uncounted || unread.cases > 0;
+  if (smoke.files.length === 0 && !cut) {
     const why =
       smoke.problems.length === 0
         ? 'it held no JUnit XML files'
@@ -92,26 +113,49 @@ export function decideConclusion(args: {
       rule: `no smoke-test data (${why}): conclusion follows the workflow`,
     };
   }
-  const unread =
+  const unreadable =
     smoke.problems.length > 0 ? `; ${plural(smoke.problems.length, 'file')} could not be read` : '';
-  if (smoke.rate === null) {
-    return {
-      conclusion: 'success',
-      rule: `no smoke tests ran (${smoke.counts.skipped} skipped): conclusion follows the workflow${unread}`,
-    };
-  }
   const min = Number.isFinite(args.minPassRate) ? Math.min(1, Math.max(0, args.minPassRate)) : 1;
   const required = formatPercent(min);
   // The epsilon only absorbs floating-point noise (e.g. a rate written as 0.7 vs 7/10).
-  if (smoke.rate + 1e-9 < min) {
+  const below = (rate: number) => rate + 1e-9 < min;
+  const rateText = formatRate(smoke.counts);
+
+  if (!cut) {
+    if (smoke.rate === null) {
+      return {
+        conclusion: 'success',
+        rule: `no smoke tests ran (${smoke.counts.skipped} skipped): conclusion follows the workflow${unreadable}`,
+      };
+    }
+    return below(smoke.rate)
+      ? { conclusion: 'failure', rule: `smoke pass rate ${rateText} is below the required ${required}${unreadable}` }
+      : { conclusion: 'success', rule: `smoke pass rate ${rateText} meets the required ${required}${unreadable}` };
+  }
+
+  // A limit left results unread. Padding a file with passing cases can push failures past a cap,
+  // so the rate of what was read cannot decide alone: the check passes only if the required rate
+  // holds even when every unread test case failed, and never when how much went unread is unknown
+  // (unless any rate passes).
+  const ran = smoke.counts.total - smoke.counts.skipped;
+  const worst = unread.uncounted ? 0 : smoke.counts.passed / (ran + unread.cases);
+  const cases = `${unread.cases.toLocaleString('en-US')} test case${unread.cases === 1 ? '' : 's'}`;
+  const what = unread.uncounted ? 'part of the smoke-test results was over a limit and not read' : `${cases} over the limit ${unread.cases === 1 ? 'was' : 'were'} not read`;
+  const readPart = smoke.rate === null ? 'no test that was read ran' : `${rateText} of the test cases read passed`;
+  if (smoke.rate !== null && below(smoke.rate)) {
+    return { conclusion: 'failure', rule: `smoke pass rate ${rateText} is below the required ${required}; ${what}${unreadable}` };
+  }
+  if (below(worst)) {
     return {
       conclusion: 'failure',
-      rule: `smoke pass rate ${formatRate(smoke.counts)} is below the required ${required}${unread}`,
+      rule: `${what}, so the required ${required} cannot be confirmed (${readPart})${unreadable}`,
     };
   }
   return {
     conclusion: 'success',
-    rule: `smoke pass rate ${formatRate(smoke.counts)} meets the required ${required}${unread}`,
+    rule: unread.uncounted
+      ? `any smoke pass rate meets the required ${required} (${readPart}; ${what})${unreadable}`
+      : `smoke pass rate ${rateText} meets the required ${required} even if the ${cases} not read (over the limit) all failed${unreadable}`,
   };
 }
 
@@ -289,7 +333,8 @@ export function renderSmokeMarkdown(
 ): string {
   const maxListed = extras.maxListed ?? DEFAULT_MAX_LISTED;
   const lines: string[] = [];
-  const notes = (extras.notes ?? []).filter((n) => n.trim() !== '');
+  // What a limit left unread comes first: the counts below cover only what was read.
+  const notes = [...(smoke?.unread.notes ?? []), ...(extras.notes ?? [])].filter((n) => n.trim() !== '');
   const pushNotes = () => {
     if (notes.length === 0) return;
     lines.push('');
@@ -311,9 +356,11 @@ export function renderSmokeMarkdown(
   if (smoke.files.length === 0) {
     lines.push('### Smoke tests: no data', '');
     lines.push(
-      smoke.problems.length === 0
-        ? 'The smoke-test artifact held no JUnit XML files: the conclusion follows the workflow.'
-        : 'No file in the smoke-test artifact could be read: the conclusion follows the workflow.',
+      smoke.unread.uncounted || smoke.unread.cases > 0
+        ? 'No smoke-test results were read: the artifact was over a limit (see below).'
+        : smoke.problems.length === 0
+          ? 'The smoke-test artifact held no JUnit XML files: the conclusion follows the workflow.'
+          : 'No file in the smoke-test artifact could be read: the conclusion follows the workflow.',
     );
     pushNotes();
     pushProblems(lines, smoke);

@@ -1,10 +1,11 @@
 import type { components } from '@octokit/openapi-types';
+import { ARTIFACT_LIMITS } from '../core/artifact-limits';
 import { httpStatus, type GitHub } from './client';
 
 export type Artifact = components['schemas']['artifact'];
 
 /** Zips larger than this are not downloaded: JUnit XML of a smoke suite is kilobytes, not gigabytes. */
-export const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
+export const MAX_ARTIFACT_BYTES = ARTIFACT_LIMITS.downloadBytes;
 
 /** A run's artifacts with this exact name (GitHub filters by name server-side), oldest first. */
 export async function listRunArtifacts(

@@ -10,6 +10,7 @@ import { createWorker } from '../wiring/worker';
 import { loadSettings, type Settings } from '../settings';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../store/dynamo';
 import { PoisonMessageError } from '../worker/process';
+import { startArtifactThread } from './artifact-thread';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
 import { startGitHubStandIn, type GitHubStandIn } from './github-standin';
 import { DEMO_REPO, sandboxKeys, sandboxStandInOptions } from './sandbox';
@@ -38,6 +39,8 @@ export interface LocalOptions {
    * runs (tests) leave the timer off unless they ask, and can still call `schedule.runNow()`.
    */
   scheduleEveryMs?: number;
+  /** Tests: the artifact thread's gate (ArtifactThreadOptions.gate), to catch a parse under way. */
+  artifactGate?: SharedArrayBuffer;
 }
 
 /**
@@ -71,11 +74,15 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   }
 
   const githubOpts = { ...github, log, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 };
+  // Smoke artifacts are parsed off the main thread: here the worker shares it with webhook intake.
+  const artifacts = startArtifactThread(opts.artifactGate ? { gate: opts.artifactGate } : {});
+  closers.push(() => artifacts.close());
   const worker = createWorker({
     store,
     log,
     publicUrl: settings.publicUrl,
     github: githubOpts,
+    parseSmokeArtifact: artifacts.parse,
   });
   const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
   closers.push(async () => queue.close());
@@ -87,6 +94,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
       log: log.child({ component: 'scheduled' }),
       now: () => new Date(),
       github: createGitHubClients(githubOpts),
+      parseSmokeArtifact: artifacts.parse,
       // Read at each tick: an ephemeral port's URL is only known once listening (below).
       get publicUrl() {
         return settings.publicUrl;

@@ -3,6 +3,8 @@ import type { AppRequester } from '../github/deliveries';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
 import { monotonicFactory } from 'ulid';
+import { readSmokeArtifact } from '../core/smoke-artifact';
+import type { ParseSmokeArtifact } from '../worker/deps';
 import { reconcile, type ReconcileOptions } from '../worker/reconciler';
 import { redeliverFailed, type RedeliveryOptions } from '../worker/redelivery';
 
@@ -19,6 +21,8 @@ export interface ScheduledDeps {
   now: () => Date;
   /** Base of links in check runs the passes re-render (the reconciler); as the worker's. */
   publicUrl?: string | null;
+  /** As the worker's: the reconciler collects the results of runs whose completion was missed. Default inline. */
+  parseSmokeArtifact?: ParseSmokeArtifact;
 }
 
 export interface ScheduledPass {
@@ -59,7 +63,15 @@ export function reconcilePass(options: Partial<ReconcileOptions> = {}): Schedule
     name: 'reconcile',
     run: async (deps) => {
       const r = await reconcile(
-        { store: deps.store, github: deps.github, log: deps.log, now: deps.now, newId: () => ulid(deps.now().getTime()), publicUrl: deps.publicUrl ?? '' },
+        {
+          store: deps.store,
+          github: deps.github,
+          log: deps.log,
+          now: deps.now,
+          newId: () => ulid(deps.now().getTime()),
+          publicUrl: deps.publicUrl ?? '',
+          parseSmokeArtifact: deps.parseSmokeArtifact ?? (async (zip) => readSmokeArtifact(zip)),
+        },
         options,
       );
       return { ...r };

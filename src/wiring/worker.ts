@@ -1,9 +1,10 @@
 import { monotonicFactory } from 'ulid';
+import { readSmokeArtifact } from '../core/smoke-artifact';
 import { createGitHubClients, type GitHubClientOptions } from '../github/client';
 import type { Logger } from '../log';
 import type { QueueMessage } from '../queue/queue';
 import type { StoreContext } from '../store/dynamo';
-import type { WorkerDeps } from '../worker/deps';
+import type { ParseSmokeArtifact, WorkerDeps } from '../worker/deps';
 import { processMessage } from '../worker/process';
 
 /**
@@ -18,6 +19,8 @@ export function createWorker(opts: {
   publicUrl: string;
   now?: () => Date;
   newId?: () => string;
+  /** Default: inline, on this thread (Lambda: one event at a time, nothing else to stall). */
+  parseSmokeArtifact?: ParseSmokeArtifact;
 }) {
   const now = opts.now ?? (() => new Date());
   const ulid = monotonicFactory();
@@ -28,6 +31,7 @@ export function createWorker(opts: {
     now,
     newId: opts.newId ?? (() => ulid(now().getTime())),
     publicUrl: opts.publicUrl,
+    parseSmokeArtifact: opts.parseSmokeArtifact ?? (async (zip) => readSmokeArtifact(zip)),
   };
   return { deps, process: (msg: QueueMessage) => processMessage(deps, msg) };
 }

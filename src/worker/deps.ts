@@ -1,3 +1,4 @@
+import type { SmokeArtifact } from '../core/smoke-artifact';
 import type { GitHubClients } from '../github/client';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
@@ -12,6 +13,23 @@ export interface WorkerDeps {
   newId: () => string;
   /** Base of links in check runs (details_url, dashboard). */
   publicUrl: string;
+  /**
+   * Unzips and parses a smoke-test artifact (core/smoke-artifact `readSmokeArtifact`): seconds of
+   * CPU for a large one. Inline on Lambda, where nothing else shares the event loop; in a worker
+   * thread in the local server, where webhook intake does (src/local/artifact-thread.ts).
+   */
+  parseSmokeArtifact: ParseSmokeArtifact;
+}
+
+export type ParseSmokeArtifact = (zip: Uint8Array) => Promise<SmokeArtifact>;
+
+/**
+ * A ParseSmokeArtifact rejects with this when the artifact itself was too much for the parser
+ * (locally: it exhausted the parser thread's memory). It is reported like any other limit; any other
+ * rejection is the parser's own failure, and the event is retried.
+ */
+export class ArtifactOverLimitError extends Error {
+  override name = 'ArtifactOverLimitError';
 }
 
 /** The repository an event is about, in the few fields the worker uses. */

@@ -9,12 +9,11 @@
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { RepoConfig } from '../core/config';
-import { parseJUnit, type Outcome, type TestCaseResult } from '../core/junit';
-import { readJUnitZip } from '../core/artifact-zip';
+import type { Outcome, TestCaseResult } from '../core/junit';
+import { unreadArtifact } from '../core/smoke-artifact';
 import {
   aggregateOutcome,
   chunk,
-  combine,
   compareWithBase,
   decideConclusion,
   findFlaky,
@@ -49,7 +48,7 @@ import {
   type TrackedTest,
 } from '../store/results';
 import { renderDispatch } from './check-run';
-import type { RepoRef, WorkerDeps } from './deps';
+import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 
 type WorkflowRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
@@ -222,14 +221,29 @@ async function collect(
         ],
       };
     }
+    // Too large to read is a limit, not an absence: the results may hold failures (see decideConclusion).
     if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
-      return { smoke: null, notes: [`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`] };
+      return {
+        smoke: unreadArtifact(`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`),
+        notes: [],
+      };
     }
     const download = await downloadArtifact(gh, { owner, repo, artifactId: artifact.id });
-    if (!download.ok) return { smoke: null, notes: [`The artifact "${name}" could not be read: ${download.message}.`] };
-    const zip = readJUnitZip(download.bytes);
-    const smoke = combine(zip.files.map((f) => parseJUnit(f.name, f.text)));
-    return { smoke, notes: zip.problems.map((p) => `In the artifact "${name}": ${p}.`) };
+    if (!download.ok) {
+      const note = `The artifact "${name}" could not be read: ${download.message}.`;
+      return download.reason === 'too_large' ? { smoke: unreadArtifact(note), notes: [] } : { smoke: null, notes: [note] };
+    }
+    let parsed;
+    try {
+      parsed = await deps.parseSmokeArtifact(download.bytes);
+    } catch (err) {
+      // The artifact was too much for the parser (locally: it exhausted the thread's memory): a
+      // limit like the others. Anything else is the parser's own trouble: retried, never a verdict.
+      if (!(err instanceof ArtifactOverLimitError)) throw err;
+      deps.log.warn('smoke artifact over the parser limits', { dispatchId: d.dispatchId, error: err.message });
+      return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${err.message}).`), notes: [] };
+    }
+    return { smoke: parsed.smoke, notes: parsed.problems.map((p) => `In the artifact "${name}": ${p}.`) };
   } catch (err) {
     const status = httpStatus(err);
     // Outages and rate limits are retried by the queue (the completion is processed again);

@@ -22,7 +22,7 @@ import { runPasses, type PassOutcome } from '../../src/scheduled/passes';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../../src/store/dynamo';
 import { createApp } from '../../src/wiring/app';
 import { createWorker } from '../../src/wiring/worker';
-import type { WorkerDeps } from '../../src/worker/deps';
+import type { ParseSmokeArtifact, WorkerDeps } from '../../src/worker/deps';
 import { PoisonMessageError } from '../../src/worker/process';
 import { redeliverFailed, type RedeliveryOptions, type RedeliveryReport } from '../../src/worker/redelivery';
 import { APP_ID, PUBLIC_URL, seedRepo, testClock, testKeys, WEBHOOK_SECRET } from './world';
@@ -48,6 +48,8 @@ export interface RigOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** The store client's timeouts. Default: the production client's (1 s to connect, 3 s per request). */
   storeTimeouts?: { connectionTimeout: number; requestTimeout: number };
+  /** How the worker parses smoke artifacts. Default: inline, as on Lambda. */
+  parseSmokeArtifact?: ParseSmokeArtifact;
 }
 
 export interface Rig {
@@ -109,7 +111,14 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   }
 
   const github = { appId: String(APP_ID), privateKey, baseUrl: githubUrl, log, writeIntervalMs: 0, retryBaseMs: 5 };
-  const worker = createWorker({ store, log, publicUrl: PUBLIC_URL, now: clock.now, github });
+  const worker = createWorker({
+    store,
+    log,
+    publicUrl: PUBLIC_URL,
+    now: clock.now,
+    github,
+    ...(opts.parseSmokeArtifact ? { parseSmokeArtifact: opts.parseSmokeArtifact } : {}),
+  });
   const queue = createInProcessQueue({
     process: worker.process,
     log,
