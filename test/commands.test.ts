@@ -73,7 +73,7 @@ describe('/arm64 run', () => {
     expect(h.gh.dispatches).toHaveLength(1);
     expect(h.gh.dispatches[0]!.inputs['python-versions']).toBe('["3.10"]');
     // A workflow reading it with fromJSON gets the string "3.10", not the number 3.1.
-    expect(JSON.parse(h.gh.dispatches[0]!.inputs['python-versions']!)).toEqual(['3.10']);
+    expect(JSON.parse(h.gh.dispatches[0]!.inputs['python-versions'] as string)).toEqual(['3.10']);
     expect(reactionsOn(ev)).toEqual(['eyes', 'rocket']);
   });
 
