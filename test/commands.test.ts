@@ -67,6 +67,37 @@ describe('/arm64 run', () => {
     expect(checks()[0]!.output.summary).toContain('python-versions=["3.12"]');
   });
 
+  it('dispatches a value with its quotes as typed: python-versions=["3.10"] stays ["3.10"]', async () => {
+    const ev = comment('/arm64 run python-versions=["3.10"]');
+    await h.send(ev);
+    expect(h.gh.dispatches).toHaveLength(1);
+    expect(h.gh.dispatches[0]!.inputs['python-versions']).toBe('["3.10"]');
+    // A workflow reading it with fromJSON gets the string "3.10", not the number 3.1.
+    expect(JSON.parse(h.gh.dispatches[0]!.inputs['python-versions'] as string)).toEqual(['3.10']);
+    expect(reactionsOn(ev)).toEqual(['eyes', 'rocket']);
+  });
+
+  it('refuses a value with a control character or over the length cap, naming the key, and dispatches nothing', async () => {
+    const tab = comment('/arm64 run python-versions="3.10\t3.11"');
+    await h.send(tab);
+    const long = comment(`/arm64 run python-versions=${'x'.repeat(1025)}`);
+    await h.send(long);
+    expect(h.gh.dispatches).toHaveLength(0);
+    expect(reactionsOn(tab)).toEqual(['confused']);
+    expect(reactionsOn(long)).toEqual(['confused']);
+    expect(replies()).toHaveLength(2);
+    expect(replies()[0]!.body).toContain('the value of `python-versions` holds an invisible or control character (U+0009');
+    expect(replies()[1]!.body).toContain('the value of `python-versions` is 1,025 characters long; at most 1,024 are accepted');
+  });
+
+  it('refuses a command line that GitHub shows with formatting, saying so', async () => {
+    const ev = comment('/arm64 run python-versions=`["3.12"]`');
+    await h.send(ev);
+    expect(h.gh.dispatches).toHaveLength(0);
+    expect(reactionsOn(ev)).toEqual(['confused']);
+    expect(replies()[0]!.body).toContain('write the command as plain text');
+  });
+
   it('uses the head GitHub has now, not the one of an older event', async () => {
     repo().pulls[0]!.headSha = sha(21);
     await h.send(comment('/arm64 run'));
@@ -268,6 +299,23 @@ describe('comments that are not commands', () => {
       'apps/create-installation-access-token',
       'repos/get-content',
     ]);
+  });
+
+  it('ignores a command hidden in an HTML comment from a writer: nothing dispatched, no reaction, no reply', async () => {
+    const ev = comment('Thanks, looks fine.\n\n<!-- /arm64 run -->\n<!--\n/ok-to-test\n-->\n');
+    expect((await h.send(ev)).body).toEqual({ status: 'accepted' });
+    expect(h.gh.dispatches).toHaveLength(0);
+    expect(checks()).toHaveLength(0);
+    expect(reactionsOn(ev)).toEqual([]);
+    expect(replies()).toHaveLength(0);
+  });
+
+  it('ignores a command behind a collapsed <details> and one on a lazy quote line', async () => {
+    const ev = comment('<details><summary>Logs</summary>\n\n/arm64 run\n\n</details>\n\n> earlier\n/ok-to-test\n');
+    await h.send(ev);
+    expect(h.gh.dispatches).toHaveLength(0);
+    expect(reactionsOn(ev)).toEqual([]);
+    expect(replies()).toHaveLength(0);
   });
 
   it('ignores an edited comment (the route does not pass it on) and a deleted one', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, type Command, MAX_COMMANDS, isValidPrefix, parseCommands, renderHelp } from './commands';
+import { COMMANDS, type Command, MAX_BODY_LENGTH, MAX_COMMANDS, isValidPrefix, parseCommands, renderHelp } from './commands';
 
 /** Kinds only, for tables where the line and payload do not matter. */
 const kinds = (body: string, prefix = '/arm64') => parseCommands(body, prefix).map((c) => c.kind);
@@ -120,7 +120,8 @@ describe('parseCommands: code fences', () => {
 
 describe('parseCommands: quotes', () => {
   it.each<[string, string[], string[]]>([
-    ['quoted command', ['> /arm64 run', '/arm64 status'], ['status']],
+    ['quoted command', ['> /arm64 run', '', '/arm64 status'], ['status']],
+    ['a lazy continuation line belongs to the quote', ['> /arm64 run', '/arm64 status'], []],
     ['quote without space', ['>/arm64 run'], []],
     ['nested quote', ['> > /arm64 run'], []],
     ['nested quote without spaces', ['>>/arm64 run'], []],
@@ -130,6 +131,141 @@ describe('parseCommands: quotes', () => {
     ['quote marker inside a fence is code', ['```', '> x', '/arm64 run', '```'], []],
   ])('%s', (_name, lines, expected) => {
     expect(kinds(lines.join('\n'))).toEqual(expected);
+  });
+});
+
+describe('parseCommands: attacks, where GitHub hides the line or shows it as something else', () => {
+  // Each body hides a command from a reader of the rendered comment; none of them is a command.
+  it.each<[string, string]>([
+    ['an HTML comment', '<!-- /ok-to-test -->'],
+    ['an HTML comment on its own line inside a paragraph', 'Thanks!\n<!-- /ok-to-test -->'],
+    ['a multi-line HTML comment', 'LGTM\n\n<!--\n/ok-to-test\n-->'],
+    ['a multi-line HTML comment opened mid-sentence', 'Thanks for the fix <!--\n/ok-to-test\n/arm64 run\n-->'],
+    ['an HTML comment that is never closed', 'Thanks\n\n<!--\n\n/ok-to-test'],
+    ['an inline code span', 'Run `/arm64 run` when ready'],
+    ['an inline code span across lines', 'Run `this\n/arm64 run\n` when ready'],
+    ['a fenced block (backticks)', '```\n/ok-to-test\n```'],
+    ['a fenced block (tildes)', '~~~\n/ok-to-test\n~~~'],
+    ['a fenced block with an info string', '```sh\n/arm64 run\n```'],
+    ['a fenced block in a list item', '- step one:\n\n  ```\n  /ok-to-test\n  ```'],
+    ['a fenced block (tildes) in an ordered list item', '1. ~~~\n   /ok-to-test\n   ~~~'],
+    ['a fenced block never closed', 'text\n\n```\nnotes\n\n/ok-to-test'],
+    ['an indented block', 'Example:\n\n    /ok-to-test'],
+    ['an indented block in a list item', '- Example:\n\n      /ok-to-test'],
+    ['a block quote', '> /ok-to-test'],
+    ['a block quote with a lazy continuation line', '> quote\n/ok-to-test'],
+    ['a block quote with lazy continuation lines after a quoted command', '> /arm64 retest\n/arm64 run\n/ok-to-test'],
+    ['a details/summary block', '<details><summary>Logs</summary>\n\n/ok-to-test\n\n</details>'],
+    ['a details block with the summary on its own line', '<details>\n<summary>Logs</summary>\n\n/ok-to-test\n\n</details>'],
+    ['a details block left open', '<details>\n\n/ok-to-test'],
+    ['a details block shown open', '<details open>\n\n/ok-to-test\n\n</details>'],
+    ['nested details blocks', '<details>\n\n<details>\n\n</details>\n\n/ok-to-test\n\n</details>'],
+    ['a details block opened inside a paragraph', 'Logs: <details>\n/ok-to-test\n\n</details>'],
+    ['a details block whose close is inside a comment', '<details>\n\n<!-- </details> -->\n\n/ok-to-test\n\n</details>'],
+    ['a details block whose close is inside an attribute', '<details title=">" data-x="</details>">\n\n/ok-to-test'],
+    ['an HTML block', '<div>\n/ok-to-test\n</div>'],
+    ['a raw HTML table cell', '<table><tr><td>\n\n/ok-to-test\n\n</td></tr></table>'],
+    ['a raw HTML block quote', '<blockquote>\n\n/ok-to-test\n\n</blockquote>'],
+    ['a raw HTML link', '<a href="https://example.com">\n\n/ok-to-test\n\n</a>'],
+    ['a link whose text is a command', '[/ok-to-test](https://example.com)'],
+    ['a link whose text spans lines', '[see\n/ok-to-test\nhere](https://example.com)'],
+    ['a reference link whose text spans lines', '[see\n/ok-to-test\nhere][docs]\n\n[docs]: https://example.com'],
+    ['an image whose description spans lines', '![see\n/ok-to-test\nhere](https://example.com/a.png)'],
+    ['a link title that spans lines', '[see](https://example.com "title\n/ok-to-test\n")'],
+    ['an autolink', '<https://example.com/ok-to-test>'],
+    ['an email autolink', '<ok-to-test@example.com>'],
+    ['a command in a table cell', '/arm64 run | note\n--- | ---'],
+    ['a command in a table cell with pipes', '| /ok-to-test |\n| --- |'],
+    ['a command in a table body cell', 'a | b\n--- | ---\n/ok-to-test | x'],
+    ['emphasis across lines', '*note\n/ok-to-test\nend*'],
+    ['strong emphasis across lines', '__note\n/ok-to-test\nend__'],
+    ['strikethrough across lines', '~~withdrawn\n/ok-to-test\nend~~'],
+    ['a setext heading', '/ok-to-test\n---'],
+    ['an ATX heading', '# /ok-to-test'],
+    ['a footnote (lazy continuation line)', 'See[^1].\n\n[^1]: note\n/ok-to-test'],
+    ['a list item', '- /ok-to-test'],
+    ['an ordered list item', '1. /ok-to-test'],
+    ['a task list item', '- [ ] /ok-to-test'],
+  ])('%s', (_attack, body) => {
+    expect(parseCommands(body, '/arm64')).toEqual([]);
+  });
+
+  // What stays visible around those constructs still counts.
+  it.each<[string, string, { kind: string; line: number }[]]>([
+    ['a command after a closed HTML comment, on a later paragraph', '<!-- /arm64 cancel -->\n\n/arm64 run', [{ kind: 'run', line: 3 }]],
+    ['a command on the line after a one-line comment', 'Thanks <!-- hidden -->\n/arm64 run', [{ kind: 'run', line: 2 }]],
+    ['a command after a multi-line comment', '<!--\n/arm64 cancel\n-->\n\n/ok-to-test', [{ kind: 'ok-to-test', line: 5 }]],
+    ['a command after a closed details block', '<details><summary>Logs</summary>\n\n/arm64 cancel\n\n</details>\n\n/arm64 retest', [{ kind: 'retest', line: 7 }]],
+    ['a command after a quote and a blank line', '> /arm64 cancel\n\n/arm64 status', [{ kind: 'status', line: 3 }]],
+    ['a command after a table and a blank line', 'a | b\n--- | ---\n\n/arm64 status', [{ kind: 'status', line: 4 }]],
+    ['a command after a details block inside a quote', '> <details>\n\n/arm64 status', [{ kind: 'status', line: 3 }]],
+    ['a command after a code span on an earlier line', 'Use `x`\n/arm64 status', [{ kind: 'status', line: 2 }]],
+    ['a command after neutral HTML', '<div align="center">\n<img src="x.png">\n</div>\n\n/arm64 status', [{ kind: 'status', line: 5 }]],
+    ['a command after an unknown tag in prose', 'This changes Vec<T>.\n\n/arm64 status', [{ kind: 'status', line: 3 }]],
+    ['a command with a hard line break', '/arm64 status  \n/arm64 help', [{ kind: 'status', line: 1 }, { kind: 'help', line: 2 }]],
+  ])('%s is a command', (_name, body, expected) => {
+    expect(parseCommands(body, '/arm64').map(({ kind, line }) => ({ kind, line }))).toEqual(expected);
+  });
+
+  // The line starts as a command but GitHub would show other text: refused, never run as typed.
+  it.each([
+    ['a code span in the arguments', '/arm64 run k=`v`'],
+    ['an HTML comment after the command', '/ok-to-test <!-- note -->'],
+    ['an HTML comment hiding an argument', '/arm64 run a=<!-- x -->1'],
+    ['inline HTML in a value', '/arm64 run k=<b>x</b>'],
+    ['emphasis in a value', '/arm64 run glob=*.py,*.c'],
+    ['bold after a command', '/arm64 help **now**'],
+    ['a link after a command', '/arm64 run [docs](https://example.com)'],
+    ['an autolink in a value', '/arm64 run url=<https://example.com>'],
+    ['a comment opened on the command line', '/arm64 run <!--\nx=1\n-->'],
+  ])('%s is refused as formatted', (_name, body) => {
+    const result = parseCommands(body, '/arm64');
+    expect(result).toHaveLength(1);
+    expect(result[0]).toMatchObject({ kind: 'invalid', line: 1 });
+    expect(result[0]?.kind === 'invalid' && result[0].error).toContain('write the command as plain text');
+  });
+
+  it('reads a plain URL in a value as typed (GitHub shows it as typed, as a link)', () => {
+    expect(parseCommands('/arm64 run url=https://example.com/?a=b&c=d', '/arm64')).toEqual([
+      { kind: 'run', overrides: { url: 'https://example.com/?a=b&c=d' }, line: 1 },
+    ]);
+  });
+
+  it('never finds a command line wrapped in a hiding construct, and still finds the visible one after it', () => {
+    const command = fc.constantFrom('/ok-to-test', '/arm64 run', '/arm64 run k=v', '/arm64 retest', '/ARM64 cancel', '/arm64');
+    const hide: ((c: string) => string)[] = [
+      (c) => `<!-- ${c} -->`,
+      (c) => `<!--\n${c}\n-->`,
+      (c) => `Note <!--\n${c}\n-->`,
+      (c) => `See \`x\n${c}\n\` here`,
+      (c) => `\`\`\`\n${c}\n\`\`\``,
+      (c) => `~~~\n${c}\n~~~`,
+      (c) => `- item\n\n  \`\`\`\n  ${c}\n  \`\`\``,
+      (c) => `    ${c}`,
+      (c) => `> ${c}`,
+      (c) => `> quoted\n${c}`,
+      (c) => `<details><summary>Logs</summary>\n\n${c}\n\n</details>`,
+      (c) => `<details>\n<summary>Logs</summary>\n\n${c}\n\n</details>`,
+      (c) => `[see\n${c}\nhere](https://example.com)`,
+      (c) => `${c} | note\n--- | ---`,
+      (c) => `- ${c}`,
+      (c) => `1. ${c}`,
+      (c) => `*note\n${c}\nend*`,
+      (c) => `~~note\n${c}\nend~~`,
+      (c) => `<div>\n${c}\n</div>`,
+      (c) => `<blockquote>\n\n${c}\n\n</blockquote>`,
+      (c) => `${c}\n---`,
+      (c) => `[^1]: note\n${c}`,
+    ];
+    const prose = fc.array(fc.constantFrom('Thanks', 'for the fix.', 'LGTM', 'see above', '42'), { maxLength: 4 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(prose, fc.integer({ min: 0, max: hide.length - 1 }), command, (before, which, c) => {
+        const wrapped = (hide[which] as (c: string) => string)(c);
+        const body = `${before}\n\n${wrapped}\n\n/arm64 status`;
+        expect(kinds(body)).toEqual(['status']);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 
@@ -148,7 +284,11 @@ describe('parseCommands: run arguments', () => {
     ['/arm64 run p="C:\\temp\\x"', { p: 'C:\\temp\\x' }],
     ['/arm64 run p=C:\\temp', { p: 'C:\\temp' }],
     ["/arm64 run q='single quotes keep \\ as is'", { q: 'single quotes keep \\ as is' }],
-    ['/arm64 run mix=a"b c"\'d e\'f', { mix: 'ab cd ef' }],
+    ['/arm64 run mix=a"b', { mix: 'a"b' }],
+    ["/arm64 run it=it's", { it: "it's" }],
+    ['/arm64 run python-versions=["3.10"]', { 'python-versions': '["3.10"]' }],
+    ['/arm64 run v=["3.10","3.11"] w=x', { v: '["3.10","3.11"]', w: 'x' }],
+    ['/arm64 run q=say"hi" r=\'a\'', { q: 'say"hi"', r: 'a' }],
     ['/arm64 run eq=a=b', { eq: 'a=b' }],
     ['/arm64 run dotted.key_1-x=v', { 'dotted.key_1-x': 'v' }],
     ['/arm64 run A=1 a=2', { A: '1', a: '2' }],
@@ -161,13 +301,17 @@ describe('parseCommands: run arguments', () => {
   });
 
   it('keeps prototype-named keys as plain data', () => {
-    const [cmd] = parseCommands('/arm64 run __proto__=x constructor=y', '/arm64');
+    const [cmd] = parseCommands('/arm64 run constructor=y hasOwnProperty=z', '/arm64');
     expect(cmd?.kind).toBe('run');
     if (cmd?.kind !== 'run') return;
-    expect(Object.keys(cmd.overrides)).toEqual(['__proto__', 'constructor']);
-    expect(cmd.overrides['__proto__']).toBe('x');
+    expect(Object.keys(cmd.overrides)).toEqual(['constructor', 'hasOwnProperty']);
     expect(cmd.overrides['constructor']).toBe('y');
+    expect(cmd.overrides['hasOwnProperty']).toBe('z');
     expect(cmd.overrides['toString']).toBeUndefined();
+    // `__proto__=x` shows on GitHub as a bold "proto=x": refused as formatted, not read.
+    expect(parseCommands('/arm64 run __proto__=x', '/arm64')).toEqual([
+      expect.objectContaining({ kind: 'invalid', name: 'run', error: expect.stringContaining('write the command as plain text') }),
+    ]);
   });
 
   it.each<[string, RegExp]>([
@@ -180,7 +324,8 @@ describe('parseCommands: run arguments', () => {
     ['/arm64 run a="unterminated', /unterminated double quote in the value of `a`/],
     ["/arm64 run a='unterminated", /unterminated single quote in the value of `a`/],
     ['/arm64 run a="ends with escaped quote\\"', /unterminated double quote/],
-    ['/arm64 run a="x" b=it\'s', /unterminated single quote in the value of `b`/],
+    ['/arm64 run a="x"y', /quoted value of `a` must end at its closing quote: put a space before `y`/],
+    ["/arm64 run a='x'\"y\" b=1", /quoted value of `a` must end at its closing quote/],
     ['/arm64 run a=1 a=2', /duplicate key `a`/],
     ['/arm64 run a=1 b="x" a=', /duplicate key `a`/],
   ])('%s is invalid', (body, error) => {
@@ -237,7 +382,6 @@ describe('parseCommands: unknown commands', () => {
     ['/arm64 deploy', 'deploy', null],
     ['/arm64 xyzzy', 'xyzzy', null],
     ['/arm64 constructor', 'constructor', null],
-    ['/arm64 __proto__', '__proto__', null],
     ['/arm64 =', '=', null],
   ])('%j', (body, name, suggestion) => {
     expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'unknown', name, line: 1, suggestion }]);
@@ -266,15 +410,16 @@ describe('parseCommands: several commands, line endings, size', () => {
       '/arm64 cancel',
       '```',
       '> /arm64 cancel',
+      '',
       '/arm64 run a="x y"',
       '/arm64 bogus',
       '/arm64 status now',
     ].join('\n');
     expect(parseCommands(body, '/arm64')).toEqual([
       { kind: 'ok-to-test', line: 2 },
-      { kind: 'run', overrides: { a: 'x y' }, line: 8 },
-      { kind: 'unknown', name: 'bogus', line: 9, suggestion: null },
-      expect.objectContaining({ kind: 'invalid', name: 'status', line: 10 }),
+      { kind: 'run', overrides: { a: 'x y' }, line: 9 },
+      { kind: 'unknown', name: 'bogus', line: 10, suggestion: null },
+      expect.objectContaining({ kind: 'invalid', name: 'status', line: 11 }),
     ]);
   });
 
@@ -303,7 +448,7 @@ describe('parseCommands: several commands, line endings, size', () => {
     expect(kinds(body).every((k) => k === 'status')).toBe(true);
   });
 
-  it.each([MAX_COMMANDS + 1, 50, 10_000])('caps %i commands at MAX_COMMANDS with an explanation last', (count) => {
+  it.each([MAX_COMMANDS + 1, 50, 4_500])('caps %i commands at MAX_COMMANDS with an explanation last', (count) => {
     const body = Array.from({ length: count }, (_, i) => (i % 2 ? '/arm64 status' : '/arm64 retest')).join('\n');
     const result = parseCommands(body, '/arm64');
     expect(result).toHaveLength(MAX_COMMANDS);
@@ -334,9 +479,8 @@ describe('parseCommands: several commands, line endings, size', () => {
   });
 
   it('reads a 10,000-line comment and numbers its last line', () => {
-    const body = [...Array.from({ length: 9_999 }, (_, i) => `line ${i} > \`/arm64\` ~~ - ok`), '/arm64 help'].join(
-      '\r\n',
-    );
+    const body = [...Array.from({ length: 9_999 }, () => 'x > `y` -'), '/arm64 help'].join('\r\n');
+    expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
     expect(parseCommands(body, '/arm64')).toEqual([{ kind: 'help', line: 10_000 }]);
   });
 });
@@ -347,6 +491,7 @@ describe('parseCommands: properties', () => {
     const piece = fc.oneof(
       fc.constantFrom('/arm64', '/ok-to-test', ' run', ' retest', ' status', '\n', '\r\n', '\r', '```', '~~~'),
       fc.constantFrom('>', '- ', '1. ', '    ', '\t', '"', "'", '\\', '=', 'a=', 'k="', ' '),
+      fc.constantFrom('<!--', '-->', '<details>', '</details>', '`', '[', '](x)', '*', '_', '~~', '|', '---', '<b>', '[^1]:'),
       fc.string(),
     );
     fc.assert(
@@ -372,16 +517,36 @@ describe('parseCommands: properties', () => {
     );
   });
 
-  it('round-trips any key=value written with double quotes', () => {
-    const key = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/);
+  /** `key="value"` with `\` and `"` escaped, as `renderHelp` tells users to quote. */
+  const quoted = (overrides: Record<string, string>) =>
+    Object.entries(overrides)
+      .map(([k, v]) => `${k}="${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
+      .join(' ');
+
+  it('round-trips any key=value written with double quotes, when nothing in it is Markdown markup', () => {
+    // `_` `*` `~` `` ` `` `<` `[` `]` `!` `&` can make emphasis, code, HTML, links or entities: see below.
+    const key = fc.stringMatching(/^[A-Za-z0-9.-]{1,12}$/);
+    const value = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n_*~`<[\]!&]/.test(v));
     fc.assert(
-      fc.property(fc.dictionary(key, fc.string({ maxLength: 30 }).filter((v) => !/[\r\n]/.test(v))), (overrides) => {
-        const args = Object.entries(overrides)
-          .map(([k, v]) => `${k}="${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
-          .join(' ');
-        expect(parseCommands(`/arm64 run ${args}`, '/arm64')).toEqual([{ kind: 'run', overrides, line: 1 }]);
+      fc.property(fc.dictionary(key, value), (overrides) => {
+        expect(parseCommands(`/arm64 run ${quoted(overrides)}`, '/arm64')).toEqual([{ kind: 'run', overrides, line: 1 }]);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('dispatches any value exactly as typed or not at all', () => {
+    const key = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/);
+    const value = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n]/.test(v));
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1 }), (overrides) => {
+        const result = parseCommands(`/arm64 run ${quoted(overrides)}`, '/arm64');
+        expect(result).toHaveLength(1);
+        const [cmd] = result;
+        if (cmd?.kind === 'run') expect(cmd.overrides).toEqual(overrides);
+        else expect(cmd).toMatchObject({ kind: 'invalid', name: 'run', line: 1 });
+      }),
+      { numRuns: 500 },
     );
   });
 });

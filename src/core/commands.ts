@@ -2,11 +2,18 @@
  * Slash commands in pull-request comments: `/arm64 run [key=value …]`, `retest`, `cancel`,
  * `status`, `help` (behind a per-repository prefix) and `/ok-to-test` (no prefix).
  *
- * Pure and linear in the size of the comment. A line is a command only where the rendered
- * Markdown would show it as ordinary text starting with the command: not inside fenced code, not in
- * a `>` quote, not in an indented code block (4+ columns). Whoever acts on the result checks the
+ * A command is a line that GitHub renders as a plain paragraph line starting with the command
+ * (plain-lines.ts, which reads the comment with a CommonMark parser): never a line in an HTML
+ * comment or other raw HTML, a `<details>` block, a code span or code block, a block quote (lazy
+ * continuation lines included), a list item, a table, a heading or a link. A reader sees every
+ * command the bot acts on. A line that starts as a plain command but also holds code, HTML, a link
+ * or emphasis is answered as `invalid` (what GitHub shows differs from what was typed).
+ *
+ * Pure, never throws for any body, and cheap for comments without commands: the Markdown parser
+ * runs only when some line reads as a command on its own. Whoever acts on the result checks the
  * author's permission; this module only reads text.
  */
+import { plainLines } from './plain-lines';
 
 export type Command =
   | { kind: 'run'; overrides: Record<string, string>; line: number }
@@ -147,10 +154,10 @@ function isBlank(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t';
 }
 
-/** Column after the leading spaces and tabs of `line` from `start` (tabs stop every 4 columns). */
-function indentOf(line: string, start = 0, startCol = 0): { col: number; pos: number } {
-  let col = startCol;
-  let pos = start;
+/** Column after the leading spaces and tabs of `line` (tabs stop every 4 columns). */
+function indentOf(line: string): { col: number; pos: number } {
+  let col = 0;
+  let pos = 0;
   for (; pos < line.length; pos++) {
     const ch = line[pos];
     if (ch === ' ') col += 1;
@@ -160,63 +167,15 @@ function indentOf(line: string, start = 0, startCol = 0): { col: number; pos: nu
   return { col, pos };
 }
 
-type Fence = { char: '`' | '~'; length: number; contentCol: number };
-
-/** A run of at least three fence characters at `pos`, or null. */
-function fenceRun(line: string, pos: number): { char: '`' | '~'; length: number } | null {
-  const ch = line[pos];
-  if (ch !== '`' && ch !== '~') return null;
-  let end = pos;
-  while (line[end] === ch) end++;
-  return end - pos >= 3 ? { char: ch, length: end - pos } : null;
-}
-
-/**
- * A fence that opens on this line, at top level or after list markers (`- ```` keeps the code in
- * the list item, so its indented lines are code). `contentCol` is the item's content column: a
- * non-blank line indented less ends the item and with it the code block. Fences deeper than 3
- * columns are not tracked: every line inside them is indented 4+ and so never a command anyway.
- */
-function openingFence(line: string): Fence | null {
-  let base = 0;
-  let { col, pos } = indentOf(line);
-  for (;;) {
-    if (col - base > 3) return null;
-    const run = fenceRun(line, pos);
-    if (run) {
-      // A backtick fence's info string cannot contain a backtick (that is inline code).
-      if (run.char === '`' && line.indexOf('`', pos + run.length) !== -1) return null;
-      return { ...run, contentCol: base };
-    }
-    const marker = /^(?:[-+*]|[0-9]{1,9}[.)])/.exec(line.slice(pos, pos + 10));
-    if (!marker) return null;
-    const markerEndCol = col + marker[0].length;
-    const after = indentOf(line, pos + marker[0].length, markerEndCol);
-    if (after.pos === pos + marker[0].length || after.pos >= line.length) return null;
-    const gap = after.col - markerEndCol;
-    // 5+ columns after the marker make the item start with indented code, not a fence.
-    if (gap >= 5) return null;
-    base = after.col;
-    col = after.col;
-    pos = after.pos;
-  }
-}
-
-function closesFence(line: string, fence: Fence, col: number, pos: number): boolean {
-  if (col - fence.contentCol > 3) return false;
-  const run = fenceRun(line, pos);
-  if (!run || run.char !== fence.char || run.length < fence.length) return false;
-  for (let i = pos + run.length; i < line.length; i++) if (!isBlank(line[i])) return false;
-  return true;
-}
-
 type ArgsResult = { ok: true; overrides: Record<string, string> } | { ok: false; error: string };
 
 /**
- * `key=value` pairs separated by blanks. Values may be "double quoted" (with `\"` and `\\`; any
- * other backslash stays, so Windows paths survive) or 'single quoted' (literal), and quoted parts
- * may adjoin unquoted ones as in a shell. The object has no prototype, so keys like `__proto__` or
- * `constructor` are plain data.
+ * `key=value` pairs separated by blanks. A value is kept exactly as typed, quotes included
+ * (`python-versions=["3.10"]` is `["3.10"]`, `k=a"b` is `a"b`), unless a quote opens it: then the
+ * value is what lies between that quote and its closing one, which must end the pair.
+ * `"double quotes"` take `\"` and `\\` for a quote and a backslash (any other backslash stays,
+ * so Windows paths survive); `'single quotes'` are literal. The object has no prototype, so keys
+ * like `__proto__` or `constructor` are plain data.
  */
 function parseRunArgs(text: string, usage: string): ArgsResult {
   const overrides: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -241,51 +200,63 @@ function parseRunArgs(text: string, usage: string): ArgsResult {
       };
     }
     i++; // '='
-    const parts: string[] = [];
-    while (i < n && !isBlank(text[i])) {
-      const ch = text[i];
-      if (ch === "'") {
-        const close = text.indexOf("'", i + 1);
-        if (close === -1) return { ok: false, error: `unterminated single quote in the value of \`${clip(key)}\`` };
-        parts.push(text.slice(i + 1, close));
-        i = close + 1;
-      } else if (ch === '"') {
-        i++;
-        let closed = false;
-        while (i < n) {
-          const c = text[i];
-          if (c === '"') {
-            closed = true;
-            i++;
-            break;
-          }
-          if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-            parts.push(text[i + 1] as string);
-            i += 2;
-            continue;
-          }
-          // Copy the run up to the next quote or backslash in one slice.
-          let j = i + 1;
-          while (j < n && text[j] !== '"' && text[j] !== '\\') j++;
-          parts.push(text.slice(i, j));
-          i = j;
-        }
-        if (!closed) return { ok: false, error: `unterminated double quote in the value of \`${clip(key)}\`` };
-      } else {
-        let j = i;
-        while (j < n && !isBlank(text[j]) && text[j] !== '"' && text[j] !== "'") j++;
-        parts.push(text.slice(i, j));
-        i = j;
+    let value: string;
+    const quote = text[i];
+    if (quote === "'" || quote === '"') {
+      const read = quote === "'" ? singleQuoted(text, i) : doubleQuoted(text, i);
+      if (!read) {
+        const name = quote === "'" ? 'single' : 'double';
+        return { ok: false, error: `unterminated ${name} quote in the value of \`${clip(key)}\`` };
       }
+      if (read.end < n && !isBlank(text[read.end])) {
+        return {
+          ok: false,
+          error: `the quoted value of \`${clip(key)}\` must end at its closing quote: put a space before \`${clip(text.slice(read.end).split(/[ \t]/)[0] ?? '')}\`, or quote the whole value`,
+        };
+      }
+      value = read.value;
+      i = read.end;
+    } else {
+      const begin = i;
+      while (i < n && !isBlank(text[i])) i++;
+      value = text.slice(begin, i);
     }
     if (Object.hasOwn(overrides, key)) return { ok: false, error: `duplicate key \`${clip(key)}\`` };
-    overrides[key] = parts.join('');
+    overrides[key] = value;
   }
 }
 
+/** The value of `'…'` opening at `at`, and the index after its closing quote; null if unclosed. */
+function singleQuoted(text: string, at: number): { value: string; end: number } | null {
+  const close = text.indexOf("'", at + 1);
+  return close === -1 ? null : { value: text.slice(at + 1, close), end: close + 1 };
+}
+
+/** The value of `"…"` opening at `at` (`\"` and `\\` escaped), and the index after it; null if unclosed. */
+function doubleQuoted(text: string, at: number): { value: string; end: number } | null {
+  const parts: string[] = [];
+  const n = text.length;
+  let i = at + 1;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') return { value: parts.join(''), end: i + 1 };
+    if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+      parts.push(text[i + 1] as string);
+      i += 2;
+      continue;
+    }
+    // Copy the run up to the next quote or backslash in one slice.
+    let j = i + 1;
+    while (j < n && text[j] !== '"' && text[j] !== '\\') j++;
+    parts.push(text.slice(i, j));
+    i = j;
+  }
+  return null;
+}
+
 /**
- * Reads one candidate line (already known to be outside code and quotes). Returns null when the
- * line is not a command at all.
+ * Reads one line on its own, before anyone asks whether GitHub shows it as plain text. Returns
+ * null when the line is not a command at all.
  *
  * Commands other than `run` take no arguments, and extra words make the line `invalid` with the
  * usage, rather than being ignored: `/arm64 cancel run` or `/arm64 retest please-only-lint` could
@@ -357,54 +328,56 @@ function parseLine(line: string, lineNo: number, prefixLower: string, prefix: st
 }
 
 /**
- * Every command in a comment body, in order, with 1-based line numbers. Never throws for any
- * body; throws RangeError for a prefix that `isValidPrefix` rejects (a programming error: the
- * config schema validates it). At most MAX_COMMANDS items: when a comment holds more, the first
- * MAX_COMMANDS - 1 are returned followed by an `invalid` item, at the line of the first command
- * left out, that explains the cap.
+ * GitHub refuses comment bodies over 65,536 characters. A body longer than twice that (in UTF-16
+ * code units, two for a character outside the Basic Multilingual Plane) is no comment, and is
+ * not read: the Markdown parser's work stays bounded.
+ */
+export const MAX_BODY_LENGTH = 2 * 65_536;
+
+/**
+ * Every command in a comment body, in order, with 1-based line numbers (lines end at `\r\n`,
+ * `\r` or `\n`). Never throws for any body; throws RangeError for a prefix that `isValidPrefix`
+ * rejects (a programming error: the config schema validates it). At most MAX_COMMANDS items: when
+ * a comment holds more, the first MAX_COMMANDS - 1 are returned followed by an `invalid` item, at
+ * the line of the first command left out, that explains the cap.
  */
 export function parseCommands(body: string, prefix: string): Command[] {
   assertPrefix(prefix);
+  if (body.length > MAX_BODY_LENGTH) return [];
   const prefixLower = prefix.toLowerCase();
-  const found: Command[] = [];
-  let fence: Fence | null = null;
+  // Lines that read as a command on their own. Most comments have none, and the Markdown parser
+  // never runs for them.
+  const candidates: Command[] = [];
   let lineNo = 0;
-  // A manual scan rather than split(): stops early once past the cap and copies one line at a time.
   let start = 0;
   const n = body.length;
   while (start <= n) {
     let end = start;
     while (end < n && body[end] !== '\n' && body[end] !== '\r') end++;
-    const line = body.slice(start, end);
     lineNo++;
+    // Cheap test before copying the line: a command starts with "/" after at most 3 columns.
+    let k = start;
+    while (k < end && k - start < 4 && isBlank(body[k])) k++;
+    if (body[k] === '/') {
+      const cmd = parseLine(body.slice(start, end), lineNo, prefixLower, prefix);
+      if (cmd) candidates.push(cmd);
+    }
     start = body[end] === '\r' && body[end + 1] === '\n' ? end + 2 : end + 1;
+  }
+  if (candidates.length === 0) return [];
 
-    const { col, pos } = indentOf(line);
-    if (fence) {
-      const blank = pos >= line.length;
-      if (blank) continue;
-      // A list item ends at a line indented less than its content, and its code block with it.
-      if (col < fence.contentCol) fence = null;
-      else {
-        if (closesFence(line, fence, col, pos)) fence = null;
-        continue;
-      }
-    }
-    const opened = openingFence(line);
-    if (opened) {
-      fence = opened;
-      continue;
-    }
-    // Quoted: its first token is never the prefix anyway, but the rule is explicit here.
-    if (col <= 3 && line[pos] === '>') continue;
-    const cmd = parseLine(line, lineNo, prefixLower, prefix);
-    if (!cmd) continue;
+  const shown = plainLines(body);
+  const found: Command[] = [];
+  for (const candidate of candidates) {
+    const kind = shown.get(candidate.line);
+    if (kind === undefined) continue; // hidden, quoted, code, a list item, …: not a command
+    const cmd = kind === 'plain' ? candidate : formatted(candidate);
     if (found.length === MAX_COMMANDS) {
       const dropped = found.length - 1;
       const first = found[dropped] as Command;
       found[dropped] = {
         kind: 'invalid',
-        name: first.kind === 'unknown' || first.kind === 'invalid' ? first.name : first.kind,
+        name: nameOf(first),
         line: first.line,
         error: `too many commands in one comment: at most ${MAX_COMMANDS} are read, so the ${MAX_COMMANDS - 1} above were kept and this one and those after it were ignored`,
       };
@@ -413,6 +386,21 @@ export function parseCommands(body: string, prefix: string): Command[] {
     found.push(cmd);
   }
   return found;
+}
+
+function nameOf(cmd: Command): string {
+  return cmd.kind === 'unknown' || cmd.kind === 'invalid' ? cmd.name : cmd.kind;
+}
+
+/** A command line that also holds code, HTML, a link or emphasis: GitHub shows other text. */
+function formatted(cmd: Command): Command {
+  return {
+    kind: 'invalid',
+    name: nameOf(cmd),
+    line: cmd.line,
+    error:
+      'the line also holds code, HTML, a link or emphasis, so GitHub shows something other than what was typed: write the command as plain text',
+  };
 }
 
 /**
@@ -435,7 +423,7 @@ export function renderHelp(prefix: string, inputKeys: string[]): string {
         ]
       : ['This repository declares no inputs that `run` can override (`inputs:` in `.github/arm64-ci.yml`).'];
   return [
-    '**Commands** (each on its own line of a pull-request comment, outside code blocks and quotes)',
+    '**Commands** (each on its own line of a pull-request comment, as plain text: not in code, quotes, lists, links, HTML comments or `<details>`)',
     '',
     '| command | what it does |',
     '|---|---|',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { parseConfig, type RepoConfig } from './config';
-import { RESERVED_INPUTS, dispatchIdFromTitle, dispatchInputs, validateOverrides } from './dispatch-inputs';
+import { MAX_INPUT_VALUE_LENGTH, RESERVED_INPUTS, dispatchIdFromTitle, dispatchInputs, validateOverrides } from './dispatch-inputs';
 
 function config(extra = ''): RepoConfig {
   const r = parseConfig(`workflow: arm64-ci.yml\n${extra}`, { defaultBranch: 'main' });
@@ -68,14 +68,57 @@ describe('validateOverrides', () => {
   it('lists undeclared and reserved names', () => {
     expect(validateOverrides({ 'python-versions': 'x', foo: '1', sha: 'abc' }, c)).toEqual({
       ok: false,
+      kind: 'unknown',
       unknown: ['foo', 'sha'],
     });
   });
   it('does not treat inherited object properties as declared', () => {
     expect(validateOverrides({ toString: 'x', constructor: 'y' }, c)).toEqual({
       ok: false,
+      kind: 'unknown',
       unknown: ['toString', 'constructor'],
     });
+  });
+
+  it('accepts a value of up to MAX_INPUT_VALUE_LENGTH characters, counted as characters not UTF-16 units', () => {
+    expect(validateOverrides({ 'python-versions': 'x'.repeat(MAX_INPUT_VALUE_LENGTH) }, c)).toEqual({ ok: true });
+    expect(validateOverrides({ 'python-versions': '😀'.repeat(MAX_INPUT_VALUE_LENGTH) }, c)).toEqual({ ok: true });
+  });
+
+  it('refuses a longer value, naming the key and the limit but not repeating the value', () => {
+    const v = validateOverrides({ 'python-versions': 'y'.repeat(MAX_INPUT_VALUE_LENGTH + 1) }, c);
+    expect(v).toEqual({
+      ok: false,
+      kind: 'value',
+      key: 'python-versions',
+      problem: 'is 1,025 characters long; at most 1,024 are accepted',
+    });
+  });
+
+  it('keeps quotes, brackets, backslashes, emoji and joiners', () => {
+    for (const value of ['["3.10"]', 'a"b', "it's", 'C:\\temp', '{"a": [1, 2]}', '👩‍💻', 'نمی‌خواهم', 'a b'])
+      expect(validateOverrides({ 'python-versions': value }, c), value).toEqual({ ok: true });
+  });
+
+  it.each<[string, string, string]>([
+    ['a tab', 'a\tb', 'U+0009, character 2'],
+    ['NUL', '\u0000', 'U+0000, character 1'],
+    ['an escape sequence', 'x\u001b[31m', 'U+001B, character 2'],
+    ['DEL', 'x\u007f', 'U+007F, character 2'],
+    ['a C1 control', '\u0085', 'U+0085, character 1'],
+    ['a right-to-left override', '["3.10\u202e"]', 'U+202E, character 7'],
+    ['a zero-width space', '3.1\u200b0', 'U+200B, character 4'],
+    ['a tag character', 'ok\u{E0041}', 'U+E0041, character 3'],
+    ['an unpaired surrogate', 'a\udc00', 'U+DC00, character 2'],
+  ])('refuses %s, naming the key, the code point and where it is', (_name, value, where) => {
+    const v = validateOverrides({ 'python-versions': value }, c);
+    expect(v).toMatchObject({ ok: false, kind: 'value', key: 'python-versions' });
+    expect(!v.ok && v.kind === 'value' && v.problem).toContain(where);
+    expect(!v.ok && v.kind === 'value' && v.problem).toContain('visible text on one line');
+  });
+
+  it('reports undeclared keys before bad values', () => {
+    expect(validateOverrides({ 'python-versions': '\t', nope: 'x' }, c)).toMatchObject({ kind: 'unknown', unknown: ['nope'] });
   });
 });
 

@@ -85,6 +85,7 @@ async function trustRefusal(ctx: CommandContext, pull: Open & { ok: true }): Pro
 
 async function planRun(ctx: CommandContext, overrides: Record<string, string>): Promise<Plan> {
   const v = validateOverrides(overrides, ctx.config);
+  if (!v.ok && v.kind === 'value') return { kind: 'refuse', reason: `the value of ${codeSpan(v.key)} ${v.problem}.` };
   if (!v.ok) {
     const declared = Object.keys(ctx.config.inputs);
     return {
