@@ -247,7 +247,7 @@ describe('/arm64 status and /arm64 help', () => {
   it('replies with the command table and the inputs a run can override', async () => {
     await h.send(comment('/arm64 help'));
     const body = replies()[0]!.body;
-    for (const cmd of ['/arm64 run [key=value …]', '/arm64 retest', '/arm64 cancel', '/arm64 status', '/ok-to-test'])
+    for (const cmd of ['/arm64 run [key=value …]', '/arm64 retest', '/arm64 cancel', '/arm64 status', '/ok-to-test [sha]'])
       expect(body).toContain(`\`${cmd}\``);
     expect(body).toContain('`python-versions`');
   });

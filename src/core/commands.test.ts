@@ -559,7 +559,7 @@ describe('renderHelp', () => {
       expect(help).toContain(`\`${usage}\``);
       expect(help).toContain(c.description);
     }
-    expect(help).toContain('`/ok-to-test`');
+    expect(help).toContain('`/ok-to-test [sha]`');
     expect(help).toContain('no inputs');
   });
 
@@ -582,7 +582,7 @@ describe('renderHelp', () => {
     const help = renderHelp('/dgx-ci', []);
     const usages = [...help.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? '');
     expect(usages).toHaveLength(COMMANDS.length + 1);
-    const parsed = parseCommands(usages.map((u) => u.replace(' [key=value …]', '')).join('\n'), '/dgx-ci');
+    const parsed = parseCommands(usages.map((u) => u.replace(' [key=value …]', '').replace(' [sha]', '')).join('\n'), '/dgx-ci');
     expect(parsed.map((c) => c.kind)).toEqual([...COMMANDS.map((c) => c.name), 'ok-to-test']);
   });
 });

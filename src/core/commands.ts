@@ -44,7 +44,9 @@ export type CommandName = (typeof COMMANDS)[number]['name'];
 /** Written without the repository prefix; it approves a fork's head commit. */
 export const OK_TO_TEST = {
   name: '/ok-to-test',
-  description: "Allow the arm64 workflow to run on this fork's head commit (needs write permission)",
+  args: '[sha]',
+  description:
+    "Allow the arm64 workflow to run on this fork's head commit, as shown waiting before the comment (needs the commands permission); `sha` names that commit",
 } as const;
 
 /**
@@ -413,7 +415,7 @@ export function renderHelp(prefix: string, inputKeys: string[]): string {
     const usage = c.args ? `${prefix} ${c.name} ${c.args}` : `${prefix} ${c.name}`;
     return `| \`${usage}\` | ${c.description} |`;
   });
-  rows.push(`| \`${OK_TO_TEST.name}\` | ${OK_TO_TEST.description} |`);
+  rows.push(`| \`${OK_TO_TEST.name} ${OK_TO_TEST.args}\` | ${OK_TO_TEST.description} |`);
   const keys = [...new Set(inputKeys)].filter((k) => KEY_RE.test(k));
   const inputs =
     keys.length > 0

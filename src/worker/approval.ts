@@ -6,7 +6,7 @@
  * fetched here (once per pull request and head, cached in the store).
  */
 import { notCoveredNote } from '../core/approval';
-import type { RepoConfig } from '../core/config';
+import type { Permission, RepoConfig } from '../core/config';
 import { decideTrust, needsAuthorPermission, type TrustDecision, type TrustFacts } from '../core/trust';
 import type { GitHub } from '../github/client';
 import { getPermission } from '../github/collaborators';
@@ -71,11 +71,11 @@ export function approvalOf(deps: WorkerDeps, repo: string, sha: string): Promise
  * What the check run of a held commit says, and the command that releases it; `more` adds why an
  * earlier `/ok-to-test` on the pull request does not cover this commit.
  */
-export function holdReason(trust: TrustDecision, more: string[] = []): string {
+export function holdReason(trust: TrustDecision, minPermission: Permission, more: string[] = []): string {
   return [
     `Waiting for /ok-to-test: ${trust.reason}.`,
     ...more,
-    'A maintainer with write access can comment `/ok-to-test` (or `/ok-to-test <sha>`) once this check run shows the commit waiting, to run it on the self-hosted runners. An approval covers only this commit.',
+    `Someone with ${minPermission} permission on the repository can comment \`/ok-to-test\` (or \`/ok-to-test <sha>\`) once this check run shows the commit waiting, to run it on the self-hosted runners. An approval covers only this commit.`,
   ].join(' ');
 }
 

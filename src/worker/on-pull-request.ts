@@ -50,7 +50,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
       actor: payload.sender?.login ?? pr.user?.login ?? null,
       deliveryId,
       claimKey: `run:${decision.sha}`,
-      ...(held ? { hold: holdReason(trust, more) } : {}),
+      ...(held ? { hold: holdReason(trust, config.commands.min_permission, more) } : {}),
     });
   }
   // The commit this push replaced is moot on this pull request, whether or not the new one runs.

@@ -61,7 +61,7 @@ export async function rerunDispatch(
       ? await pullTrust(deps, gh, a.repo, pull, a.config)
       : { trusted: false as const, reason: `pull request #${source.pr} could not be read` };
     if (!trust.trusted && !(await approvalOf(deps, a.repo.fullName, source.sha))) {
-      hold = holdReason(trust);
+      hold = holdReason(trust, a.config.commands.min_permission);
       // Already waiting for approval: a second held check run would add nothing.
       if (source.state === 'awaiting_approval') return { kind: 'held', dispatch: null, reason: hold };
     }
