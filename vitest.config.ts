@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'infra/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'infra/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Integration tests start dynalite and a GitHub stand-in per file; two cores, so keep forks few.
     pool: 'forks',
     maxWorkers: 2,

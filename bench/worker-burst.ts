@@ -2,7 +2,7 @@
 // many repositories) processed by the real worker against the GitHub stand-in; the store and the
 // stand-in each run in their own process, so this process's CPU is the worker's.
 import { randomUUID } from 'node:crypto';
-import { sandboxKeys } from '../src/local/sandbox';
+import { generateAppKeys } from '@arm64-ci/github-sim';
 import { createInProcessQueue } from '../src/queue/in-process';
 import type { QueueMessage } from '../src/queue/queue';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../src/store/dynamo';
@@ -78,7 +78,7 @@ export async function runWorkerBurst(
   const perRepo = opts.perRepo ?? 10;
   const installations = opts.installations ?? 10;
   const concurrency = opts.concurrency ?? 8;
-  const { privateKey, publicKey } = sandboxKeys();
+  const { privateKey, publicKey } = generateAppKeys();
   const gh = await startChild<{ type: 'ready'; url: string }>('standin.ts', {
     BENCH_REPOS: String(repos),
     BENCH_INSTALLATIONS: String(installations),

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SeedPull, WebhookEvent } from '../src/local/github-standin';
+import type { SeedPull, WebhookEvent } from '@arm64-ci/github-sim';
 import { processMessage } from '../src/worker/process';
 import { CONFIG, seedRepo, startHarness, type Harness } from './support/harness';
 

@@ -3,7 +3,7 @@
  * the queue, the worker, dynalite and the OpenAPI-checking GitHub stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SeedPull, WebhookEvent } from '../src/local/github-standin';
+import type { SeedPull, WebhookEvent } from '@arm64-ci/github-sim';
 import { startLocal } from '../src/local/server';
 import { createLogger } from '../src/log';
 import { processMessage } from '../src/worker/process';

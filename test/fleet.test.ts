@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SeedRunner } from '../src/local/github-standin';
+import type { SeedRunner } from '@arm64-ci/github-sim';
 import { seedRepo, startHarness, type Harness } from './support/harness';
 
 let h: Harness;

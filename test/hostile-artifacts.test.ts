@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACT_LIMITS } from '../src/core/artifact-limits';
 import { startArtifactThread, type ArtifactThread } from '../src/local/artifact-thread';
-import { startGitHubStandIn, type CheckRunRecord, type GitHubStandIn } from '../src/local/github-standin';
+import { startGitHubStandIn, type CheckRunRecord, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { startLocal } from '../src/local/server';
 import { createLogger } from '../src/log';
 import { getDispatch } from '../src/store/dispatches';

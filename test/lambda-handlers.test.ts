@@ -11,7 +11,7 @@ import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDynalite, type EmbeddedDynamo } from '../src/local/dynalite';
-import { examplePayload, startGitHubStandIn, type GitHubStandIn } from '../src/local/github-standin';
+import { examplePayload, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import type { QueueMessage } from '../src/queue/queue';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../src/store/dynamo';
 import { APP_ID, seedRepo, testKeys } from './support/harness';

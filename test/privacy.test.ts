@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { badgeToken } from '../src/http/badge-token';
-import { validateWebhookPayload } from '../src/local/github-standin';
+import { validateWebhookPayload } from '@arm64-ci/github-sim';
 import { createLogger } from '../src/log';
 import { createApp } from '../src/wiring/app';
 import { dashboardRepos, pushAndPlay, smokeXml } from './browser/seed';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downloadArtifact, listRunArtifacts } from '../src/github/artifacts';
 import { badgeToken } from '../src/http/badge-token';
-import type { CheckRunRecord } from '../src/local/github-standin';
+import type { CheckRunRecord } from '@arm64-ci/github-sim';
 import { smokeJUnit } from '../src/local/sandbox';
 import { getDispatch } from '../src/store/dispatches';
 import { currentSmoke, getRefSmoke, testHistory } from '../src/store/results';

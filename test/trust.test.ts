@@ -4,7 +4,7 @@
  * signed, through the app, the worker, dynalite and the OpenAPI-checking GitHub stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateWebhookPayload, type SeedPull, type WebhookEvent } from '../src/local/github-standin';
+import { validateWebhookPayload, type SeedPull, type WebhookEvent } from '@arm64-ci/github-sim';
 import { CONFIG, seedRepo, startHarness, type Harness } from './support/harness';
 import { requestsTo } from './support/rig';
 

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BYTES } from '../src/http/webhook-route';
-import { examplePayload } from '../src/local/github-standin';
+import { examplePayload } from '@arm64-ci/github-sim';
 import { startHarness, WEBHOOK_SECRET, type Harness } from './support/harness';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 // The GitHub stand-in in its own process, so its request validation (every request is checked
 // against GitHub's OpenAPI description) is not counted as the worker's CPU. Seeds BENCH_REPOS
 // repositories and builds the push events the worker burst replays.
-import { fakeSha, startGitHubStandIn, type SeedRepo } from '../../src/local/github-standin';
+import { fakeSha, startGitHubStandIn, type SeedRepo } from '@arm64-ci/github-sim';
 
 const repos = Number(process.env.BENCH_REPOS ?? 50);
 const installations = Number(process.env.BENCH_INSTALLATIONS ?? 10);

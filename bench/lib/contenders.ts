@@ -6,7 +6,7 @@ import { Webhooks, createWebMiddleware } from '@octokit/webhooks';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { Probot, createNodeMiddleware } from 'probot';
-import { sandboxKeys } from '../../src/local/sandbox';
+import { generateAppKeys } from '@arm64-ci/github-sim';
 import { createLogger, type Logger } from '../../src/log';
 import type { Queue, QueueMessage } from '../../src/queue/queue';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../../src/store/dynamo';
@@ -69,7 +69,7 @@ export function oursApp(store: StoreContext, queue: Queue): Hono {
  * raw body, so the handler serialises the payload again, as a Probot app would have to).
  */
 export async function probotApp(store: StoreContext, queue: Queue): Promise<Probot> {
-  const { privateKey } = sandboxKeys();
+  const { privateKey } = generateAppKeys();
   const probot = new Probot({
     appId: 1,
     privateKey,

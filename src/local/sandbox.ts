@@ -1,7 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PlayScript, SeedRepo, StandInOptions } from './github-standin';
+import type { PlayScript, SeedRepo, StandInOptions } from '@arm64-ci/github-sim';
 
 /**
  * The sandbox world `npm start` (without APP_ID) and `npm run demo` play in: one App, one demo
@@ -28,15 +27,6 @@ smoke_tests:
 inputs:
   python-versions: '["3.10","3.11"]'
 `;
-
-export function sandboxKeys(): { privateKey: string; publicKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return { privateKey, publicKey };
-}
 
 export function demoRepo(): SeedRepo {
   return {

@@ -12,9 +12,8 @@ import { createDocumentClient, ensureTable, localClientConfig, type StoreContext
 import { PoisonMessageError } from '../worker/process';
 import { startArtifactThread } from './artifact-thread';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
-import { startGitHubStandIn, type GitHubStandIn } from './github-standin';
-import { DEMO_REPO, sandboxKeys, sandboxStandInOptions } from './sandbox';
-import { randomSha } from './github-standin';
+import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
+import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
 
 export interface LocalServer {
   url: string;
@@ -67,7 +66,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   let standIn: GitHubStandIn | null = null;
   let github = { appId: settings.appId ?? '', privateKey: settings.privateKey ?? '', baseUrl: settings.githubApiUrl };
   if (settings.mode === 'sandbox') {
-    const keys = sandboxKeys();
+    const keys = generateAppKeys();
     standIn = await startGitHubStandIn(sandboxStandInOptions(keys.publicKey, settings.webhookSecret, opts.playDelayMs));
     closers.push(() => standIn!.close());
     github = { appId: '1', privateKey: keys.privateKey, baseUrl: standIn.url };

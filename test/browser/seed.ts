@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { smokeJUnit } from '../../src/local/sandbox';
 import { CONFIG, seedRepo, type Harness } from '../support/harness';
-import type { SeedRepo } from '../../src/local/github-standin';
+import type { SeedRepo } from '@arm64-ci/github-sim';
 
 /** A distinct, realistic commit id per n. */
 export const sha = (n: number) => createHash('sha1').update(`commit ${n}`).digest('hex');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fault } from '../../src/local/github-standin';
+import type { Fault } from '@arm64-ci/github-sim';
 import { listDispatches } from '../../src/store/dispatches';
 import { figures, requestsTo, seedRepo, startRig, type ProxyVerdict, type Rig, type RigOptions } from '../support/rig';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { WebhookEvent } from '../../src/local/github-standin';
+import type { WebhookEvent } from '@arm64-ci/github-sim';
 import { figures, seedRepo, startRig, type Rig } from '../support/rig';
 
 // A full collection before each heap reading, so the figure is what is retained, not garbage.

@@ -15,7 +15,7 @@ import { ulid } from 'ulid';
 import { createGitHubClients, type GitHubClients } from '../../src/github/client';
 import type { AppRequester } from '../../src/github/deliveries';
 import { startDynalite, type EmbeddedDynamo } from '../../src/local/dynalite';
-import { startGitHubStandIn, type GitHubStandIn, type SeedRepo, type StandInOptions, type WebhookEvent } from '../../src/local/github-standin';
+import { startGitHubStandIn, type GitHubStandIn, type SeedRepo, type StandInOptions, type WebhookEvent } from '@arm64-ci/github-sim';
 import { createLogger, type Logger } from '../../src/log';
 import { createInProcessQueue, type InProcessQueue } from '../../src/queue/in-process';
 import { runPasses, type PassOutcome } from '../../src/scheduled/passes';

@@ -1,14 +1,13 @@
 /** The test world's fixed parts: the App, its secret and key, a seeded repository, a clock. */
-import type { SeedRepo } from '../../src/local/github-standin';
-import { sandboxKeys } from '../../src/local/sandbox';
+import { generateAppKeys, type SeedRepo } from '@arm64-ci/github-sim';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const APP_ID = 4242;
 export const PUBLIC_URL = 'https://arm64-ci.example.test';
 
-let keys: ReturnType<typeof sandboxKeys> | null = null;
+let keys: ReturnType<typeof generateAppKeys> | null = null;
 /** RSA key generation is slow: one key pair per test process. */
-export const testKeys = () => (keys ??= sandboxKeys());
+export const testKeys = () => (keys ??= generateAppKeys());
 
 export const CONFIG = `workflow: arm64-ci.yml
 runner_labels: [self-hosted, arm64, dgx]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOperation, validateRequest } from '../../src/local/github-standin';
+import { findOperation, validateRequest } from '../src';
 
 const checkRun = { name: 'arm64 CI', head_sha: 'a'.repeat(40), status: 'in_progress' };
 const post = (path: string, body: unknown) => validateRequest({ method: 'POST', path, body });

@@ -26,7 +26,7 @@
  *     token's installation does not cover (or that is not seeded) → 404 Not Found, as GitHub hides it.
  *
  * Seeding (also `opts.app`, `opts.repos`)
- *   gh.seedApp({ id, slug?, name?, publicKeyPem? })
+ *   gh.seedApp({ id, slug?, name?, publicKeyPem? })   (generateAppKeys() → { privateKey, publicKey } for the App)
  *   gh.seedRepo({ owner, name, installationId, private?, defaultBranch?, files?, filesAt?, workflows?, branches?,
  *                 collaborators?, pulls?, runners?, orgRunners? })  → RepoRecord
  *     workflows: [{ file: 'arm64-ci.yml', name?, runName?: 'arm64 CI ${{ inputs.dispatch_id }}',
@@ -102,3 +102,4 @@ export type {
   DeliveryRecord,
 } from './state';
 export { matchesCreated, renderRunName, zipFiles } from './routes';
+export { generateAppKeys } from './keys';

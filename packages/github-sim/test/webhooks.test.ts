@@ -12,7 +12,7 @@ import {
   validateResponse,
   validateWebhookPayload,
   type GitHubStandIn,
-} from '../../src/local/github-standin';
+} from '../src';
 
 const SECRET = 'stand-in-secret';
 const APP_ID = 31337;

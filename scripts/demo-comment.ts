@@ -7,7 +7,7 @@
  * only read) · --fork (open the pull request from an outside contributor's fork, to try
  * /ok-to-test).
  */
-import { DEMO_REPO } from './sandbox';
+import { DEMO_REPO } from '../src/local/sandbox';
 
 interface Args {
   comment: string;

@@ -8,7 +8,7 @@ import {
   validateResponse,
   type GitHubStandIn,
   type SeedRepo,
-} from '../../src/local/github-standin';
+} from '../src';
 
 const APP_ID = 4242;
 const INSTALLATION = 777;

@@ -3,9 +3,9 @@
 // Uses the sandbox server of `npm start` when one is running, else starts one in this process.
 // With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { createLogger } = await import('../log');
-const { startLocal } = await import('./server');
-const { DEMO_REPO } = await import('./sandbox');
+const { createLogger } = await import('../src/log');
+const { startLocal } = await import('../src/local/server');
+const { DEMO_REPO } = await import('../src/local/sandbox');
 
 const port = process.env.PORT || '3000';
 const host = process.env.HOST || '127.0.0.1';
