@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, StoreContext, StoreKey } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { batchGet, isConditionFailed } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
 import { GSI } from './schema';
 
@@ -208,6 +208,15 @@ export async function findByWorkflowRun(ctx: StoreContext, workflowRunId: number
     new GetCommand({ TableName: ctx.table, Key: { pk: workflowRunKey(workflowRunId), sk: 'WFRUN' }, ConsistentRead: true }),
   );
   return (r.Item as WorkflowRunPointer | undefined) ?? null;
+}
+
+/** The dispatch behind each workflow run id (the WFRUN pointers), for links from a runner's last job to its run page. */
+export async function dispatchesOfWorkflowRuns(ctx: StoreContext, runIds: number[]): Promise<Map<number, WorkflowRunPointer>> {
+  const unique = [...new Set(runIds)];
+  const items = await batchGet<WorkflowRunPointer>(ctx, unique.map((id) => ({ pk: workflowRunKey(id), sk: 'WFRUN' })), {
+    consistent: false,
+  });
+  return new Map(items.map((p) => [Number(p.pk.slice('WFRUN#'.length)), p]));
 }
 
 /** Newest first. */

@@ -5,7 +5,8 @@ import {
   ResourceNotFoundException,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunk } from '../core/chunk';
 import { GSI, TABLE_KEYS } from './schema';
 
 export interface StoreContext {
@@ -93,4 +94,50 @@ export async function ensureTable(client: DynamoDBDocumentClient, table: string)
 
 export function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** DynamoDB returns what it could not take under load; back off and resend, then give up (the queue retries). */
+const BATCH_TRIES = 6;
+
+/** Puts independent items with BatchWriteItem, 25 per request, resending what was left unprocessed. Returns the requests sent. */
+export async function batchPut(ctx: StoreContext, items: object[]): Promise<number> {
+  let requests = 0;
+  for (const group of chunk(items, 25)) {
+    let pending: Record<string, unknown>[] = group.map((Item) => ({ PutRequest: { Item } }));
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries >= BATCH_TRIES) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${tries} tries`);
+      if (tries > 0) await sleep(20 * 2 ** tries);
+      const r = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending as never } }));
+      requests++;
+      pending = (r.UnprocessedItems?.[ctx.table] ?? []) as Record<string, unknown>[];
+    }
+  }
+  return requests;
+}
+
+/**
+ * Reads items by key with BatchGetItem, 100 per request, resending what was left unprocessed;
+ * missing items are absent from the result. `consistent: false` suits a dashboard, which may lag a second.
+ */
+export async function batchGet<T>(ctx: StoreContext, keys: { pk: string; sk: string }[], opts: { consistent: boolean }): Promise<T[]> {
+  const out: T[] = [];
+  for (const group of chunk(keys, 100)) {
+    let pending: Record<string, unknown>[] = group;
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries >= BATCH_TRIES) throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${tries} tries`);
+      if (tries > 0) await sleep(20 * 2 ** tries);
+      const r = await ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [ctx.table]: opts.consistent ? { Keys: pending, ConsistentRead: true } : { Keys: pending } },
+        }),
+      );
+      out.push(...((r.Responses?.[ctx.table] ?? []) as T[]));
+      pending = (r.UnprocessedKeys?.[ctx.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
 import { isConditionFailed } from './dynamo';
 import { latestSk, repoKey } from './keys';
@@ -65,7 +66,7 @@ export async function upsertRepo(
     keepDefaultBranch?: boolean;
   },
 ): Promise<void> {
-  const [owner = '', name = ''] = r.repo.split('/');
+  const { owner, repo: name } = repoParts(r.repo);
   await ctx.doc.send(
     new UpdateCommand({
       TableName: ctx.table,
