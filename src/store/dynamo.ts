@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../core/chunk';
 import { GSI, TABLE_KEYS } from './schema';
 
@@ -94,6 +94,63 @@ export async function ensureTable(client: DynamoDBDocumentClient, table: string)
 
 export function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+/** One item by key, or null. `consistent`: strongly consistent, for a read that decides a write. */
+export async function getItem<T>(ctx: StoreContext, key: { pk: string; sk: string }, opts: { consistent: boolean }): Promise<T | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: key, ...(opts.consistent ? { ConsistentRead: true } : {}) }),
+  );
+  return (r.Item as T | undefined) ?? null;
+}
+
+/** A key condition (e.g. `pk = :pk AND begins_with(sk, :p)`) and where and how to read it. */
+export interface ItemQuery {
+  where: string;
+  values: Record<string, unknown>;
+  /** A global secondary index by name (always eventually consistent). */
+  index?: string;
+  /** Sort key descending (DynamoDB's ScanIndexForward: false). */
+  descending?: boolean;
+  consistent?: boolean;
+}
+
+/** Which page of a listing: at most `limit` items, starting after `after` (a page's `lastKey`). */
+export interface PageRequest {
+  limit?: number;
+  after?: StoreKey | null;
+}
+
+/** One page of a query: at most `limit` items (DynamoDB's own 1 MB page without one) and where the next starts. */
+export async function queryPage<T>(ctx: StoreContext, q: ItemQuery, page: PageRequest = {}): Promise<Page<T>> {
+  const r = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      ...(q.index ? { IndexName: q.index } : {}),
+      KeyConditionExpression: q.where,
+      ExpressionAttributeValues: q.values,
+      ...(q.descending ? { ScanIndexForward: false } : {}),
+      ...(q.consistent ? { ConsistentRead: true } : {}),
+      ...(page.limit !== undefined ? { Limit: page.limit } : {}),
+      ExclusiveStartKey: page.after ?? undefined,
+    }),
+  );
+  return { items: (r.Items ?? []) as T[], lastKey: r.LastEvaluatedKey ?? null };
+}
+
+/** The items of a query across its pages, stopping once `max` are read. */
+export async function queryAll<T>(ctx: StoreContext, q: ItemQuery, max = Infinity): Promise<T[]> {
+  const items: T[] = [];
+  let after: StoreKey | null = null;
+  do {
+    const page: Page<T> = await queryPage<T>(ctx, q, { after });
+    items.push(...page.items);
+    after = page.lastKey;
+  } while (after && items.length < max);
+  return items;
 }
 
 // ---------------------------------------------------------------------------------------------

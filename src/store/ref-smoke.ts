@@ -2,11 +2,11 @@
  * A ref's latest runs with results and the rolling pass rate over them (REPO#<owner/repo> /
  * SMOKE#<ref>): one item, version-conditional puts. History: carries `ttl`. Keys: ./keys.ts.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { rollingRate } from '../core/smoke/compare';
 import type { Counts } from '../core/test-results';
 import type { StoreContext } from './dynamo';
-import { batchGet, isConditionFailed } from './dynamo';
+import { batchGet, getItem, isConditionFailed } from './dynamo';
 import { refSmokeSk, repoKey } from './keys';
 import { RECENT_RUNS } from './test-history-codec';
 
@@ -33,10 +33,7 @@ export interface RefSmokeItem {
 }
 
 export async function getRefSmoke(ctx: StoreContext, repo: string, ref: string): Promise<RefSmokeItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: refSmokeSk(ref) }, ConsistentRead: true }),
-  );
-  return (r.Item as RefSmokeItem | undefined) ?? null;
+  return getItem<RefSmokeItem>(ctx, { pk: repoKey(repo), sk: refSmokeSk(ref) }, { consistent: true });
 }
 
 /**

@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { getItem, isConditionFailed } from './dynamo';
 import { latestSk, repoKey } from './keys';
 import { GSI } from './schema';
 
@@ -95,13 +95,11 @@ export async function upsertRepo(
 }
 
 export async function getRepo(ctx: StoreContext, repo: string): Promise<RepoMeta | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: 'META' } }));
-  return (r.Item as RepoMeta | undefined) ?? null;
+  return getItem<RepoMeta>(ctx, { pk: repoKey(repo), sk: 'META' }, { consistent: false });
 }
 
 export async function getLatest(ctx: StoreContext, repo: string, branch: string): Promise<LatestItem | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: latestSk(branch) } }));
-  return (r.Item as LatestItem | undefined) ?? null;
+  return getItem<LatestItem>(ctx, { pk: repoKey(repo), sk: latestSk(branch) }, { consistent: false });
 }
 
 /**

@@ -3,9 +3,10 @@
  * that decided, the rendered section, and an outcome code per tracked test (./test-history-codec.ts).
  * History: carries `ttl` (the repository's `history_days`). Keys and write counts: ./keys.ts.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Counts } from '../core/test-results';
 import type { StoreContext } from './dynamo';
+import { getItem, queryPage } from './dynamo';
 import { dispatchKey, resultSk } from './keys';
 import type { RunOutcomeCode } from './test-history-codec';
 
@@ -48,21 +49,15 @@ export async function putRunResult(ctx: StoreContext, item: Omit<RunResultItem, 
 }
 
 export async function getRunResult(ctx: StoreContext, dispatchId: string, attempt: number): Promise<RunResultItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: dispatchKey(dispatchId), sk: resultSk(attempt) }, ConsistentRead: true }),
-  );
-  return (r.Item as RunResultItem | undefined) ?? null;
+  return getItem<RunResultItem>(ctx, { pk: dispatchKey(dispatchId), sk: resultSk(attempt) }, { consistent: true });
 }
 
 /** Every attempt's results of one dispatch, oldest first. */
 export async function runResultsOf(ctx: StoreContext, dispatchId: string): Promise<RunResultItem[]> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': dispatchKey(dispatchId), ':p': 'RESULT#' },
-      ConsistentRead: true,
-    }),
-  );
-  return (r.Items ?? []) as RunResultItem[];
+  const page = await queryPage<RunResultItem>(ctx, {
+    where: 'pk = :pk AND begins_with(sk, :p)',
+    values: { ':pk': dispatchKey(dispatchId), ':p': 'RESULT#' },
+    consistent: true,
+  });
+  return page.items;
 }

@@ -3,11 +3,10 @@
  * history is a query on its partition, newest first. History: carries `ttl` (the repository's
  * `history_days`). Keys and write counts: ./keys.ts.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../core/test-results';
 import { clip } from '../core/text';
-import type { Page, StoreContext, StoreKey } from './dynamo';
-import { batchGet, batchPut } from './dynamo';
+import type { Page, PageRequest, StoreContext } from './dynamo';
+import { batchGet, batchPut, queryPage } from './dynamo';
 import { runKey, testHash, testKey } from './keys';
 
 /** A test as one run saw it, across its result files: what the per-test records are written from. */
@@ -84,19 +83,13 @@ export async function testHistory(
   ctx: StoreContext,
   repo: string,
   testId: string,
-  opts: { limit?: number; after?: StoreKey | null } = {},
+  opts: PageRequest = {},
 ): Promise<Page<TestRunItem>> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': testKey(repo, testHash(testId)) },
-      ScanIndexForward: false,
-      Limit: opts.limit ?? 25,
-      ExclusiveStartKey: opts.after ?? undefined,
-    }),
+  return queryPage<TestRunItem>(
+    ctx,
+    { where: 'pk = :pk', values: { ':pk': testKey(repo, testHash(testId)) }, descending: true },
+    { limit: opts.limit ?? 25, after: opts.after },
   );
-  return { items: (r.Items ?? []) as TestRunItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
 /** Each given test's record of one run attempt (name, outcome, flaky), keyed by test hash; tests without a record are absent. */

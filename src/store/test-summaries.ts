@@ -6,11 +6,10 @@
  * The read-modify-write is safe because the worker handles one repository's events one at a time
  * (FIFO per repository).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../core/test-results';
 import { clip } from '../core/text';
-import type { Page, StoreContext, StoreKey } from './dynamo';
-import { batchGet, batchPut } from './dynamo';
+import type { Page, PageRequest, StoreContext } from './dynamo';
+import { batchGet, batchPut, queryPage } from './dynamo';
 import { runKey, testSummaryKey } from './keys';
 import { GSI } from './schema';
 import { outcomeCode, pushRecent, RECENT_RUNS, recentStats } from './test-history-codec';
@@ -97,18 +96,11 @@ export async function listTestSummaries(
   ctx: StoreContext,
   repo: string,
   ref: string,
-  opts: { limit?: number; after?: StoreKey | null } = {},
+  opts: PageRequest = {},
 ): Promise<Page<TestSummaryItem>> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: GSI.byRef.name,
-      KeyConditionExpression: `${GSI.byRef.partitionKey} = :pk`,
-      ExpressionAttributeValues: { ':pk': testSummaryKey(repo, ref) },
-      ScanIndexForward: false,
-      Limit: opts.limit ?? 25,
-      ExclusiveStartKey: opts.after ?? undefined,
-    }),
+  return queryPage<TestSummaryItem>(
+    ctx,
+    { index: GSI.byRef.name, where: `${GSI.byRef.partitionKey} = :pk`, values: { ':pk': testSummaryKey(repo, ref) }, descending: true },
+    { limit: opts.limit ?? 25, after: opts.after },
   );
-  return { items: (r.Items ?? []) as TestSummaryItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
