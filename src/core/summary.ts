@@ -38,7 +38,7 @@ export interface RunSummaryInput {
   /** Extra markdown lines the worker wants shown (e.g. "dispatch failed: …"), one per entry. */
   notes?: string[];
   /**
-   * The smoke-test section: markdown from core/smoke `renderSmokeMarkdown`, and the headline rate
+   * The smoke-test section: markdown from core/smoke/markdown `renderSmokeMarkdown`, and the headline rate
    * ("5/6 (83%)", null when no test ran) for the title. Absent while the run has no results.
    */
   smoke?: { markdown: string; rate: string | null } | null;
