@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
 import { getItem, isConditionFailed } from './dynamo';
 import { deliveryKey, ttlAfter } from './keys';
@@ -78,7 +78,7 @@ export async function claim(
     return { value: c.value, first: true };
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
-    const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key, ConsistentRead: true }));
-    return { value: (r.Item as ClaimItem).value, first: false };
+    const stored = await getItem<ClaimItem>(ctx, Key, { consistent: true });
+    return { value: stored!.value, first: false };
   }
 }

@@ -111,6 +111,9 @@ export async function getItem<T>(ctx: StoreContext, key: { pk: string; sk: strin
 export interface ItemQuery {
   where: string;
   values: Record<string, unknown>;
+  /** Applied after the read: DynamoDB's Limit and 1 MB page count the items before it. */
+  filter?: string;
+  names?: Record<string, string>;
   /** A global secondary index by name (always eventually consistent). */
   index?: string;
   /** Sort key descending (DynamoDB's ScanIndexForward: false). */
@@ -131,6 +134,8 @@ export async function queryPage<T>(ctx: StoreContext, q: ItemQuery, page: PageRe
       TableName: ctx.table,
       ...(q.index ? { IndexName: q.index } : {}),
       KeyConditionExpression: q.where,
+      ...(q.filter ? { FilterExpression: q.filter } : {}),
+      ...(q.names ? { ExpressionAttributeNames: q.names } : {}),
       ExpressionAttributeValues: q.values,
       ...(q.descending ? { ScanIndexForward: false } : {}),
       ...(q.consistent ? { ConsistentRead: true } : {}),
