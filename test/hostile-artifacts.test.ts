@@ -10,7 +10,7 @@ import { startGitHubStandIn, type CheckRunRecord, type GitHubStandIn } from '@ar
 import { startLocal } from '../src/local/server';
 import { createLogger } from '../src/log';
 import { getDispatch } from '../src/store/dispatches';
-import { currentSmoke } from '../src/store/results';
+import { currentSmoke } from '../src/store/dispatch-smoke';
 import { APP_ID, CONFIG, seedRepo, startHarness, testKeys, WEBHOOK_SECRET, type Harness } from './support/harness';
 
 /** `passing` passing test cases, then `failing` failing ones, optionally failing ones first. */

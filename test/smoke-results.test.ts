@@ -4,7 +4,9 @@ import { badgeToken } from '../src/http/badge-token';
 import type { CheckRunRecord } from '@arm64-ci/github-sim';
 import { smokeJUnit } from '../src/local/sandbox';
 import { getDispatch } from '../src/store/dispatches';
-import { currentSmoke, getRefSmoke, testHistory } from '../src/store/results';
+import { currentSmoke } from '../src/store/dispatch-smoke';
+import { getRefSmoke } from '../src/store/ref-smoke';
+import { testHistory } from '../src/store/test-runs';
 import { CONFIG, seedRepo, startHarness, type Harness } from './support/harness';
 
 // widget: public, smoke_tests.min_pass_rate defaults to 1.0.

@@ -9,7 +9,7 @@
  * as waiting, was not what the maintainer saw. GitHub's times have whole seconds: a commit shown
  * as waiting in the same second as the comment is not taken as seen (the safe side of the tie).
  */
-import { codeSpan } from './config';
+import { codeSpan } from './markdown';
 
 /** One held (waiting for `/ok-to-test`) run on this pull request. */
 export interface HeldRun {

@@ -12,18 +12,18 @@
 //   elementsPerFile elements parsed per file (a test case with its failure, output and properties
 //                   is a handful; 20 per test case on average is generous)
 //   casesPerFile    test cases read from one file; the rest are counted, not read (src/core/junit.ts)
-//   casesPerRun     test cases read from the whole artifact (src/core/smoke-artifact.ts)
+//   casesPerRun     test cases read from the whole artifact (src/core/smoke/artifact.ts)
 //
 // Entity declarations (DOCTYPE) are refused outright and the XML parser never expands entities, so
 // there is no expansion limit to tune: "billion laughs" cannot start.
 //
 // The case caps are sized by what the results are used for, not by parse speed: per-test history
-// keeps MAX_TRACKED_TESTS (src/store/results.ts), the summary lists 25 failures and annotations are
+// keeps MAX_TRACKED_TESTS (src/store/run-results.ts), the summary lists 25 failures and annotations are
 // at most `annotations.max`; 20,000 cases keep the parsed results of a run in the low megabytes
 // whatever the file sizes, and the thread that parses them (locally) or the Lambda well inside its
 // memory. A smoke suite is expected to be far smaller.
 //
-// What a cap leaves unread never turns into a pass: see decideConclusion in ./smoke.ts.
+// What a cap leaves unread never turns into a pass: see decideConclusion in ./smoke/verdict.ts.
 
 export interface ArtifactLimits {
   downloadBytes: number;

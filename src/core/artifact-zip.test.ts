@@ -3,7 +3,7 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readJUnitZip } from './artifact-zip';
 import { parseJUnit } from './junit';
-import { combine, formatRate } from './smoke';
+import { combine, formatRate } from './smoke/verdict';
 
 const pytest = readFileSync(new URL('../../test/fixtures/junit/pytest.xml', import.meta.url), 'utf8');
 const allPassing = pytest.replace(/<failure[\s\S]*?<\/failure>/, '');

@@ -13,7 +13,9 @@
  * runs only when some line reads as a command on its own. Whoever acts on the result checks the
  * author's permission; this module only reads text.
  */
+import { editDistance } from './edit-distance';
 import { plainLines } from './plain-lines';
+import { clip } from './text';
 
 export type Command =
   | { kind: 'run'; overrides: Record<string, string>; line: number }
@@ -103,25 +105,6 @@ const SYNONYMS: Readonly<Record<string, CommandName>> = {
 
 const NAMES: readonly CommandName[] = COMMANDS.map((c) => c.name);
 
-/** Levenshtein distance, or `max + 1` as soon as it must exceed `max` (names are short). */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length] ?? max + 1;
-}
-
 /**
  * What the user probably meant: a known synonym, else the only command the word starts (2+
  * letters, so `/arm64 can` → `cancel` rather than `run`), else the closest name within 2 edits
@@ -147,10 +130,8 @@ function suggest(word: string): CommandName | null {
   return best;
 }
 
-/** User text echoed in errors is cut short: a reply must not repeat a 60 KB token. */
-function clip(text: string, max = 40): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}
+/** User text echoed in errors is cut short (40 characters and an ellipsis): a reply must not repeat a 60 KB token. */
+const ECHO_CHARS = 41;
 
 function isBlank(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t';
@@ -189,7 +170,7 @@ function parseRunArgs(text: string, usage: string): ArgsResult {
     const start = i;
     while (i < n && !isBlank(text[i]) && text[i] !== '=') i++;
     if (i >= n || text[i] !== '=') {
-      return { ok: false, error: `expected key=value, got \`${clip(text.slice(start, i))}\` (usage: ${usage})` };
+      return { ok: false, error: `expected key=value, got \`${clip(text.slice(start, i), ECHO_CHARS)}\` (usage: ${usage})` };
     }
     const key = text.slice(start, i);
     if (!KEY_RE.test(key)) {
@@ -198,7 +179,7 @@ function parseRunArgs(text: string, usage: string): ArgsResult {
         error:
           key === ''
             ? `missing key before \`=\` (usage: ${usage})`
-            : `invalid key \`${clip(key)}\`: keys may contain letters, digits, "_", "." and "-"`,
+            : `invalid key \`${clip(key, ECHO_CHARS)}\`: keys may contain letters, digits, "_", "." and "-"`,
       };
     }
     i++; // '='
@@ -208,12 +189,12 @@ function parseRunArgs(text: string, usage: string): ArgsResult {
       const read = quote === "'" ? singleQuoted(text, i) : doubleQuoted(text, i);
       if (!read) {
         const name = quote === "'" ? 'single' : 'double';
-        return { ok: false, error: `unterminated ${name} quote in the value of \`${clip(key)}\`` };
+        return { ok: false, error: `unterminated ${name} quote in the value of \`${clip(key, ECHO_CHARS)}\`` };
       }
       if (read.end < n && !isBlank(text[read.end])) {
         return {
           ok: false,
-          error: `the quoted value of \`${clip(key)}\` must end at its closing quote: put a space before \`${clip(text.slice(read.end).split(/[ \t]/)[0] ?? '')}\`, or quote the whole value`,
+          error: `the quoted value of \`${clip(key, ECHO_CHARS)}\` must end at its closing quote: put a space before \`${clip(text.slice(read.end).split(/[ \t]/)[0] ?? '', ECHO_CHARS)}\`, or quote the whole value`,
         };
       }
       value = read.value;
@@ -223,7 +204,7 @@ function parseRunArgs(text: string, usage: string): ArgsResult {
       while (i < n && !isBlank(text[i])) i++;
       value = text.slice(begin, i);
     }
-    if (Object.hasOwn(overrides, key)) return { ok: false, error: `duplicate key \`${clip(key)}\`` };
+    if (Object.hasOwn(overrides, key)) return { ok: false, error: `duplicate key \`${clip(key, ECHO_CHARS)}\`` };
     overrides[key] = value;
   }
 }
@@ -300,7 +281,7 @@ function parseLine(line: string, lineNo: number, prefixLower: string, prefix: st
       return { kind: 'invalid', name: 'ok-to-test', line: lineNo, error: `\`${OK_TO_TEST.name}\` takes at most one argument: ${usage}` };
     const sha = args[0]!;
     if (!/^[0-9a-f]{7,40}$/i.test(sha))
-      return { kind: 'invalid', name: 'ok-to-test', line: lineNo, error: `\`${clip(sha)}\` is not a commit sha: ${usage}` };
+      return { kind: 'invalid', name: 'ok-to-test', line: lineNo, error: `\`${clip(sha, ECHO_CHARS)}\` is not a commit sha: ${usage}` };
     return { kind: 'ok-to-test', line: lineNo, sha: sha.toLowerCase() };
   };
 
@@ -312,7 +293,7 @@ function parseLine(line: string, lineNo: number, prefixLower: string, prefix: st
   // `/arm64 ok-to-test` is an obvious slip for `/ok-to-test`; it needs the same permission.
   if (lower === 'ok-to-test') return okToTest(wordEnd);
   const spec = COMMANDS.find((c) => c.name === lower);
-  if (!spec) return { kind: 'unknown', name: clip(word, 64), line: lineNo, suggestion: suggest(word) };
+  if (!spec) return { kind: 'unknown', name: clip(word, 65), line: lineNo, suggestion: suggest(word) };
   const usage = spec.args ? `${prefix} ${spec.name} ${spec.args}` : `${prefix} ${spec.name}`;
   switch (spec.name) {
     case 'run': {

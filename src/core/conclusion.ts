@@ -2,17 +2,11 @@
  * Workflow run → check run state. Webhooks arrive out of order (a late `requested` after
  * `completed`), so updates only ever move a check forward: see `isForward`.
  */
+import type { components } from '@octokit/openapi-types';
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
-export type CheckConclusion =
-  | 'success'
-  | 'failure'
-  | 'neutral'
-  | 'cancelled'
-  | 'skipped'
-  | 'timed_out'
-  | 'action_required'
-  | 'stale';
+/** What an app may set as a check run's conclusion (GitHub alone sets `stale`). */
+export type CheckConclusion = NonNullable<components['schemas']['check-run']['conclusion']>;
 
 const CONCLUSIONS: Record<string, CheckConclusion> = {
   success: 'success',

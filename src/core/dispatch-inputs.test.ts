@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { parseConfig, type RepoConfig } from './config';
+import { parseConfig } from './config/parse';
+import type { RepoConfig } from './config/schema';
 import { MAX_INPUT_VALUE_LENGTH, RESERVED_INPUTS, dispatchIdFromTitle, dispatchInputs, validateOverrides } from './dispatch-inputs';
 
 function config(extra = ''): RepoConfig {

@@ -2,7 +2,7 @@
  * The `workflow_dispatch` inputs the coordinator sends, and how a workflow run is matched back to
  * its dispatch through the dispatch id the workflow puts in its `run-name`.
  */
-import type { RepoConfig } from './config';
+import type { RepoConfig } from './config/schema';
 
 /** Inputs the coordinator always sends; the dispatched workflow must declare them. */
 export const RESERVED_INPUTS = ['sha', 'pr', 'runner_labels', 'dispatch_id'] as const;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JUNIT_LIMITS, parseJUnit, passRate, sumCounts, type JUnitFile, type ParseResult } from './junit';
+import { JUNIT_LIMITS, parseJUnit } from './junit';
+import { passRate, sumCounts, type JUnitFile, type ParseResult } from './test-results';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../test/fixtures/junit/${name}`, import.meta.url), 'utf8');

@@ -6,53 +6,9 @@
 // laughs"), and only the first `maxTestCases` test cases are parsed: the pre-scan counts the rest.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ARTIFACT_LIMITS } from './artifact-limits';
-
-export type Outcome = 'passed' | 'failed' | 'errored' | 'skipped';
-
-export interface TestCaseResult {
-  /** Stable across runs (suite path + classname + name) so history can be kept per test. */
-  id: string;
-  name: string;
-  classname: string | null;
-  /** Enclosing suite names, outermost first, joined with " / "; "" when unnamed. */
-  suite: string;
-  file: string | null;
-  line: number | null;
-  outcome: Outcome;
-  message: string | null;
-  /** Failure/error text (usually a stack trace), trimmed to about 4 KB. */
-  details: string | null;
-  durationSeconds: number | null;
-}
-
-export interface Counts {
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  total: number;
-}
-
-export interface JUnitFile {
-  fileName: string;
-  tests: TestCaseResult[];
-  counts: Counts;
-  /** Tests that passed only after a re-run (Surefire `flakyFailure`/`flakyError`); counted as passed. */
-  flakyReruns: number;
-  /**
-   * Test cases in the file after the first `maxTestCases`: counted by the pre-scan, never parsed,
-   * so they are in neither `tests` nor `counts`. 0 when the whole file was read.
-   */
-  unread: number;
-}
-
-export type ParseResult =
-  | { ok: true; file: JUnitFile }
-  /**
-   * `overLimit`: refused by a limit real results can reach (bytes, elements), rather than for not
-   * being JUnit XML; such a file may hold failures nobody read (see decideConclusion in ./smoke.ts).
-   */
-  | { ok: false; fileName: string; error: string; overLimit?: true };
+import { preScan } from './junit-prescan';
+import type { Counts, Outcome, ParseResult, TestCaseResult } from './test-results';
+import { clip, formatBytes, utf8Length } from './text';
 
 export interface JUnitLimits {
   maxBytes: number;
@@ -72,10 +28,6 @@ export const JUNIT_LIMITS: Readonly<JUnitLimits> = Object.freeze({
 
 const MAX_DETAILS_CHARS = 4096;
 const MAX_MESSAGE_CHARS = 1024;
-// Real JUnit elements carry a dozen attributes at most; thousands only make the parser slow.
-const MAX_ATTRIBUTES = 256;
-// Nor are their tags kilobytes long; the validator is slow (seconds per megabyte) on very long tags.
-const MAX_TAG_CHARS = 64 * 1024;
 
 const ARRAY_TAGS = new Set([
   'testsuite',
@@ -102,7 +54,7 @@ export function parseJUnit(
   const fail = (error: string, overLimit = false): ParseResult =>
     overLimit ? { ok: false, fileName, error, overLimit } : { ok: false, fileName, error };
   try {
-    const size = typeof xml === 'string' ? utf8Length(xml, lim.maxBytes) : xml.byteLength;
+    const size = typeof xml === 'string' ? utf8Size(xml, lim.maxBytes) : xml.byteLength;
     if (size > lim.maxBytes) {
       return fail(
         `the file is ${formatBytes(size)}${typeof xml === 'string' ? ' or more' : ''}, over the ${formatBytes(lim.maxBytes)} limit; it was not parsed`,
@@ -145,29 +97,6 @@ export function parseJUnit(
   }
 }
 
-export function sumCounts(parts: Counts[]): Counts {
-  const sum: Counts = { passed: 0, failed: 0, errored: 0, skipped: 0, total: 0 };
-  for (const c of parts) {
-    sum.passed += c.passed;
-    sum.failed += c.failed;
-    sum.errored += c.errored;
-    sum.skipped += c.skipped;
-    sum.total += c.total;
-  }
-  return sum;
-}
-
-/**
- * passed / (total - skipped), or null when nothing ran.
- * Skipped tests are excluded because a skip is a decision not to run (wrong platform, missing
- * service), not evidence either way: counting it as a failure would punish skipping on arm64,
- * counting it as a pass would let a suite that skips everything look healthy.
- */
-export function passRate(c: Counts): number | null {
-  const ran = c.total - c.skipped;
-  return ran > 0 ? c.passed / ran : null;
-}
-
 /**
  * Bytes → text. UTF-8 by default; a UTF-16 byte-order mark or a non-UTF-8 `encoding=` in the XML
  * declaration is honoured, because some Windows and Java tools still write those.
@@ -192,168 +121,17 @@ export function decodeXmlBytes(bytes: Uint8Array): { ok: true; text: string } | 
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Pre-scan: one linear pass over the markup. Before the validator and parser run it refuses what
-// could make them slow or large: declarations (DOCTYPE/ENTITY), nesting deeper than maxDepth, an
-// element with too many attributes, a tag that is unclosed or longer than MAX_TAG_CHARS, and more
-// than maxElements in the part that will be read. It counts the test cases and, past maxTestCases,
-// remembers where the first unread one starts and which elements are open there, so the parse can
-// stop at it. Other well-formedness is left to the validator (which sees only the part read): on
-// odd input the scan just stops and lets the validator say what is wrong.
-
-interface Scan {
-  /** Test cases seen (all of them, read or not). */
-  testCases: number;
-  /** Where the first test case over maxTestCases starts, and the elements open there, innermost first. */
-  cut: { at: number; open: string[] } | null;
-}
-
-function preScan(text: string, lim: JUnitLimits): Scan | { error: string; overLimit: boolean } {
-  const refuse = (error: string, overLimit = false) => ({ error, overLimit });
-  const n = text.length;
-  let i = 0;
-  // Names of the open elements; never longer than maxDepth, which is refused.
-  const open: string[] = [];
-  let testCases = 0;
-  let elements = 0;
-  let cut: Scan['cut'] = null;
-  while (i < n) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) break;
-    const c1 = text.charCodeAt(lt + 1);
-    if (c1 === 0x21 /* ! */) {
-      if (text.startsWith('<!--', lt)) {
-        const end = text.indexOf('-->', lt + 4);
-        if (end < 0) break;
-        i = end + 3;
-        continue;
-      }
-      if (text.startsWith('<![CDATA[', lt)) {
-        const end = text.indexOf(']]>', lt + 9);
-        if (end < 0) break;
-        i = end + 3;
-        continue;
-      }
-      const word = /^<!([A-Za-z]*)/.exec(text.slice(lt, lt + 12))?.[1] ?? '';
-      return refuse(`entity declarations are not allowed (found <!${word} at ${position(text, lt)})`);
-    }
-    if (c1 === 0x3f /* ? */) {
-      const end = text.indexOf('?>', lt + 2);
-      if (end < 0) break;
-      i = end + 2;
-      continue;
-    }
-    if (c1 === 0x2f /* / */) {
-      const end = text.indexOf('>', lt + 2);
-      if (end < 0) return refuse(`not well-formed XML: the tag ${clipLine(text.slice(lt, lt + 42), 41)} is not closed (${position(text, lt)})`);
-      if (end - lt > MAX_TAG_CHARS) {
-        return refuse(`a tag is longer than ${formatBytes(MAX_TAG_CHARS)} (at ${position(text, lt)}); the file was not parsed`);
-      }
-      open.pop();
-      i = end + 1;
-      continue;
-    }
-    // A start tag: find its '>' while stepping over quoted attribute values (which may hold '>').
-    let j = lt + 1;
-    while (j < n && !isNameEnd(text.charCodeAt(j)) && text.charCodeAt(j) !== 0x3c) j++;
-    const nameEnd = j;
-    let end = -1;
-    let attributes = 0;
-    while (j < n) {
-      const c = text.charCodeAt(j);
-      if (c === 0x3d /* = */) {
-        if (++attributes > MAX_ATTRIBUTES) {
-          return refuse(`an element has more than ${MAX_ATTRIBUTES} attributes (at ${position(text, lt)}); the file was not parsed`);
-        }
-        j++;
-      } else if (c === 0x22 || c === 0x27) {
-        const close = text.indexOf(c === 0x22 ? '"' : "'", j + 1);
-        if (close < 0) break;
-        j = close + 1;
-      } else if (c === 0x3e /* > */) {
-        end = j;
-        break;
-      } else if (c === 0x3c /* < */) {
-        break; // malformed; the validator will say where
-      } else {
-        j++;
-      }
-    }
-    // An unclosed start tag is malformed whatever follows; refused here because the validator reads
-    // the rest of the file as its attributes, slowly (seconds per megabyte).
-    if (end < 0) return refuse(`not well-formed XML: the tag <${clipLine(text.slice(lt + 1, nameEnd), 40)} is not closed (${position(text, lt)})`);
-    if (end - lt > MAX_TAG_CHARS) {
-      return refuse(`a tag is longer than ${formatBytes(MAX_TAG_CHARS)} (at ${position(text, lt)}); the file was not parsed`);
-    }
-    if (nameEnd - lt - 1 === 8 && text.startsWith('testcase', lt + 1)) {
-      testCases++;
-      if (testCases === lim.maxTestCases + 1) cut = { at: lt, open: [...open].reverse() };
-    }
-    // Only the part that is read costs parsing; past the cut the scan just counts test cases.
-    if (cut === null && ++elements > lim.maxElements) {
-      return refuse(
-        `more than ${lim.maxElements.toLocaleString('en-US')} elements (the limit per file, at ${position(text, lt)}); the file was not parsed`,
-        true,
-      );
-    }
-    if (text.charCodeAt(end - 1) !== 0x2f /* not self-closing */) {
-      open.push(text.slice(lt + 1, nameEnd));
-      if (open.length > lim.maxDepth) {
-        return refuse(`elements are nested more than ${lim.maxDepth} deep (at ${position(text, lt)}); the file was not parsed`);
-      }
-    }
-    i = end + 1;
-  }
-  return { testCases, cut };
-}
-
-function isNameEnd(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2f || c === 0x3e || Number.isNaN(c);
-}
-
-function position(text: string, index: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = text.indexOf('\n'); k >= 0 && k < index; k = text.indexOf('\n', k + 1)) {
-    line++;
-    lineStart = k + 1;
-  }
-  return `line ${line}, column ${index - lineStart + 1}`;
-}
-
 function describeValidationError(err: { code: string; msg: string; line: number; col: number }): string {
   // The validator reports unclosed elements as a JSON array of tag names; say it plainly.
   const unclosed = /^Invalid '\[(.*)\]' found\.$/s.exec(err.msg);
   if (unclosed) {
     const names = (unclosed[1] ?? '').match(/"[^"]*"/g)?.map((s) => `<${s.slice(1, -1)}>`) ?? [];
     const list = names.length > 0 ? names.join(', ') : 'some elements';
-    return `the file ends before ${clipLine(list, 300)} ${names.length === 1 ? 'is' : 'are'} closed (truncated?)`;
+    return `the file ends before ${clip(list, 301)} ${names.length === 1 ? 'is' : 'are'} closed (truncated?)`;
   }
   const where = err.line ? ` (line ${err.line}${err.col ? `, column ${err.col}` : ''})` : '';
   // Messages quote tag names, which hostile input can make megabytes long.
-  return `${clipLine(err.msg, 300)}${where}`;
-}
-
-function clipLine(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
-
-function utf8Length(s: string, stopAbove: number): number {
-  // Cheap exits first: every UTF-16 unit is at least one byte and at most three.
-  if (s.length > stopAbove) return s.length;
-  if (s.length * 3 <= stopAbove) return s.length;
-  let bytes = 0;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-  }
-  return bytes;
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
-  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
-  return `${n} bytes`;
+  return `${clip(err.msg, 301)}${where}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,8 +241,8 @@ function failureText(source: unknown, outcome: Outcome): { message: string | nul
   // go-junit-report writes a fixed "Failed"/"Skipped"/"Build error"; the text's first line says more.
   if (message && firstLine && GENERIC_MESSAGE.test(message)) message = firstLine;
   return {
-    message: message ? clip(message, MAX_MESSAGE_CHARS) : null,
-    details: text ? clip(text, MAX_DETAILS_CHARS) : null,
+    message: message ? clipText(message, MAX_MESSAGE_CHARS) : null,
+    details: text ? clipText(text, MAX_DETAILS_CHARS) : null,
   };
 }
 
@@ -478,8 +256,16 @@ function textOf(node: Node): string {
   return parts.join('\n').trim();
 }
 
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max)}\n… (${(s.length - max).toLocaleString('en-US')} more characters)`;
+function clipText(s: string, max: number): string {
+  const kept = clip(s, max, '');
+  return kept === s ? s : `${kept}\n… (${(s.length - kept.length).toLocaleString('en-US')} more characters)`;
+}
+
+/** UTF-8 size, or any number above `stopAbove` once it must exceed it: files can be megabytes. */
+function utf8Size(s: string, stopAbove: number): number {
+  // Every UTF-16 unit is at least one byte and at most three.
+  if (s.length > stopAbove || s.length * 3 <= stopAbove) return s.length;
+  return utf8Length(s);
 }
 
 /** A path, not a package or class name: vitest writes the test file's path as the classname. */

@@ -5,7 +5,7 @@
  * to 24 hours) without a word, which is what the fleet section below exists to explain. Pure.
  */
 import { formatDuration } from './jobs';
-import { escapeCell } from './summary';
+import { escapeCell } from './markdown';
 
 /** A runner as the fleet knows it. `status` null: seen only in a job event (no runner listing). */
 export interface RunnerView {

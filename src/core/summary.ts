@@ -4,6 +4,8 @@
  * smoke-test section, dashboard link).
  */
 import { durationSeconds, formatDuration, parseJobName } from './jobs';
+import { codeCell, escapeCell, link, truncateMarkdown } from './markdown';
+import { clip, utf8Length } from './text';
 
 export interface JobView {
   id: number;
@@ -36,7 +38,7 @@ export interface RunSummaryInput {
   /** Extra markdown lines the worker wants shown (e.g. "dispatch failed: …"), one per entry. */
   notes?: string[];
   /**
-   * The smoke-test section: markdown from core/smoke `renderSmokeMarkdown`, and the headline rate
+   * The smoke-test section: markdown from core/smoke/markdown `renderSmokeMarkdown`, and the headline rate
    * ("5/6 (83%)", null when no test ran) for the title. Absent while the run has no results.
    */
   smoke?: { markdown: string; rate: string | null } | null;
@@ -76,8 +78,7 @@ const WORDS: Record<string, string> = {
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required', 'stale']);
 
 function labelList(labels: string[]): string {
-  const text = labels.join(', ');
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  return clip(labels.join(', '), 120);
 }
 
 function renderTitle(input: RunSummaryInput): string {
@@ -102,105 +103,6 @@ function renderTitle(input: RunSummaryInput): string {
   if (input.status === 'in_progress' && (started || total === 0))
     return total > 0 ? `arm64: running (${done}/${total} jobs done)` : 'arm64: running';
   return input.fleet?.waitingTitle ?? `arm64: queued, waiting for a runner with ${labels}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Markdown helpers
-
-/** Text for a table cell: one line, no pipes, no markdown or HTML that a name could smuggle in. */
-export function escapeCell(s: string): string {
-  return s
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
-    .trim();
-}
-
-function code(s: string): string {
-  const flat = s.replace(/\r\n|\r|\n/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  // A pipe ends a table cell even inside a code span.
-  return `${fence}${pad}${flat}${pad}${fence}`.replace(/\|/g, '\\|');
-}
-
-/** Only http(s) links, with the characters that would end a markdown link or table cell encoded. */
-function safeUrl(url: string | null | undefined): string | null {
-  if (!url || !/^https?:\/\//i.test(url)) return null;
-  return url.replace(/[\s()<>|\\[\]`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-
-function link(text: string, url: string | null | undefined): string {
-  const safe = safeUrl(url);
-  return safe ? `[${text}](${safe})` : text;
-}
-
-/** Size as GitHub counts it: UTF-8 bytes. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-
-/** The longest prefix of `s` within `maxBytes`, never splitting a surrogate pair. */
-function cutToBytes(s: string, maxBytes: number): string {
-  let n = 0;
-  let i = 0;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
-    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
-    if (n + size > maxBytes) break;
-    n += size;
-    i += pair ? 2 : 1;
-  }
-  return s.slice(0, i);
-}
-
-const FENCE = /^ {0,3}(```|~~~)/;
-
-/**
- * Cut markdown to at most `max` (UTF-8 bytes, hence also UTF-16 units) at a line boundary, close a
- * code fence left open, and end with `note` in its own paragraph so nobody mistakes the cut for
- * the whole story. Text that already fits is returned unchanged.
- */
-export function truncateMarkdown(md: string, max: number, note: string): string {
-  if (utf8Length(md) <= max) return md;
-  const tail = `\n\n${note}`;
-  const budget = max - utf8Length(tail);
-  if (budget <= 0) return cutToBytes(note, max);
-
-  const lines = md.split('\n');
-  const kept: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    const add = utf8Length(line) + (kept.length > 0 ? 1 : 0);
-    if (size + add > budget) break;
-    kept.push(line);
-    size += add;
-  }
-  // A first line longer than the budget: better part of it than nothing.
-  if (kept.length === 0) return `${cutToBytes(lines[0] ?? '', budget)}${tail}`;
-
-  const fenceOpen = () => kept.filter((l) => FENCE.test(l)).length % 2 === 1;
-  const closer = '\n```';
-  while (kept.length > 0 && fenceOpen() && size + closer.length > budget) {
-    size -= utf8Length(kept.pop()!) + (kept.length > 0 ? 1 : 0);
-  }
-  let body = kept.join('\n').replace(/\s+$/, '');
-  if (fenceOpen()) body += closer;
-  return `${body}${tail}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,7 +136,7 @@ function triggerText(trigger: string, actor: string | null): string {
       pull_request: 'a pull request',
       command: 'a comment command',
       rerun: 'a re-run request',
-    }[trigger] ?? code(trigger);
+    }[trigger] ?? codeCell(trigger);
   return actor ? `${what} by @${escapeCell(actor)}` : what;
 }
 
@@ -262,8 +164,8 @@ function runnerText(input: RunSummaryInput): string {
         ? 'none reported'
         : 'not assigned yet'
       : names.length > 5
-        ? `${names.slice(0, 5).map(code).join(', ')} and ${names.length - 5} more`
-        : names.map(code).join(', ');
+        ? `${names.slice(0, 5).map(codeCell).join(', ')} and ${names.length - 5} more`
+        : names.map(codeCell).join(', ');
   return arch ? `${who} · ${arch}` : who;
 }
 
@@ -273,23 +175,23 @@ function renderHead(input: RunSummaryInput): string {
   rows.push([
     'Workflow',
     run
-      ? `${code(input.workflow)}: ${link(`run ${run.id}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}`, run.htmlUrl)}`
-      : `${code(input.workflow)} (${input.status === 'completed' ? 'no workflow run' : 'waiting for GitHub to start the run'})`,
+      ? `${codeCell(input.workflow)}: ${link(`run ${run.id}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}`, run.htmlUrl)}`
+      : `${codeCell(input.workflow)} (${input.status === 'completed' ? 'no workflow run' : 'waiting for GitHub to start the run'})`,
   ]);
-  rows.push(['Commit', code(input.sha)]);
-  if (input.branch !== null) rows.push(['Branch', code(input.branch)]);
+  rows.push(['Commit', codeCell(input.sha)]);
+  if (input.branch !== null) rows.push(['Branch', codeCell(input.branch)]);
   if (input.pr !== null) rows.push(['Pull request', `#${input.pr}`]);
   rows.push(['Triggered by', triggerText(input.trigger, input.actor)]);
   rows.push(['Runner', runnerText(input)]);
-  rows.push(['Runner labels', input.runnerLabels.map(code).join(', ') || '—']);
-  rows.push(['Dispatch id', code(input.dispatchId)]);
+  rows.push(['Runner labels', input.runnerLabels.map(codeCell).join(', ') || '—']);
+  rows.push(['Dispatch id', codeCell(input.dispatchId)]);
   if (input.status === 'completed' && input.decidedBy) rows.push(['Decided by', escapeCell(input.decidedBy)]);
 
-  const where = [input.branch !== null ? `on ${code(input.branch)}` : null, input.pr !== null ? `(#${input.pr})` : null]
+  const where = [input.branch !== null ? `on ${codeCell(input.branch)}` : null, input.pr !== null ? `(#${input.pr})` : null]
     .filter(Boolean)
     .join(' ');
   const lines = [
-    `**${escapeCell(input.checkName)}** for commit ${code(shortSha(input.sha))}${where ? ` ${where}` : ''} in ${escapeCell(input.repo)}.`,
+    `**${escapeCell(input.checkName)}** for commit ${codeCell(shortSha(input.sha))}${where ? ` ${where}` : ''} in ${escapeCell(input.repo)}.`,
     '',
     '| | |',
     '|---|---|',
@@ -321,7 +223,7 @@ function jobRow(job: JobView, { withMatrix }: TableShape): string {
       : job.status === 'completed'
         ? '—'
         : job.labels.length > 0
-          ? `waiting for ${job.labels.map(code).join(', ')}`
+          ? `waiting for ${job.labels.map(codeCell).join(', ')}`
           : 'waiting for a runner';
   const duration = job.status === 'completed' ? formatDuration(durationSeconds(job.startedAt, job.completedAt)) : '—';
   const cells = [jobCell, ...(withMatrix ? [matrix.map(escapeCell).join(', ') || '—'] : []), runner, jobResult(job), duration];

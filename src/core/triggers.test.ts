@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type RepoConfig } from './config';
+import { parseConfig } from './config/parse';
+import type { RepoConfig } from './config/schema';
 import { branchMatches, decidePullRequest, decidePush } from './triggers';
 
 function config(extra = ''): RepoConfig {

@@ -1,6 +1,6 @@
 /** What a push or a pull_request event means for the arm64 check: dispatch a run, or not and why. */
 import picomatch from 'picomatch';
-import type { RepoConfig } from './config';
+import type { RepoConfig } from './config/schema';
 
 export type TriggerDecision =
   | { dispatch: true; sha: string; branch: string; pr: number | null }

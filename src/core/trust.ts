@@ -7,7 +7,7 @@
  * or, when the repository says so (`trust_org_members`, default on as in GitHub Actions and Prow),
  * by organization membership.
  */
-import type { Permission, RepoConfig } from './config';
+import type { Permission, RepoConfig } from './config/schema';
 
 export type TrustDecision = { trusted: true; reason: string } | { trusted: false; reason: string };
 

@@ -4,6 +4,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults, RequestInterface, RequestParameters, Route } from '@octokit/types';
 import Bottleneck from 'bottleneck/light.js';
+import { clip } from '../core/text';
 import type { Logger } from '../log';
 
 /**
@@ -142,5 +143,5 @@ export function httpStatus(err: unknown): number | null {
 export function githubMessage(err: unknown): string {
   const e = err as { response?: { data?: { message?: string; errors?: unknown } }; message?: string };
   const m = e.response?.data?.message ?? e.message ?? String(err);
-  return m.length > 500 ? m.slice(0, 500) + '…' : m;
+  return clip(m, 501);
 }

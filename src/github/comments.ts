@@ -1,3 +1,4 @@
+import { clip } from '../core/text';
 import type { GitHub } from './client';
 import { httpStatus } from './client';
 
@@ -11,8 +12,7 @@ export async function postComment(
   gh: GitHub,
   p: { owner: string; repo: string; issueNumber: number; body: string },
 ): Promise<number> {
-  const body =
-    p.body.length <= MAX_COMMENT_CHARS ? p.body : `${p.body.slice(0, MAX_COMMENT_CHARS - 40)}\n\n…(cut to fit a comment)`;
+  const body = clip(p.body, MAX_COMMENT_CHARS, '\n\n…(cut to fit a comment)');
   const r = await gh.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
     owner: p.owner,
     repo: p.repo,

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import { listTestSummaries, refName, testSummaryKey, type TestSummaryItem } from '../store/results';
+import { refName, testSummaryKey } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
 import { repoStats } from '../store/stats';
+import { recentRuns } from '../store/test-history-codec';
+import { listTestSummaries, type TestSummaryItem } from '../store/test-summaries';
 import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
 import { boundedQuery, isDispatchId } from './inputs';
@@ -90,8 +92,6 @@ export function apiRoutes(deps: HttpDeps): Hono {
   return api;
 }
 
-const OUTCOME_WORDS: Record<string, string> = { P: 'passed', F: 'failed', E: 'errored', S: 'skipped' };
-
 function publicTest(t: TestSummaryItem) {
   return {
     id: t.testId,
@@ -106,6 +106,6 @@ function publicTest(t: TestSummaryItem) {
     lastRunAt: t.lastAt,
     lastFlakySha: t.lastFlakySha,
     // Newest first; `flaky` marks a run in which the test passed and failed on the same commit.
-    recent: [...t.recent].map((ch) => ({ outcome: OUTCOME_WORDS[ch.toUpperCase()] ?? 'unknown', flaky: ch !== ch.toUpperCase() })),
+    recent: recentRuns(t.recent).map((r) => ({ outcome: r.outcome ?? 'unknown', flaky: r.flaky })),
   };
 }

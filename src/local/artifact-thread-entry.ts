@@ -1,6 +1,6 @@
 // The worker thread of ./artifact-thread.ts: parses smoke-test artifacts, one message at a time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { readSmokeArtifact } from '../core/smoke-artifact';
+import { readSmokeArtifact } from '../core/smoke/artifact';
 import type { ThreadReply, ThreadRequest } from './artifact-thread';
 
 const gate = (workerData as { gate?: SharedArrayBuffer } | null)?.gate;

@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSmokeArtifact } from '../core/smoke-artifact';
+import { readSmokeArtifact } from '../core/smoke/artifact';
 import { ArtifactOverLimitError } from '../worker/deps';
 import { startArtifactThread, type ArtifactThread } from './artifact-thread';
 

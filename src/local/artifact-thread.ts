@@ -1,10 +1,10 @@
-// The local server's smoke-artifact parser: core/smoke-artifact `readSmokeArtifact` in a worker
+// The local server's smoke-artifact parser: core/smoke/artifact `readSmokeArtifact` in a worker
 // thread. Locally the queue runs the worker in the same process as the HTTP server, so seconds of
 // unzipping and parsing on the main thread would stall webhook intake (GitHub gives a delivery
 // 10 s); in a thread they cost the event loop nothing. On Lambda the worker parses inline: no
 // webhook shares its event loop.
 import { Worker } from 'node:worker_threads';
-import type { SmokeArtifact } from '../core/smoke-artifact';
+import type { SmokeArtifact } from '../core/smoke/artifact';
 import { ArtifactOverLimitError, type ParseSmokeArtifact } from '../worker/deps';
 
 export interface ThreadRequest {

@@ -3,7 +3,7 @@ import type { AppRequester } from '../github/deliveries';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
 import { monotonicFactory } from 'ulid';
-import { readSmokeArtifact } from '../core/smoke-artifact';
+import { readSmokeArtifact } from '../core/smoke/artifact';
 import type { ParseSmokeArtifact } from '../worker/deps';
 import { reconcile, type ReconcileOptions } from '../worker/reconciler';
 import { redeliverFailed, type RedeliveryOptions } from '../worker/redelivery';

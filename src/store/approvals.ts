@@ -9,9 +9,9 @@
  * the one dispatch of that commit, so two comments (or a comment and a redelivery of it) approving
  * the same sha never dispatch twice. Reads are strongly consistent, unlike the commit index.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { getItem, isConditionFailed } from './dynamo';
 import { repoKey, ttlAfter } from './keys';
 
 export interface ApprovalItem {
@@ -73,10 +73,7 @@ export async function claimApproval(
 }
 
 export async function getApproval(ctx: StoreContext, repo: string, sha: string): Promise<ApprovalItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: approvalSk(sha) }, ConsistentRead: true }),
-  );
-  return (r.Item as ApprovalItem | undefined) ?? null;
+  return getItem<ApprovalItem>(ctx, { pk: repoKey(repo), sk: approvalSk(sha) }, { consistent: true });
 }
 
 /** Remembers an `/ok-to-test` as the pull request's latest, unless a later one is already stored. */
@@ -111,8 +108,5 @@ export async function rememberOkToTest(
 }
 
 export async function latestOkToTest(ctx: StoreContext, repo: string, pr: number): Promise<OkToTestItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: okToTestSk(pr) }, ConsistentRead: true }),
-  );
-  return (r.Item as OkToTestItem | undefined) ?? null;
+  return getItem<OkToTestItem>(ctx, { pk: repoKey(repo), sk: okToTestSk(pr) }, { consistent: true });
 }

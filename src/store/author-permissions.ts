@@ -7,8 +7,9 @@
  *
  * A new head asks again, so a permission taken away counts from the next push on.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
+import { getItem } from './dynamo';
 import { repoKey, ttlAfter } from './keys';
 
 /** Long enough for a pull request's events and comments on one head; a new head asks again. */
@@ -30,8 +31,8 @@ export async function getAuthorPermission(
   ctx: StoreContext,
   k: { repo: string; pr: number; sha: string; login: string },
 ): Promise<string | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(k.repo), sk: sk(k.pr, k.sha, k.login) } }));
-  return (r.Item as AuthorPermissionItem | undefined)?.permission ?? null;
+  const item = await getItem<AuthorPermissionItem>(ctx, { pk: repoKey(k.repo), sk: sk(k.pr, k.sha, k.login) }, { consistent: false });
+  return item?.permission ?? null;
 }
 
 export async function putAuthorPermission(

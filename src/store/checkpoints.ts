@@ -1,7 +1,7 @@
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_TTL_DAYS } from './deliveries';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { batchGet, getItem, isConditionFailed } from './dynamo';
 import { checkpointKey, deliveryKey, ttlAfter } from './keys';
 
 /**
@@ -21,10 +21,7 @@ export interface Checkpoint {
 const CHECKPOINT_SK = 'CHECKPOINT';
 
 export async function getCheckpoint(ctx: StoreContext, name: string): Promise<Checkpoint | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: checkpointKey(name), sk: CHECKPOINT_SK }, ConsistentRead: true }),
-  );
-  const it = r.Item as (Checkpoint & { pk: string }) | undefined;
+  const it = await getItem<Checkpoint>(ctx, { pk: checkpointKey(name), sk: CHECKPOINT_SK }, { consistent: true });
   return it ? { deliveryId: it.deliveryId, deliveredAt: it.deliveredAt, savedAt: it.savedAt } : null;
 }
 
@@ -66,35 +63,22 @@ const REDELIVERY_SK = 'REDELIVERY';
 /** For each guid: was it accepted, and what did earlier passes do with it? Consistent reads, 50 guids per request. */
 export async function guidStates(ctx: StoreContext, guids: string[]): Promise<Map<string, GuidState>> {
   const out = new Map<string, GuidState>(guids.map((g) => [g, { accepted: false, claim: null }]));
-  for (let i = 0; i < guids.length; i += 50) {
-    let keys: Record<string, unknown>[] | undefined = guids
-      .slice(i, i + 50)
-      .flatMap((g) => [
-        { pk: deliveryKey(g), sk: 'DELIVERY' },
-        { pk: deliveryKey(g), sk: REDELIVERY_SK },
-      ]);
-    // BatchGet may hand back part of the keys unprocessed under load: ask again for those.
-    for (let round = 0; keys && keys.length > 0; round++) {
-      if (round >= 5) throw new Error('DynamoDB left keys unprocessed after 5 rounds');
-      if (round > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
-      const r = await ctx.doc.send(
-        new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const it of r.Responses?.[ctx.table] ?? []) {
-        const guid = String(it.pk).slice('DELIVERY#'.length);
-        const s = out.get(guid);
-        if (!s) continue;
-        if (it.sk === 'DELIVERY') s.accepted = true;
-        else if (it.sk === REDELIVERY_SK) {
-          s.claim = {
-            guid,
-            attempts: Number(it.attempts),
-            lastDeliveryId: Number(it.lastDeliveryId),
-            claimedAt: String(it.claimedAt),
-          };
-        }
-      }
-      keys = r.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
+  const keys = guids.flatMap((g) => [
+    { pk: deliveryKey(g), sk: 'DELIVERY' },
+    { pk: deliveryKey(g), sk: REDELIVERY_SK },
+  ]);
+  for (const it of await batchGet<Record<string, unknown>>(ctx, keys, { consistent: true })) {
+    const guid = String(it.pk).slice('DELIVERY#'.length);
+    const s = out.get(guid);
+    if (!s) continue;
+    if (it.sk === 'DELIVERY') s.accepted = true;
+    else if (it.sk === REDELIVERY_SK) {
+      s.claim = {
+        guid,
+        attempts: Number(it.attempts),
+        lastDeliveryId: Number(it.lastDeliveryId),
+        claimedAt: String(it.claimedAt),
+      };
     }
   }
   return out;

@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { getItem, isConditionFailed } from './dynamo';
 import { deliveryKey, ttlAfter } from './keys';
 
 /** GitHub keeps deliveries redeliverable for 3 days; remember them a little longer. */
@@ -55,10 +55,7 @@ export async function forgetDelivery(ctx: StoreContext, deliveryId: string): Pro
 }
 
 export async function getDelivery(ctx: StoreContext, deliveryId: string): Promise<DeliveryItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: deliveryKey(deliveryId), sk: 'DELIVERY' }, ConsistentRead: true }),
-  );
-  return (r.Item as DeliveryItem | undefined) ?? null;
+  return getItem<DeliveryItem>(ctx, { pk: deliveryKey(deliveryId), sk: 'DELIVERY' }, { consistent: true });
 }
 
 /**
@@ -81,7 +78,7 @@ export async function claim(
     return { value: c.value, first: true };
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
-    const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key, ConsistentRead: true }));
-    return { value: (r.Item as ClaimItem).value, first: false };
+    const stored = await getItem<ClaimItem>(ctx, Key, { consistent: true });
+    return { value: stored!.value, first: false };
   }
 }

@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page, StoreContext, StoreKey } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest, StoreContext } from './dynamo';
+import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
 import { GSI } from './schema';
 
@@ -104,10 +104,7 @@ export async function putDispatchOnce(ctx: StoreContext, item: DispatchItem): Pr
 }
 
 export async function getDispatch(ctx: StoreContext, repo: string, dispatchId: string): Promise<DispatchItem | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: dispatchSk(dispatchId) }, ConsistentRead: true }),
-  );
-  return (r.Item as DispatchItem | undefined) ?? null;
+  return getItem<DispatchItem>(ctx, { pk: repoKey(repo), sk: dispatchSk(dispatchId) }, { consistent: true });
 }
 
 type Changes = Partial<Omit<DispatchItem, 'pk' | 'sk' | 'type' | 'dispatchId' | 'repo'>>;
@@ -204,29 +201,29 @@ export async function linkWorkflowRun(
 }
 
 export async function findByWorkflowRun(ctx: StoreContext, workflowRunId: number): Promise<WorkflowRunPointer | null> {
-  const r = await ctx.doc.send(
-    new GetCommand({ TableName: ctx.table, Key: { pk: workflowRunKey(workflowRunId), sk: 'WFRUN' }, ConsistentRead: true }),
-  );
-  return (r.Item as WorkflowRunPointer | undefined) ?? null;
+  return getItem<WorkflowRunPointer>(ctx, { pk: workflowRunKey(workflowRunId), sk: 'WFRUN' }, { consistent: true });
+}
+
+/** The dispatch behind each workflow run id (the WFRUN pointers), for links from a runner's last job to its run page. */
+export async function dispatchesOfWorkflowRuns(ctx: StoreContext, runIds: number[]): Promise<Map<number, WorkflowRunPointer>> {
+  const unique = [...new Set(runIds)];
+  const items = await batchGet<WorkflowRunPointer>(ctx, unique.map((id) => ({ pk: workflowRunKey(id), sk: 'WFRUN' })), {
+    consistent: false,
+  });
+  return new Map(items.map((p) => [Number(p.pk.slice('WFRUN#'.length)), p]));
 }
 
 /** Newest first. */
 export async function listDispatches(
   ctx: StoreContext,
   repo: string,
-  opts: { limit?: number; after?: StoreKey | null } = {},
+  opts: PageRequest = {},
 ): Promise<Page<DispatchItem>> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
-      ScanIndexForward: false,
-      Limit: opts.limit ?? 25,
-      ExclusiveStartKey: opts.after ?? undefined,
-    }),
+  return queryPage<DispatchItem>(
+    ctx,
+    { where: 'pk = :pk AND begins_with(sk, :prefix)', values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' }, descending: true },
+    { limit: opts.limit ?? 25, after: opts.after },
   );
-  return { items: (r.Items ?? []) as DispatchItem[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
 async function queryIndex(
@@ -235,17 +232,12 @@ async function queryIndex(
   value: string,
   limit: number,
 ): Promise<DispatchItem[]> {
-  const r = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: index.name,
-      KeyConditionExpression: `${index.partitionKey} = :v`,
-      ExpressionAttributeValues: { ':v': value },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
+  const page = await queryPage<DispatchItem>(
+    ctx,
+    { index: index.name, where: `${index.partitionKey} = :v`, values: { ':v': value }, descending: true },
+    { limit },
   );
-  return (r.Items ?? []) as DispatchItem[];
+  return page.items;
 }
 
 /** Newest first. Index reads are eventually consistent: callers re-read an item before acting on it. */

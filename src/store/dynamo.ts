@@ -5,7 +5,8 @@ import {
   ResourceNotFoundException,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { chunk } from '../core/chunk';
 import { GSI, TABLE_KEYS } from './schema';
 
 export interface StoreContext {
@@ -93,4 +94,112 @@ export async function ensureTable(client: DynamoDBDocumentClient, table: string)
 
 export function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+/** One item by key, or null. `consistent`: strongly consistent, for a read that decides a write. */
+export async function getItem<T>(ctx: StoreContext, key: { pk: string; sk: string }, opts: { consistent: boolean }): Promise<T | null> {
+  const r = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: key, ...(opts.consistent ? { ConsistentRead: true } : {}) }),
+  );
+  return (r.Item as T | undefined) ?? null;
+}
+
+/** A key condition (e.g. `pk = :pk AND begins_with(sk, :p)`) and where and how to read it. */
+export interface ItemQuery {
+  where: string;
+  values: Record<string, unknown>;
+  /** Applied after the read: DynamoDB's Limit and 1 MB page count the items before it. */
+  filter?: string;
+  names?: Record<string, string>;
+  /** A global secondary index by name (always eventually consistent). */
+  index?: string;
+  /** Sort key descending (DynamoDB's ScanIndexForward: false). */
+  descending?: boolean;
+  consistent?: boolean;
+}
+
+/** Which page of a listing: at most `limit` items, starting after `after` (a page's `lastKey`). */
+export interface PageRequest {
+  limit?: number;
+  after?: StoreKey | null;
+}
+
+/** One page of a query: at most `limit` items (DynamoDB's own 1 MB page without one) and where the next starts. */
+export async function queryPage<T>(ctx: StoreContext, q: ItemQuery, page: PageRequest = {}): Promise<Page<T>> {
+  const r = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      ...(q.index ? { IndexName: q.index } : {}),
+      KeyConditionExpression: q.where,
+      ...(q.filter ? { FilterExpression: q.filter } : {}),
+      ...(q.names ? { ExpressionAttributeNames: q.names } : {}),
+      ExpressionAttributeValues: q.values,
+      ...(q.descending ? { ScanIndexForward: false } : {}),
+      ...(q.consistent ? { ConsistentRead: true } : {}),
+      ...(page.limit !== undefined ? { Limit: page.limit } : {}),
+      ExclusiveStartKey: page.after ?? undefined,
+    }),
+  );
+  return { items: (r.Items ?? []) as T[], lastKey: r.LastEvaluatedKey ?? null };
+}
+
+/** The items of a query across its pages, stopping once `max` are read. */
+export async function queryAll<T>(ctx: StoreContext, q: ItemQuery, max = Infinity): Promise<T[]> {
+  const items: T[] = [];
+  let after: StoreKey | null = null;
+  do {
+    const page: Page<T> = await queryPage<T>(ctx, q, { after });
+    items.push(...page.items);
+    after = page.lastKey;
+  } while (after && items.length < max);
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** DynamoDB returns what it could not take under load; back off and resend, then give up (the queue retries). */
+const BATCH_TRIES = 6;
+
+/** Puts independent items with BatchWriteItem, 25 per request, resending what was left unprocessed. Returns the requests sent. */
+export async function batchPut(ctx: StoreContext, items: object[]): Promise<number> {
+  let requests = 0;
+  for (const group of chunk(items, 25)) {
+    let pending: Record<string, unknown>[] = group.map((Item) => ({ PutRequest: { Item } }));
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries >= BATCH_TRIES) throw new Error(`DynamoDB left ${pending.length} writes unprocessed after ${tries} tries`);
+      if (tries > 0) await sleep(20 * 2 ** tries);
+      const r = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending as never } }));
+      requests++;
+      pending = (r.UnprocessedItems?.[ctx.table] ?? []) as Record<string, unknown>[];
+    }
+  }
+  return requests;
+}
+
+/**
+ * Reads items by key with BatchGetItem, 100 per request, resending what was left unprocessed;
+ * missing items are absent from the result. `consistent: false` suits a dashboard, which may lag a second.
+ */
+export async function batchGet<T>(ctx: StoreContext, keys: { pk: string; sk: string }[], opts: { consistent: boolean }): Promise<T[]> {
+  const out: T[] = [];
+  for (const group of chunk(keys, 100)) {
+    let pending: Record<string, unknown>[] = group;
+    for (let tries = 0; pending.length > 0; tries++) {
+      if (tries >= BATCH_TRIES) throw new Error(`DynamoDB left ${pending.length} reads unprocessed after ${tries} tries`);
+      if (tries > 0) await sleep(20 * 2 ** tries);
+      const r = await ctx.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [ctx.table]: opts.consistent ? { Keys: pending, ConsistentRead: true } : { Keys: pending } },
+        }),
+      );
+      out.push(...((r.Responses?.[ctx.table] ?? []) as T[]));
+      pending = (r.UnprocessedKeys?.[ctx.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { isConditionFailed, queryAll } from './dynamo';
 import { dispatchKey, jobSk } from './keys';
 
 /** One job of a workflow run (a matrix entry), as `workflow_job` events describe it. */
@@ -57,21 +57,11 @@ export async function recordJob(ctx: StoreContext, job: Omit<JobItem, 'pk' | 'sk
 }
 
 export async function listJobs(ctx: StoreContext, dispatchId: string): Promise<JobItem[]> {
-  const items: JobItem[] = [];
-  let start: Record<string, unknown> | undefined;
   // A matrix rarely exceeds a page, but a 256-job matrix is allowed by GitHub: follow the pages.
-  do {
-    const r = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': dispatchKey(dispatchId), ':p': 'JOB#' },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...((r.Items ?? []) as JobItem[]));
-    start = r.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll<JobItem>(ctx, {
+    where: 'pk = :pk AND begins_with(sk, :p)',
+    values: { ':pk': dispatchKey(dispatchId), ':p': 'JOB#' },
+    consistent: true,
+  });
   return items.sort((a, b) => a.jobId - b.jobId);
 }

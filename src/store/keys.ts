@@ -26,7 +26,8 @@
  *   job timings of a repo       STATS#<owner/repo> / <ulid>#<job id>          (queue and run seconds, label set; query sk >= the
  *                                                                               ULID time prefix of 7 days ago; TTL 8 d)
  *
- * Smoke-test results (store/results.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
+ * Smoke-test results (store/dispatch-smoke.ts, run-results.ts, test-runs.ts, test-summaries.ts, ref-smoke.ts;
+ * outcome codes in store/test-history-codec.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
  *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
  *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section,
  *                                                                               outcome code per tracked test)
@@ -42,6 +43,8 @@
  * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
  * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
  */
+import { createHash } from 'node:crypto';
+
 export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
 export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;
 export const checkpointKey = (pass: string) => `CHECKPOINT#${pass}`;
@@ -58,3 +61,21 @@ export const refIndexKey = (fullName: string, ref: { branch?: string | null; pr?
 
 export const DAY_SECONDS = 86_400;
 export const ttlAfter = (now: Date, days: number) => Math.floor(now.getTime() / 1000) + Math.round(days * DAY_SECONDS);
+
+// Smoke-test results
+
+/** A branch run or a pull request's runs: results are compared and listed per ref. */
+export const refName = (ref: { branch?: string | null; pr?: number | null }) =>
+  ref.pr ? `pr:${ref.pr}` : `branch:${ref.branch ?? ''}`;
+const pad = (attempt: number) => String(attempt).padStart(3, '0');
+/** `<dispatch ulid>#<attempt>`: sorts by time, then attempt. */
+export const runKey = (dispatchId: string, attempt: number) => `${dispatchId}#${pad(attempt)}`;
+export const resultSk = (attempt: number) => `RESULT#${pad(attempt)}`;
+export const testKey = (repo: string, hash: string) => `TEST#${repo.toLowerCase()}#${hash}`;
+export const testSummaryKey = (repo: string, ref: string) => `TESTS#${repo.toLowerCase()}#${ref}`;
+export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
+
+/** Test ids can be long (suite path + class + name): keys use a hash, items keep the id. */
+export function testHash(testId: string): string {
+  return createHash('sha256').update(testId).digest('hex').slice(0, 20);
+}

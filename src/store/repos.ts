@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { getItem, isConditionFailed, queryPage } from './dynamo';
 import { latestSk, repoKey } from './keys';
 import { GSI } from './schema';
 
@@ -65,7 +66,7 @@ export async function upsertRepo(
     keepDefaultBranch?: boolean;
   },
 ): Promise<void> {
-  const [owner = '', name = ''] = r.repo.split('/');
+  const { owner, repo: name } = repoParts(r.repo);
   await ctx.doc.send(
     new UpdateCommand({
       TableName: ctx.table,
@@ -94,13 +95,11 @@ export async function upsertRepo(
 }
 
 export async function getRepo(ctx: StoreContext, repo: string): Promise<RepoMeta | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: 'META' } }));
-  return (r.Item as RepoMeta | undefined) ?? null;
+  return getItem<RepoMeta>(ctx, { pk: repoKey(repo), sk: 'META' }, { consistent: false });
 }
 
 export async function getLatest(ctx: StoreContext, repo: string, branch: string): Promise<LatestItem | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: latestSk(branch) } }));
-  return (r.Item as LatestItem | undefined) ?? null;
+  return getItem<LatestItem>(ctx, { pk: repoKey(repo), sk: latestSk(branch) }, { consistent: false });
 }
 
 /**
@@ -215,25 +214,24 @@ const repoListKey = (r: RepoMeta): StoreKey => ({ pk: r.pk, sk: r.sk, gsi1pk: r.
  */
 export async function listPublicRepos(ctx: StoreContext, opts: { limit: number; after?: StoreKey | null }): Promise<Page<RepoMeta>> {
   const found: RepoMeta[] = [];
-  let start: StoreKey | undefined = opts.after ?? undefined;
+  let after: StoreKey | null = opts.after ?? null;
   do {
-    const r = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        IndexName: GSI.byCommit.name,
-        KeyConditionExpression: `${GSI.byCommit.partitionKey} = :k`,
+    const page: Page<RepoMeta> = await queryPage<RepoMeta>(
+      ctx,
+      {
+        index: GSI.byCommit.name,
+        where: `${GSI.byCommit.partitionKey} = :k`,
         // Fail closed: an item without the attribute is not shown.
-        FilterExpression: '#private = :public',
-        ExpressionAttributeNames: { '#private': 'private' },
-        ExpressionAttributeValues: { ':k': REPO_LIST_KEY, ':public': false },
-        // Limit counts items read before the filter: read in steps of at least 100.
-        Limit: Math.max(opts.limit + 1, 100),
-        ExclusiveStartKey: start,
-      }),
+        filter: '#private = :public',
+        names: { '#private': 'private' },
+        values: { ':k': REPO_LIST_KEY, ':public': false },
+      },
+      // Limit counts items read before the filter: read in steps of at least 100.
+      { limit: Math.max(opts.limit + 1, 100), after },
     );
-    found.push(...((r.Items ?? []) as RepoMeta[]));
-    start = r.LastEvaluatedKey;
-  } while (start && found.length <= opts.limit);
+    found.push(...page.items);
+    after = page.lastKey;
+  } while (after && found.length <= opts.limit);
   const items = found.slice(0, opts.limit);
   return { items, lastKey: found.length > opts.limit ? repoListKey(items[items.length - 1]!) : null };
 }

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FleetAccess, RunnerView } from '../core/routing';
 import type { ListedRunner, RunnerListing } from '../github/runners';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { getItem, isConditionFailed } from './dynamo';
 import { repoKey } from './keys';
 
 /**
@@ -153,8 +153,7 @@ function mergeLabels(a: string[], b: string[]): string[] {
 }
 
 export async function getFleet(ctx: StoreContext, repo: string): Promise<FleetItem | null> {
-  const r = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: { pk: repoKey(repo), sk: 'FLEET' } }));
-  return (r.Item as FleetItem | undefined) ?? null;
+  return getItem<FleetItem>(ctx, { pk: repoKey(repo), sk: 'FLEET' }, { consistent: false });
 }
 
 /**

@@ -1,7 +1,8 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
 import { labelSetKey, statsByLabelSet, type LabelSetStats, type TimingSample } from '../core/percentiles';
 import type { StoreContext } from './dynamo';
+import { queryAll } from './dynamo';
 import { statsKey, ttlAfter } from './keys';
 
 /**
@@ -76,21 +77,11 @@ export async function recordJobTiming(
 
 /** Timings of jobs dispatched since `since`, newest first. */
 export async function jobTimingsSince(ctx: StoreContext, repo: string, since: Date): Promise<JobTimingItem[]> {
-  const items: JobTimingItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'pk = :pk AND sk >= :from',
-        ExpressionAttributeValues: { ':pk': statsKey(repo), ':from': encodeTime(since.getTime(), 10) },
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((r.Items ?? []) as JobTimingItem[]));
-    start = r.LastEvaluatedKey;
-  } while (start && items.length < MAX_SAMPLES);
+  const items = await queryAll<JobTimingItem>(
+    ctx,
+    { where: 'pk = :pk AND sk >= :from', values: { ':pk': statsKey(repo), ':from': encodeTime(since.getTime(), 10) }, descending: true },
+    MAX_SAMPLES,
+  );
   return items.slice(0, MAX_SAMPLES);
 }
 

@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import { readSmokeArtifact } from '../core/smoke-artifact';
+import { readSmokeArtifact } from '../core/smoke/artifact';
 import { createGitHubClients, type GitHubClientOptions } from '../github/client';
 import type { Logger } from '../log';
 import type { QueueMessage } from '../queue/queue';

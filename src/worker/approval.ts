@@ -6,7 +6,7 @@
  * fetched here (once per pull request and head, cached in the store).
  */
 import { notCoveredNote } from '../core/approval';
-import type { Permission, RepoConfig } from '../core/config';
+import type { Permission, RepoConfig } from '../core/config/schema';
 import { decideTrust, needsAuthorPermission, type TrustDecision, type TrustFacts } from '../core/trust';
 import type { GitHub } from '../github/client';
 import { getPermission } from '../github/collaborators';

@@ -1,10 +1,13 @@
 import { checkStatus as checkStatusOf } from '../core/check-status';
+import { repoParts } from '../core/repo-name';
 import { renderCheckOutput, type JobView } from '../core/summary';
+import { clip } from '../core/text';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { updateCheckRun, type CheckOutput } from '../github/checks';
 import type { DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
-import { currentSmoke, getRunResult } from '../store/results';
+import { currentSmoke } from '../store/dispatch-smoke';
+import { getRunResult } from '../store/run-results';
 import { runPageUrl, type WorkerDeps } from './deps';
 import { fleetSection } from './fleet';
 import { checkRunActions } from './rerun-action';
@@ -61,7 +64,7 @@ export async function syncCheckRun(
   extra: { output?: CheckOutput; jobs?: JobItem[] } = {},
 ): Promise<void> {
   if (!d.checkRunId) return;
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   const status = checkStatus(d);
   const actions = checkRunActions(status, d.conclusion ?? 'failure');
   const update = {
@@ -89,7 +92,7 @@ export async function syncCheckRun(
     await updateCheckRun(gh, {
       ...update,
       output: {
-        title: output.title.slice(0, 255),
+        title: clip(output.title, 255),
         summary: `GitHub refused this run's full summary (HTTP 422: ${githubMessage(err)}). It is on the [dashboard](${link}).`,
       },
     });

@@ -1,4 +1,4 @@
-import { renderConfigProblems, type ConfigProblem } from '../core/config';
+import { renderConfigProblems, type ConfigProblem } from '../core/config/problems';
 import { createCheckRun, findCheckRun } from '../github/checks';
 import type { GitHub } from '../github/client';
 import { claim } from '../store/deliveries';

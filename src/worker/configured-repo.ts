@@ -1,4 +1,4 @@
-import type { RepoConfig } from '../core/config';
+import type { RepoConfig } from '../core/config/schema';
 import type { GitHub } from '../github/client';
 import { upsertRepo } from '../store/repos';
 import { reportInvalidConfig } from './config-problems';

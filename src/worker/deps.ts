@@ -1,4 +1,4 @@
-import type { SmokeArtifact } from '../core/smoke-artifact';
+import type { SmokeArtifact } from '../core/smoke/artifact';
 import type { GitHubClients } from '../github/client';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
@@ -14,7 +14,7 @@ export interface WorkerDeps {
   /** Base of links in check runs (details_url, dashboard). */
   publicUrl: string;
   /**
-   * Unzips and parses a smoke-test artifact (core/smoke-artifact `readSmokeArtifact`): seconds of
+   * Unzips and parses a smoke-test artifact (core/smoke/artifact `readSmokeArtifact`): seconds of
    * CPU for a large one. Inline on Lambda, where nothing else shares the event loop; in a worker
    * thread in the local server, where webhook intake does (src/local/artifact-thread.ts).
    */

@@ -2,6 +2,7 @@
  * The runner pool in the worker: refreshing it from GitHub's runner listings (at most once a
  * minute per repository), keeping it current from job events, and the check run's fleet section.
  */
+import { repoParts } from '../core/repo-name';
 import { renderFleetSection, type FleetSection } from '../core/routing';
 import type { GitHub } from '../github/client';
 import { listOrgRunners, listRepoRunners } from '../github/runners';
@@ -32,8 +33,8 @@ export async function refreshFleet(deps: WorkerDeps, gh: GitHub, repo: string): 
   try {
     stored = await getFleet(deps.store, repo);
     if (fleetIsFresh(stored, now)) return stored;
-    const [owner = '', name = ''] = repo.split('/');
-    const [repoList, orgList] = await Promise.all([listRepoRunners(gh, { owner, repo: name }), orgRunners(gh, owner, now)]);
+    const parts = repoParts(repo);
+    const [repoList, orgList] = await Promise.all([listRepoRunners(gh, parts), orgRunners(gh, parts.owner, now)]);
     if (!repoList.ok || (!orgList.ok && orgList.status === 403)) {
       deps.log.info('runner listing not permitted', { repo, repoStatus: repoList.ok ? 200 : repoList.status, orgStatus: orgList.ok ? 200 : orgList.status });
     }

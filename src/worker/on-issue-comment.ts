@@ -10,7 +10,10 @@
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { parseCommands, type Command } from '../core/commands';
-import { CONFIG_PATH, codeSpan, renderConfigProblems } from '../core/config';
+import { codeSpan } from '../core/markdown';
+import { renderConfigProblems } from '../core/config/problems';
+import { CONFIG_PATH } from '../core/config/schema';
+import { clip } from '../core/text';
 import { permissionAtLeast } from '../core/trust';
 import { getPermission } from '../github/collaborators';
 import { getPull, type PullInfo } from '../github/pulls';
@@ -47,7 +50,7 @@ export async function onIssueComment(deps: WorkerDeps, deliveryId: string, paylo
   const lines = body.split(/\r\n|\r|\n/);
   const textOf = (c: Command) => {
     const t = (lines[c.line - 1] ?? '').trim();
-    return t.length > 100 ? `${t.slice(0, 100)}…` : t;
+    return clip(t, 101);
   };
   const gh = await deps.github.forInstallation(repo.installationId);
   const where = { repo, prNumber, deliveryId, since: comment.created_at };

@@ -3,7 +3,7 @@ import { checkStateFromWorkflowRun } from '../core/conclusion';
 import { progressOf, stateOfStatus } from '../core/progress';
 import { advanceDispatch, type DispatchItem } from '../store/dispatches';
 import { getLatest, getRepo, recordLatest } from '../store/repos';
-import { currentSmoke } from '../store/results';
+import { currentSmoke } from '../store/dispatch-smoke';
 import { syncCheckRun } from './check-run';
 import { repoRef, type RepoRef, type WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';

@@ -12,7 +12,7 @@
  * - It works the same for a run that was never dispatched (refused, cancelled before it started).
  * The cost: passing matrix legs run again (our workflow is one run per dispatch, usually short).
  */
-import type { RepoConfig } from '../core/config';
+import type { RepoConfig } from '../core/config/schema';
 import type { GitHub } from '../github/client';
 import { getPull } from '../github/pulls';
 import type { DispatchItem, Trigger } from '../store/dispatches';

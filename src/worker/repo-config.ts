@@ -1,4 +1,6 @@
-import { CONFIG_PATH, parseConfig, type ConfigProblem, type RepoConfig } from '../core/config';
+import { parseConfig } from '../core/config/parse';
+import type { ConfigProblem } from '../core/config/problems';
+import { CONFIG_PATH, type RepoConfig } from '../core/config/schema';
 import type { GitHub } from '../github/client';
 import { readFile } from '../github/contents';
 import type { RepoRef } from './deps';

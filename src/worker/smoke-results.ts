@@ -8,45 +8,26 @@
  * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import type { RepoConfig } from '../core/config';
-import type { Outcome, TestCaseResult } from '../core/junit';
-import { unreadArtifact } from '../core/smoke-artifact';
-import {
-  aggregateOutcome,
-  chunk,
-  compareWithBase,
-  decideConclusion,
-  findFlaky,
-  formatRate,
-  renderSmokeMarkdown,
-  selectAnnotations,
-  type BaseDiff,
-  type FlakyTest,
-  type SmokeSet,
-  type TestOutcomeRecord,
-} from '../core/smoke';
+import type { RepoConfig } from '../core/config/schema';
+import { chunk } from '../core/chunk';
+import { repoParts } from '../core/repo-name';
+import { selectAnnotations } from '../core/smoke/annotations';
+import { unreadArtifact } from '../core/smoke/artifact';
+import { compareWithBase, findFlaky, type BaseDiff, type FlakyTest, type TestOutcomeRecord } from '../core/smoke/compare';
+import { renderSmokeMarkdown } from '../core/smoke/markdown';
+import { decideConclusion, formatRate, type SmokeSet } from '../core/smoke/verdict';
+import type { Outcome, TestCaseResult } from '../core/test-results';
 import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
 import { updateCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
-import { ttlAfter } from '../store/keys';
-import {
-  MAX_TRACKED_TESTS,
-  getRefSmoke,
-  getRunResult,
-  putRunResult,
-  putTestRuns,
-  recordDispatchSmoke,
-  recordRefRun,
-  refName,
-  runResultsOf,
-  testHash,
-  updateTestSummaries,
-  type DispatchSmoke,
-  type RunOutcomeCode,
-  type RunResultItem,
-  type TrackedTest,
-} from '../store/results';
+import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
+import { refName, testHash, ttlAfter } from '../store/keys';
+import { getRefSmoke, recordRefRun } from '../store/ref-smoke';
+import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
+import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode } from '../store/test-history-codec';
+import { putTestRuns, type TrackedTest } from '../store/test-runs';
+import { updateTestSummaries } from '../store/test-summaries';
 import { renderDispatch } from './check-run';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
@@ -122,7 +103,7 @@ export async function collectSmokeResults(
     rule: decision.rule,
     conclusion: decision.conclusion,
     markdown,
-    outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runCode(t)])),
+    outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runOutcomeCode(t)])),
     truncated: tracked.truncated,
     flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),
     createdAt: now.toISOString(),
@@ -195,7 +176,7 @@ async function collect(
   run: WorkflowRun,
   name: string,
 ): Promise<{ smoke: SmokeSet | null; notes: string[] }> {
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   try {
     const artifacts = await listRunArtifacts(gh, { owner, repo, runId: run.id, name });
     const artifact = newest(artifacts.filter((a) => !a.expired)) ?? null;
@@ -290,11 +271,6 @@ function trackTests(smoke: SmokeSet): { tests: TrackedTest[]; truncated: boolean
   return { tests: ordered.slice(0, MAX_TRACKED_TESTS), truncated: ordered.length > MAX_TRACKED_TESTS };
 }
 
-function runCode(t: TrackedTest): RunOutcomeCode {
-  if (t.passed > 0 && t.failed > 0) return 'X';
-  return ({ passed: 'P', failed: 'F', errored: 'E', skipped: 'S' } as const)[t.outcome];
-}
-
 /**
  * Tests that passed and failed on this commit: across this run's matrix files, this dispatch's
  * earlier attempts, and other dispatches of the same commit (re-runs, /arm64 retest).
@@ -313,8 +289,9 @@ async function flakyTests(deps: WorkerDeps, d: DispatchItem, smoke: SmokeSet, tr
       const name = names.get(hash);
       if (name === undefined) continue; // not in this run: nothing to flag now
       // X: that run itself passed it in one file and failed it in another.
-      if (code === 'P' || code === 'X') records.push({ testId: hash, name, outcome: 'passed', source: `${source} (passing)` });
-      if (code === 'F' || code === 'E' || code === 'X') records.push({ testId: hash, name, outcome: 'failed', source: `${source} (failing)` });
+      const sides = runCodeSides(code);
+      if (sides.passed) records.push({ testId: hash, name, outcome: 'passed', source: `${source} (passing)` });
+      if (sides.failed) records.push({ testId: hash, name, outcome: 'failed', source: `${source} (failing)` });
     }
   }
   return findFlaky(records);
@@ -348,13 +325,9 @@ async function baseComparison(
   if (!entry) return null;
   const result = await getRunResult(deps.store, entry.dispatchId, entry.attempt);
   if (!result) return null;
-  const base = Object.entries(result.outcomes).map(([id, code]) => ({ id, outcome: baseOutcome(code) }));
+  const base = Object.entries(result.outcomes).map(([id, code]) => ({ id, outcome: outcomeOfRunCode(code) }));
   const current = smoke.files.flatMap((f) => f.tests.map((t) => ({ ...t, id: testHash(t.id) })));
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
-}
-
-function baseOutcome(code: RunOutcomeCode): Outcome {
-  return code === 'P' ? 'passed' : code === 'E' ? 'errored' : code === 'S' ? 'skipped' : 'failed';
 }
 
 /** The event usually names the pull request's base; else one request, else the default branch. */
@@ -382,7 +355,7 @@ async function annotate(deps: WorkerDeps, gh: GitHub, d: DispatchItem, smoke: Sm
   // Each PATCH must carry the output's title and summary; send the final ones so the check run
   // never shows anything else while the batches go out.
   const output = await renderDispatch(deps, d);
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   for (const batch of chunk(annotations, ANNOTATIONS_PER_REQUEST)) {
     await updateCheckRun(gh, { owner, repo, check_run_id: d.checkRunId, output: { ...output, annotations: batch } });
   }

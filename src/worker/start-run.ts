@@ -1,7 +1,8 @@
-import type { RepoConfig } from '../core/config';
+import type { RepoConfig } from '../core/config/schema';
 import { dispatchInputs } from '../core/dispatch-inputs';
 import { progressOf } from '../core/progress';
 import { DEFAULT_DISPATCH_TIMEOUT_MINUTES, DEFAULT_TIMEOUT_MINUTES } from '../core/reconcile';
+import { repoParts } from '../core/repo-name';
 import { createCheckRun, findCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { dispatchWorkflow } from '../github/dispatch';
@@ -134,7 +135,7 @@ export const dispatchTimeouts = (config: Pick<RepoConfig, 'dispatch_timeout_minu
 });
 
 async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fresh: boolean): Promise<DispatchItem> {
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   // Only a retry can have created one already; a fresh dispatch saves the lookup.
   const existing = fresh
     ? null
@@ -170,7 +171,7 @@ function withActions(d: DispatchItem) {
 
 /** A previous attempt died while its dispatch request was in flight: did GitHub get it? */
 async function resolveInFlight(deps: WorkerDeps, gh: GitHub, d: DispatchItem): Promise<DispatchItem> {
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   const run = await findRunByDispatchId(gh, {
     owner,
     repo,
@@ -199,7 +200,7 @@ async function dispatch(deps: WorkerDeps, gh: GitHub, d: DispatchItem): Promise<
     { now, from: ['pending'], allowEqual: true },
   );
   if (!mine) return d;
-  const [owner = '', repo = ''] = d.repo.split('/');
+  const { owner, repo } = repoParts(d.repo);
   try {
     const res = await dispatchWorkflow(gh, { owner, repo, workflow: d.workflow, ref: d.ref, inputs: d.inputs });
     return recordDispatched(deps, mine, res.workflowRunId, res.htmlUrl);

@@ -6,8 +6,9 @@
  * waiting for GitHub's `workflow_run.completed`: that event carries no reason, and it then finds
  * the dispatch already completed and is dropped, so the note stays.
  */
-import type { RepoConfig } from '../core/config';
+import type { RepoConfig } from '../core/config/schema';
 import { progressOf } from '../core/progress';
+import { repoParts } from '../core/repo-name';
 import type { GitHub } from '../github/client';
 import { cancelWorkflowRun, findRunByDispatchId } from '../github/workflow-runs';
 import {
@@ -39,7 +40,7 @@ export async function stopDispatch(
   // Index reads may lag: decide on the item itself.
   const fresh = await getDispatch(deps.store, d.repo, d.dispatchId);
   if (!fresh || !from.includes(fresh.state)) return null;
-  const [owner = '', repo = ''] = fresh.repo.split('/');
+  const { owner, repo } = repoParts(fresh.repo);
   let runId = fresh.workflowRunId;
   if (!runId && (fresh.state === 'dispatching' || fresh.state === 'dispatched')) {
     // GitHub may have made the run without telling us its id (older servers, a crash mid-request).

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { MAX_COMMANDS, parseCommands } from '../../src/core/commands';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig } from '../../src/core/config/parse';
 import { parseJUnit } from '../../src/core/junit';
 import { figures } from '../support/rig';
 
@@ -124,10 +124,10 @@ describe('parseConfig', () => {
   });
 
   // A 2 KB config of 1,000 nested sequences used to kill Node 20 inside the YAML parser ("FATAL
-  // ERROR: RegExpCompiler Allocation failed"), which no try/catch survives; config.ts now refuses
+  // ERROR: RegExpCompiler Allocation failed"), which no try/catch survives; config/parse.ts now refuses
   // deep nesting before parsing. Run in a child process, since a regression crashes Node.
   it('survives a deeply nested config read twice (runs in a child process: it crashes Node)', () => {
-    const config = fileURLToPath(new URL('../../src/core/config.ts', import.meta.url));
+    const config = fileURLToPath(new URL('../../src/core/config/parse.ts', import.meta.url));
     const code = `const { parseConfig } = await import(${JSON.stringify(config)});
       const text = '- '.repeat(1000) + 'x';
       for (let i = 0; i < 2; i++) parseConfig(text, { defaultBranch: 'main' });

@@ -3,28 +3,22 @@
  * what a person sees and what a script reads cannot drift. Each reads the store with a bounded
  * number of requests; callers decide visibility (visibility.ts) before calling.
  */
-import type { Counts } from '../../core/junit';
 import { durationSeconds } from '../../core/jobs';
 import { statsByLabelSet, type LabelSetStats } from '../../core/percentiles';
-import { formatRate } from '../../core/smoke';
-import { getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
+import { formatRate } from '../../core/smoke/verdict';
+import type { Counts } from '../../core/test-results';
+import { currentSmoke, type DispatchSmoke } from '../../store/dispatch-smoke';
+import { dispatchesOfWorkflowRuns, getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
 import { listJobs, type JobItem } from '../../store/jobs';
-import { dispatchSk, repoKey } from '../../store/keys';
+import { dispatchSk, refName, repoKey } from '../../store/keys';
+import { refSmokesOf, type RefSmokeItem } from '../../store/ref-smoke';
 import { listPublicRepos, REPO_LIST_KEY, type RepoMeta } from '../../store/repos';
-import {
-  currentSmoke,
-  getRunResult,
-  listTestSummaries,
-  refName,
-  runResultsOf,
-  type DispatchSmoke,
-  type RefSmokeItem,
-  type RunOutcomeCode,
-  type RunResultItem,
-} from '../../store/results';
+import { getRunResult, runResultsOf, type RunResultItem } from '../../store/run-results';
 import { fleetView, getFleet } from '../../store/runners';
 import { jobTimingsSince, repoStats, STATS_WINDOW_DAYS } from '../../store/stats';
-import { dispatchesOfWorkflowRuns, refSmokesOf, testRunsOf } from '../../store/views';
+import type { RunOutcomeCode } from '../../store/test-history-codec';
+import { testRunsOf } from '../../store/test-runs';
+import { listTestSummaries } from '../../store/test-summaries';
 import { badgeToken } from '../badge-token';
 import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';

@@ -1,4 +1,4 @@
-import type { RepoConfig } from '../../core/config';
+import type { RepoConfig } from '../../core/config/schema';
 import type { GitHub } from '../../github/client';
 import type { PullInfo } from '../../github/pulls';
 import type { RepoRef, WorkerDeps } from '../deps';

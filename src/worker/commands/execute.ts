@@ -1,6 +1,6 @@
 /** Carrying out a command's plan. Every step is idempotent per delivery. */
 import { renderHelp } from '../../core/commands';
-import { codeSpan } from '../../core/config';
+import { codeSpan } from '../../core/markdown';
 import { progressOf } from '../../core/progress';
 import { notCoveredNote } from '../../core/approval';
 import { claimApproval, rememberOkToTest } from '../../store/approvals';

@@ -2,7 +2,7 @@
  * Deciding what each command of a comment will do. Reads only (GitHub and the store); the
  * decision is then stored per delivery before anything is carried out.
  */
-import { codeSpan } from '../../core/config';
+import { codeSpan } from '../../core/markdown';
 import type { Command } from '../../core/commands';
 import { validateOverrides } from '../../core/dispatch-inputs';
 import { claim } from '../../store/deliveries';

@@ -1,6 +1,6 @@
 /** The one reply a comment gets, and the reactions on it. */
 import { renderHelp } from '../../core/commands';
-import { codeSpan } from '../../core/config';
+import { codeSpan } from '../../core/markdown';
 import type { GitHub } from '../../github/client';
 import { addReaction, hasCommentWith, postComment, type ReactionContent } from '../../github/comments';
 import { claim } from '../../store/deliveries';

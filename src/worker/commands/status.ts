@@ -1,5 +1,5 @@
 /** `/arm64 status`: the pull request's latest runs as a markdown table. */
-import { codeSpan } from '../../core/config';
+import { codeSpan } from '../../core/markdown';
 import { dispatchesOfRef, type DispatchItem } from '../../store/dispatches';
 import { runPageUrl } from '../deps';
 import type { CommandContext } from './context';

@@ -1,8 +1,9 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACT_LIMITS } from './artifact-limits';
-import { readSmokeArtifact } from './smoke-artifact';
-import { decideConclusion, renderSmokeMarkdown } from './smoke';
+import { ARTIFACT_LIMITS } from '../artifact-limits';
+import { readSmokeArtifact } from './artifact';
+import { renderSmokeMarkdown } from './markdown';
+import { decideConclusion } from './verdict';
 
 /** A JUnit file of `passing` passing cases followed by `failing` failing ones. */
 const junit = (passing: number, failing = 0, prefix = 't') =>

@@ -2,10 +2,11 @@
 // values out; never throws. This is the CPU-heavy part of collecting results, so it is the unit
 // the local server hands to a worker thread (src/local/artifact-thread.ts); the values it returns
 // are plain data so they cross a thread boundary as they are.
-import { ARTIFACT_LIMITS, type ArtifactLimits } from './artifact-limits';
-import { readJUnitZip } from './artifact-zip';
-import { parseJUnit, type ParseResult } from './junit';
-import { combine, type SmokeSet, type Unread } from './smoke';
+import { ARTIFACT_LIMITS, type ArtifactLimits } from '../artifact-limits';
+import { readJUnitZip } from '../artifact-zip';
+import { parseJUnit } from '../junit';
+import type { ParseResult } from '../test-results';
+import { combine, type SmokeSet, type Unread } from './verdict';
 
 export interface SmokeArtifact {
   smoke: SmokeSet;

@@ -1,0 +1,63 @@
+/**
+ * The smoke results of one run attempt (DISPATCH#<ulid> / RESULT#<attempt>): counts, the rule
+ * that decided, the rendered section, and an outcome code per tracked test (./test-history-codec.ts).
+ * History: carries `ttl` (the repository's `history_days`). Keys and write counts: ./keys.ts.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Counts } from '../core/test-results';
+import type { StoreContext } from './dynamo';
+import { getItem, queryPage } from './dynamo';
+import { dispatchKey, resultSk } from './keys';
+import type { RunOutcomeCode } from './test-history-codec';
+
+/** Tests whose history is kept per run (failing ones first); beyond it only the totals are kept. */
+export const MAX_TRACKED_TESTS = 1000;
+
+export interface RunResultItem {
+  pk: string;
+  sk: string;
+  type: 'smoke-result';
+  repo: string;
+  dispatchId: string;
+  attempt: number;
+  workflowRunId: number | null;
+  sha: string;
+  ref: string;
+  counts: Counts | null;
+  rate: number | null;
+  rule: string;
+  conclusion: string;
+  /** The rendered smoke section, so later check-run updates show it without re-reading the artifact. */
+  markdown: string;
+  /** Tracked tests by hash (see MAX_TRACKED_TESTS), for flaky detection and base comparison. */
+  outcomes: Record<string, RunOutcomeCode>;
+  /** More tests than were tracked. */
+  truncated: boolean;
+  flaky: { hash: string; name: string }[];
+  createdAt: string;
+  ttl: number;
+}
+
+export async function putRunResult(ctx: StoreContext, item: Omit<RunResultItem, 'pk' | 'sk' | 'type'>): Promise<void> {
+  // Unconditional: collecting the same attempt again (a retried message) writes the same facts.
+  await ctx.doc.send(
+    new PutCommand({
+      TableName: ctx.table,
+      Item: { ...item, pk: dispatchKey(item.dispatchId), sk: resultSk(item.attempt), type: 'smoke-result' },
+    }),
+  );
+}
+
+export async function getRunResult(ctx: StoreContext, dispatchId: string, attempt: number): Promise<RunResultItem | null> {
+  return getItem<RunResultItem>(ctx, { pk: dispatchKey(dispatchId), sk: resultSk(attempt) }, { consistent: true });
+}
+
+/** Every attempt's results of one dispatch, oldest first. */
+export async function runResultsOf(ctx: StoreContext, dispatchId: string): Promise<RunResultItem[]> {
+  const page = await queryPage<RunResultItem>(ctx, {
+    where: 'pk = :pk AND begins_with(sk, :p)',
+    values: { ':pk': dispatchKey(dispatchId), ':p': 'RESULT#' },
+    consistent: true,
+  });
+  return page.items;
+}
