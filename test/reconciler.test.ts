@@ -2,8 +2,8 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GitHubClients } from '../src/github/client';
 import { createLogger } from '../src/log';
-import { reconcilePass } from '../src/scheduled/passes';
-import type { ReconcileReport } from '../src/worker/reconciler';
+import { reconcilePass } from '../src/reconcile/pass';
+import type { ReconcileReport } from '../src/reconcile/reconciler';
 import { CONFIG, PUBLIC_URL, seedRepo, startHarness, type Harness } from './support/harness';
 
 let h: Harness;

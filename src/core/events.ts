@@ -2,7 +2,7 @@
  * Which webhook events and actions the coordinator acts on. Everything else is answered
  * `202 {"status":"ignored"}` without being stored or queued.
  */
-const HANDLED: Record<string, readonly string[] | 'any'> = {
+const HANDLED = {
   push: 'any',
   pull_request: ['opened', 'synchronize', 'reopened', 'closed'],
   issue_comment: ['created'],
@@ -14,21 +14,21 @@ const HANDLED: Record<string, readonly string[] | 'any'> = {
   installation_repositories: ['added', 'removed'],
   // Visibility changes: a repository turning private closes its pages and badges at once.
   repository: ['privatized', 'publicized'],
-};
+} as const satisfies Record<string, readonly string[] | 'any'>;
+
+export type HandledEvent = keyof typeof HANDLED;
 
 export type EventClass = { handled: true } | { handled: false; reason: string };
 
 export function classifyEvent(event: string, payload: unknown): EventClass {
-  const actions = HANDLED[event];
+  // Own keys only: an event named `constructor` is not used either.
+  const actions: readonly string[] | 'any' | undefined = Object.hasOwn(HANDLED, event) ? HANDLED[event as HandledEvent] : undefined;
   if (!actions) return { handled: false, reason: `event "${event}" is not used` };
   if (actions === 'any') return { handled: true };
-  const action =
-    payload && typeof payload === 'object' && 'action' in payload
-      ? (payload as { action: unknown }).action
-      : undefined;
+  const action = (payload as { action?: unknown } | null | undefined)?.action;
   if (typeof action !== 'string') return { handled: false, reason: `event "${event}" has no action` };
   if (!actions.includes(action)) return { handled: false, reason: `${event}.${action} is not used` };
   return { handled: true };
 }
 
-export const HANDLED_EVENTS = Object.keys(HANDLED);
+export const HANDLED_EVENTS = Object.keys(HANDLED) as HandledEvent[];

@@ -1,9 +1,34 @@
 import type { components } from '@octokit/openapi-types';
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { dispatchIdFromTitle } from '../core/dispatch-inputs';
 import type { GitHub } from './client';
 import { httpStatus } from './client';
 
 export type WorkflowRun = components['schemas']['workflow-run'];
+
+type EventRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
+type ReportedField =
+  | 'id'
+  | 'status'
+  | 'conclusion'
+  | 'run_attempt'
+  | 'html_url'
+  | 'display_title'
+  | 'event'
+  | 'head_sha'
+  | 'run_started_at'
+  | 'updated_at'
+  | 'pull_requests';
+
+/** Pick from each member of a union: a field one member lacks is left out of that member only. */
+type PickEach<T, K extends PropertyKey> = T extends unknown ? Pick<T, Extract<K, keyof T>> : never;
+
+/**
+ * A workflow run as GitHub reports it, in a `workflow_run` event or a REST answer: the fields
+ * applying a run to its dispatch reads (worker/apply-workflow-run.ts), each typed as its source
+ * types it (REST ids may be bigints; the `in_progress` event's schema lacks `display_title`).
+ */
+export type ReportedRun = PickEach<WorkflowRun | EventRun, ReportedField>;
 
 /**
  * Finds the run a dispatch produced by the dispatch id in its run-name, among the workflow's

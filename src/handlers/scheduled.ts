@@ -1,7 +1,8 @@
 // Lambda: every 5 minutes (EventBridge, no async retries) — the scheduled passes: redelivery of
-// failed webhook deliveries, then the reconciler of stale runs (src/scheduled/passes.ts).
+// failed webhook deliveries (src/redelivery/), then the reconciler of stale runs (src/reconcile/).
 import { createGitHubClients } from '../github/client';
-import { runPasses, type PassOutcome, type ScheduledDeps } from '../scheduled/passes';
+import type { ScheduledDeps } from '../scheduled/pass';
+import { runPasses, type PassOutcome } from '../scheduled/passes';
 import { getAppSecrets } from '../secrets/app-secrets';
 import { githubApiUrl, log, publicUrl, store } from './lambda-env';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log';
-import { runPasses, schedulePasses, type ScheduledDeps, type ScheduledPass } from './passes';
+import type { ScheduledDeps, ScheduledPass } from './pass';
+import { runPasses, schedulePasses } from './passes';
 
 const lines: string[] = [];
 // The passes below never touch the store or GitHub: only the runner's behaviour is under test.

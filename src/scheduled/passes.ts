@@ -1,35 +1,11 @@
-import type { GitHubClients } from '../github/client';
-import type { AppRequester } from '../github/deliveries';
-import type { Logger } from '../log';
-import type { StoreContext } from '../store/dynamo';
-import { monotonicFactory } from 'ulid';
-import { readSmokeArtifact } from '../core/smoke/artifact';
-import type { ParseSmokeArtifact } from '../worker/deps';
-import { reconcile, type ReconcileOptions } from '../worker/reconciler';
-import { redeliverFailed, type RedeliveryOptions } from '../worker/redelivery';
+import { reconcilePass } from '../reconcile/pass';
+import { redeliveryPass } from '../redelivery/pass';
+import type { ScheduledDeps, ScheduledPass } from './pass';
 
 /**
- * The scheduled function's work, as a list of independent passes: every 5 minutes on AWS
- * (EventBridge → src/handlers/scheduled.ts), every minute in the local server. Each pass must be
- * safe to run concurrently with itself (two ticks can overlap) and bounded in time.
+ * The scheduled function's work, as a list of independent passes (pass.ts): every 5 minutes on
+ * AWS (EventBridge → src/handlers/scheduled.ts), every minute in the local server.
  */
-
-export interface ScheduledDeps {
-  store: StoreContext;
-  github: Pick<GitHubClients, 'app' | 'forInstallation'>;
-  log: Logger;
-  now: () => Date;
-  /** Base of links in check runs the passes re-render (the reconciler); as the worker's. */
-  publicUrl?: string | null;
-  /** As the worker's: the reconciler collects the results of runs whose completion was missed. Default inline. */
-  parseSmokeArtifact?: ParseSmokeArtifact;
-}
-
-export interface ScheduledPass {
-  name: string;
-  /** Returns a summary for the logs; throws when it could not do its work (the next tick tries again). */
-  run(deps: ScheduledDeps): Promise<Record<string, unknown>>;
-}
 
 export interface PassOutcome {
   name: string;
@@ -39,47 +15,7 @@ export interface PassOutcome {
   error?: string;
 }
 
-/** Re-sends webhook deliveries GitHub logged as failed (src/worker/redelivery.ts). */
-export function redeliveryPass(options: Partial<RedeliveryOptions> = {}): ScheduledPass {
-  return {
-    name: 'redelivery',
-    run: async (deps) => {
-      const r = await redeliverFailed(
-        { store: deps.store, app: deps.github.app.octokit as unknown as AppRequester, log: deps.log, now: deps.now },
-        options,
-      );
-      return { ...r };
-    },
-  };
-}
-
-/**
- * Finishes or explains dispatches whose events never came: lost dispatches, hung runs, missed
- * `completed` events (src/worker/reconciler.ts). After redelivery, which may make it unnecessary.
- */
-export function reconcilePass(options: Partial<ReconcileOptions> = {}): ScheduledPass {
-  const ulid = monotonicFactory();
-  return {
-    name: 'reconcile',
-    run: async (deps) => {
-      const r = await reconcile(
-        {
-          store: deps.store,
-          github: deps.github,
-          log: deps.log,
-          now: deps.now,
-          newId: () => ulid(deps.now().getTime()),
-          publicUrl: deps.publicUrl ?? '',
-          parseSmokeArtifact: deps.parseSmokeArtifact ?? (async (zip) => readSmokeArtifact(zip)),
-        },
-        options,
-      );
-      return { ...r };
-    },
-  };
-}
-
-/** The passes every tick runs, in order. */
+/** The passes every tick runs, in order: redelivery first, which may leave the reconciler less to do. */
 export function defaultPasses(): ScheduledPass[] {
   return [redeliveryPass(), reconcilePass()];
 }

@@ -1,5 +1,6 @@
 import { dispatchIdFromTitle } from '../core/dispatch-inputs';
 import { findByWorkflowRun, getDispatch, linkWorkflowRun, patchDispatch, type DispatchItem } from '../store/dispatches';
+import type { ReportedRun } from '../github/workflow-runs';
 import type { WorkerDeps } from './deps';
 
 /**
@@ -9,21 +10,22 @@ import type { WorkerDeps } from './deps';
  */
 export async function findDispatchForRun(
   deps: WorkerDeps,
-  run: { id: number; display_title?: string | null; event?: string; head_sha?: string },
+  run: ReportedRun,
   repoFullName: string,
 ): Promise<DispatchItem | null> {
-  const pointer = await findByWorkflowRun(deps.store, run.id);
+  const runId = Number(run.id);
+  const pointer = await findByWorkflowRun(deps.store, runId);
   if (pointer) return getDispatch(deps.store, pointer.repo, pointer.dispatchId);
   if (run.event && run.event !== 'workflow_dispatch') return null;
-  const id = dispatchIdFromTitle(run.display_title);
+  const id = dispatchIdFromTitle('display_title' in run ? run.display_title : null);
   if (!id) return null;
   const d = await getDispatch(deps.store, repoFullName, id);
   if (!d) return null;
   // A run-name can be copied by hand; only adopt a run for the commit we dispatched.
-  if (d.workflowRunId && d.workflowRunId !== run.id) return null;
+  if (d.workflowRunId && d.workflowRunId !== runId) return null;
   if (run.head_sha && d.inputs.sha && d.inputs.sha !== run.head_sha && d.sha !== run.head_sha) {
-    deps.log.debug('run names our dispatch but another commit', { runId: run.id, dispatchId: id });
+    deps.log.debug('run names our dispatch but another commit', { runId, dispatchId: id });
   }
-  await linkWorkflowRun(deps.store, { workflowRunId: run.id, repo: d.repo, dispatchId: d.dispatchId, ttl: d.ttl });
-  return d.workflowRunId ? d : patchDispatch(deps.store, d, { workflowRunId: run.id }, deps.now());
+  await linkWorkflowRun(deps.store, { workflowRunId: runId, repo: d.repo, dispatchId: d.dispatchId, ttl: d.ttl });
+  return d.workflowRunId ? d : patchDispatch(deps.store, d, { workflowRunId: runId }, deps.now());
 }

@@ -5,9 +5,10 @@ import type { WorkerDeps } from './deps';
 type InstallationPayload = EmitterWebhookEvent<'installation'>['payload'];
 type InstallationReposPayload = EmitterWebhookEvent<'installation_repositories'>['payload'];
 
+/** GitHub's schema leaves both open in some actions' lists: a nameless entry is skipped, an unknown visibility is private. */
 interface ListedRepo {
-  full_name: string;
-  private: boolean;
+  full_name?: string | null;
+  private?: boolean | null;
 }
 
 /**
@@ -34,11 +35,13 @@ export async function onInstallation(
     removed.push(...((p.repositories_removed ?? []) as ListedRepo[]));
   }
   const now = deps.now();
-  for (const r of added) {
-    await upsertRepo(deps.store, { repo: r.full_name, private: r.private, defaultBranch: 'main', installationId, installed: true, now, keepDefaultBranch: true });
-  }
-  for (const r of removed) {
-    await upsertRepo(deps.store, { repo: r.full_name, private: r.private, defaultBranch: 'main', installationId: null, installed: false, now, keepDefaultBranch: true });
-  }
+  const record = async (repos: ListedRepo[], installed: boolean) => {
+    for (const r of repos) {
+      if (!r.full_name) continue;
+      await upsertRepo(deps.store, { repo: r.full_name, private: r.private ?? true, defaultBranch: 'main', installationId: installed ? installationId : null, installed, now, keepDefaultBranch: true });
+    }
+  };
+  await record(added, true);
+  await record(removed, false);
   deps.log.info('installation updated', { installationId, added: added.length, removed: removed.length });
 }

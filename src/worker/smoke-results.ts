@@ -7,7 +7,6 @@
  * The caller syncs the check run afterwards with the dispatch this returns, so the conclusion and
  * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
  */
-import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { RepoConfig } from '../core/config/schema';
 import { chunk } from '../core/chunk';
 import { repoParts } from '../core/repo-name';
@@ -20,6 +19,7 @@ import type { Outcome, TestCaseResult } from '../core/test-results';
 import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
 import { updateCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
+import type { ReportedRun } from '../github/workflow-runs';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
 import { refName, testHash, ttlAfter } from '../store/keys';
@@ -31,8 +31,6 @@ import { updateTestSummaries } from '../store/test-summaries';
 import { renderDispatch } from './check-run';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
-
-type WorkflowRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
 
 /** The few config settings needed once a run completes. */
 export interface SmokeSettings {
@@ -63,7 +61,7 @@ export async function collectSmokeResults(
   deps: WorkerDeps,
   gh: GitHub,
   d: DispatchItem,
-  ev: { run: WorkflowRun; repo: RepoRef },
+  ev: { run: ReportedRun; repo: RepoRef },
 ): Promise<DispatchItem> {
   const { run, repo } = ev;
   const now = deps.now();
@@ -95,7 +93,7 @@ export async function collectSmokeResults(
     repo: d.repo,
     dispatchId: d.dispatchId,
     attempt,
-    workflowRunId: run.id,
+    workflowRunId: Number(run.id),
     sha: d.sha,
     ref,
     counts,
@@ -173,12 +171,12 @@ async function collect(
   deps: WorkerDeps,
   gh: GitHub,
   d: DispatchItem,
-  run: WorkflowRun,
+  run: ReportedRun,
   name: string,
 ): Promise<{ smoke: SmokeSet | null; notes: string[] }> {
   const { owner, repo } = repoParts(d.repo);
   try {
-    const artifacts = await listRunArtifacts(gh, { owner, repo, runId: run.id, name });
+    const artifacts = await listRunArtifacts(gh, { owner, repo, runId: Number(run.id), name });
     const artifact = newest(artifacts.filter((a) => !a.expired)) ?? null;
     if (!artifact) {
       const expired = artifacts.length > 0;
@@ -315,7 +313,7 @@ async function baseComparison(
   deps: WorkerDeps,
   gh: GitHub,
   d: DispatchItem,
-  run: WorkflowRun,
+  run: ReportedRun,
   repo: RepoRef,
   smoke: SmokeSet,
 ): Promise<{ diff: BaseDiff; label: string } | null> {
@@ -331,7 +329,7 @@ async function baseComparison(
 }
 
 /** The event usually names the pull request's base; else one request, else the default branch. */
-async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: WorkflowRun, repo: RepoRef): Promise<string> {
+async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
   const listed = run.pull_requests?.find((p) => p?.number === d.pr)?.base.ref;
   if (listed) return listed;
   try {

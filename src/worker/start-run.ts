@@ -122,7 +122,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
   return d;
 }
 
-/** Stored on the dispatch item for worker/reconciler.ts. */
+/** Stored on the dispatch item for reconcile/reconciler.ts. */
 export interface DispatchTimeouts {
   dispatchTimeoutMinutes: number;
   timeoutMinutes: number;

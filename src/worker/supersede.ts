@@ -20,7 +20,7 @@ import {
 } from '../store/dispatches';
 import { syncCheckRun } from './check-run';
 import type { RepoRef, WorkerDeps } from './deps';
-import { rememberLatest } from './on-workflow-run';
+import { rememberLatest } from './remember-latest';
 
 /** States in which a dispatch may still use (or be about to use) a runner. */
 export const IN_FLIGHT: readonly DispatchState[] = ['pending', 'dispatching', 'dispatched', 'queued', 'in_progress'];

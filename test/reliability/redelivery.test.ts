@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getCheckpoint } from '../../src/store/checkpoints';
-import { REDELIVERY_CHECKPOINT } from '../../src/worker/redelivery';
+import { REDELIVERY_CHECKPOINT } from '../../src/redelivery/redeliver-failed';
 import { figures, requestsTo, startRig, type Rig } from '../support/rig';
 
 let r: Rig;

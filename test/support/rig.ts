@@ -24,7 +24,7 @@ import { createApp } from '../../src/wiring/app';
 import { createWorker } from '../../src/wiring/worker';
 import type { ParseSmokeArtifact, WorkerDeps } from '../../src/worker/deps';
 import { PoisonMessageError } from '../../src/worker/process';
-import { redeliverFailed, type RedeliveryOptions, type RedeliveryReport } from '../../src/worker/redelivery';
+import { redeliverFailed, type RedeliveryOptions, type RedeliveryReport } from '../../src/redelivery/redeliver-failed';
 import { APP_ID, PUBLIC_URL, seedRepo, testClock, testKeys, WEBHOOK_SECRET } from './world';
 
 export { seedRepo, WEBHOOK_SECRET };

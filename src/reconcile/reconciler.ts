@@ -9,15 +9,15 @@
  *   run "dispatch lost", with the Re-run button;
  * - queued or running past `timeout_minutes` → cancel the run, complete the check run `timed_out`;
  * - no event for 10 minutes → ask GitHub how the run stands: a `completed` that never arrived is
- *   applied exactly as its webhook would have been (on-workflow-run); a run still waiting for a
+ *   applied exactly as its webhook would have been (worker/apply-workflow-run.ts); a run still waiting for a
  *   runner gets its check run re-rendered (how long it has waited, the pool now).
  *
  * Bounded (at most `maxExamined` dispatches and `budgetMs` per pass) and idempotent: each dispatch
  * is leased with a conditional write before anything is done, and every state change is a
  * forward-only conditional update, so overlapping passes never act twice.
  */
-import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { formatDuration } from '../core/jobs';
+import { repoParts } from '../core/repo-name';
 import { progressOf, stateOfStatus } from '../core/progress';
 import { planReconcile, QUIET_MINUTES, type ReconcileStep, type ReconcileView } from '../core/reconcile';
 import { httpStatus, type GitHub } from '../github/client';
@@ -33,11 +33,12 @@ import {
 import { listJobs } from '../store/jobs';
 import { dueOpenDispatches, forgetOpen, leaseOpen, rescheduleOpen, type OpenDispatchItem } from '../store/open-dispatches';
 import { getRepo } from '../store/repos';
-import { syncCheckRun } from './check-run';
-import type { WorkerDeps } from './deps';
-import { refreshFleet } from './fleet';
-import { onWorkflowRun, rememberLatest } from './on-workflow-run';
-import type { DispatchTimeouts } from './start-run';
+import { applyWorkflowRun } from '../worker/apply-workflow-run';
+import { syncCheckRun } from '../worker/check-run';
+import type { RepoRef, WorkerDeps } from '../worker/deps';
+import { refreshFleet } from '../worker/fleet';
+import { rememberLatest } from '../worker/remember-latest';
+import type { DispatchTimeouts } from '../worker/start-run';
 
 export interface ReconcileOptions {
   /** Dispatches examined per pass. */
@@ -159,14 +160,9 @@ async function act(deps: WorkerDeps, gh: GitHub, d: TimedDispatch, step: Exclude
 // ---------------------------------------------------------------------------------------------
 // Looking runs up
 
-const repoParts = (d: DispatchItem) => {
-  const [owner = '', repo = ''] = d.repo.split('/');
-  return { owner, repo };
-};
-
 /** The dispatch's run by the id GitHub gave (null when it no longer exists), else by its title. */
 async function lookUpRun(gh: GitHub, d: DispatchItem): Promise<WorkflowRun | null> {
-  const { owner, repo } = repoParts(d);
+  const { owner, repo } = repoParts(d.repo);
   if (d.workflowRunId) {
     try {
       return await getWorkflowRun(gh, { owner, repo, runId: d.workflowRunId });
@@ -178,22 +174,22 @@ async function lookUpRun(gh: GitHub, d: DispatchItem): Promise<WorkflowRun | nul
   return findRunByDispatchId(gh, { owner, repo, workflow: d.workflow, dispatchId: d.dispatchId, createdAfter: new Date(d.createdAt) });
 }
 
-type WorkflowRunPayload = EmitterWebhookEvent<'workflow_run'>['payload'];
-
 /**
- * Feeds a run read from the REST API through the webhook handler, so a repaired or adopted run is
- * finished exactly like one whose events arrived (smoke results, check run, badge). The REST run
- * and the webhook's `workflow_run` are the same object; only the envelope is rebuilt.
+ * Applies a run read from the REST API as its events would have been (smoke results, check run,
+ * badge): one path for both (worker/apply-workflow-run.ts).
  */
 async function applyRun(deps: WorkerDeps, d: DispatchItem, run: WorkflowRun): Promise<void> {
   const meta = await getRepo(deps.store, d.repo);
-  const payload = {
-    action: run.status === 'completed' ? 'completed' : run.status === 'in_progress' ? 'in_progress' : 'requested',
-    workflow_run: run,
-    repository: { ...run.repository, private: d.private, default_branch: meta?.defaultBranch ?? run.repository.default_branch ?? 'main' },
-    installation: { id: d.installationId },
-  } as unknown as WorkflowRunPayload;
-  await onWorkflowRun(deps, `reconciler:${d.dispatchId}:${run.id}`, payload);
+  const { owner, repo: name } = repoParts(d.repo);
+  const repo: RepoRef = {
+    owner,
+    name,
+    fullName: d.repo,
+    private: d.private,
+    defaultBranch: meta?.defaultBranch ?? run.repository.default_branch ?? 'main',
+    installationId: d.installationId,
+  };
+  await applyWorkflowRun(deps, run, repo);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +220,7 @@ async function findLostRun(deps: WorkerDeps, gh: GitHub, d: TimedDispatch, waite
 async function timeOut(deps: WorkerDeps, gh: GitHub, d: TimedDispatch, minutes: number, now: Date): Promise<Outcome> {
   const runId = d.workflowRunId;
   if (runId) {
-    const r = await cancelWorkflowRun(gh, { ...repoParts(d), runId });
+    const r = await cancelWorkflowRun(gh, { ...repoParts(d.repo), runId });
     // It finished after all: its completion event was lost or is on its way; apply what GitHub says.
     if (r === 'already_completed') return poll(deps, gh, d, now);
   }

@@ -1,0 +1,62 @@
+/**
+ * Applies what GitHub reports about a workflow run to the dispatch it belongs to: its state, the
+ * smoke results once it completed, the check run and the branch's badge. One path for every
+ * source of that report: the `workflow_run` event (on-workflow-run.ts) and the reconciler's
+ * REST reads of runs whose events were lost (src/reconcile/reconciler.ts).
+ */
+import { checkStateFromWorkflowRun } from '../core/conclusion';
+import { progressOf, stateOfStatus } from '../core/progress';
+import type { ReportedRun } from '../github/workflow-runs';
+import { advanceDispatch, type DispatchItem } from '../store/dispatches';
+import { currentSmoke } from '../store/dispatch-smoke';
+import { syncCheckRun } from './check-run';
+import type { RepoRef, WorkerDeps } from './deps';
+import { findDispatchForRun } from './find-dispatch';
+import { rememberLatest } from './remember-latest';
+import { collectSmokeResults } from './smoke-results';
+
+export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo: RepoRef): Promise<void> {
+  const d = await findDispatchForRun(deps, run, repo.fullName);
+  if (!d) return;
+  const state = stateOfStatus(run.status);
+  const attempt = run.run_attempt ?? 1;
+  const check = checkStateFromWorkflowRun({ status: run.status, conclusion: run.conclusion });
+  const now = deps.now();
+  let updated = await advanceDispatch(
+    deps.store,
+    d,
+    {
+      state,
+      progress: progressOf(state, attempt),
+      attempt,
+      conclusion: state === 'completed' ? check.conclusion : null,
+      workflowRunId: Number(run.id),
+      workflowRunUrl: run.html_url,
+      startedAt: run.run_started_at ?? d.startedAt ?? null,
+      completedAt: state === 'completed' ? (run.updated_at ?? now.toISOString()) : null,
+    },
+    { now },
+  );
+  if (!updated) {
+    if (!completedAt(d, state, attempt)) {
+      deps.log.debug('stale workflow run report dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
+      return;
+    }
+    // Finished first-hand before GitHub's word came (the reconciler's timed_out, a lost dispatch):
+    // that verdict stands, and the workflow's own completion (the `cancelled` our cancel caused)
+    // must not re-decide it.
+    if (d.conclusion !== check.conclusion && currentSmoke(d) === null) return;
+    // The same completion again: a retry after a failure half-way (GitHub or DynamoDB down).
+    // Finish what is missing; the PATCH below is idempotent.
+    updated = d;
+  }
+  const gh = await deps.github.forInstallation(updated.installationId);
+  const final = updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+  await syncCheckRun(deps, gh, final);
+  await rememberLatest(deps, final);
+}
+
+/** The report is of the completion the dispatch already recorded. */
+function completedAt(d: DispatchItem, state: string, attempt: number): boolean {
+  return state === 'completed' && d.state === 'completed' && d.attempt === attempt;
+}
