@@ -173,7 +173,7 @@ function formatPercent(rate: number): string {
   return `${Math.round(rate * 1000) / 10}%`;
 }
 
-const isFailing = (o: Outcome): boolean => o === 'failed' || o === 'errored';
+export const isFailing = (o: Outcome): boolean => o === 'failed' || o === 'errored';
 
 /**
  * Tests that fail now but did not fail on the base (including tests the base does not have), and
@@ -295,7 +295,8 @@ function repoRelative(file: string): string | null {
   return p === '' || p.split('/').includes('..') ? null : p;
 }
 
-function displayName(t: TestCaseResult): string {
+/** "Class › name", or the name alone when it already says the class. */
+export function displayName(t: TestCaseResult): string {
   return t.classname && !t.name.includes(t.classname) && t.classname !== t.file
     ? `${t.classname} › ${t.name}`
     : t.name;
@@ -461,7 +462,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function clipChars(s: string, max: number): string {
+export function clipChars(s: string, max: number): string {
   if (s.length <= max) return s;
   let cut = max - 1;
   const last = s.charCodeAt(cut - 1);

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Counts, Outcome } from '../core/junit';
+import type { SmokeReport } from '../core/smoke-report';
 import { chunk, outcomeCode, pushRecent, recentStats, rollingRate } from '../core/smoke';
 import type { DispatchItem } from './dispatches';
 import type { Page, StoreContext, StoreKey } from './dynamo';
@@ -85,6 +86,8 @@ export interface RunResultItem {
   conclusion: string;
   /** The rendered smoke section, so later check-run updates show it without re-reading the artifact. */
   markdown: string;
+  /** The same section as data, for the dashboard; absent on results stored before it was kept. */
+  report?: SmokeReport;
   /** Tracked tests by hash (see MAX_TRACKED_TESTS), for flaky detection and base comparison. */
   outcomes: Record<string, RunOutcomeCode>;
   /** More tests than were tracked. */

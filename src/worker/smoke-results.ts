@@ -11,6 +11,7 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { RepoConfig } from '../core/config';
 import type { Outcome, TestCaseResult } from '../core/junit';
 import { unreadArtifact } from '../core/smoke-artifact';
+import { smokeReport } from '../core/smoke-report';
 import {
   aggregateOutcome,
   chunk,
@@ -98,14 +99,16 @@ export async function collectSmokeResults(
   for (const t of tracked.tests) t.flaky = flakyHashes.has(t.hash);
   const base = hasData ? await baseComparison(deps, gh, d, run, repo, smoke) : null;
 
-  const markdown = renderSmokeMarkdown(smoke, {
+  const section = {
     baseDiff: base?.diff ?? null,
     ...(base ? { baseLabel: base.label } : {}),
     flaky,
-    // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
-    maxChars: 30_000,
     notes: [...notes, ...(tracked.truncated ? [`History is kept for the first ${MAX_TRACKED_TESTS.toLocaleString('en-US')} tests (failing ones first).`] : [])],
-  });
+  };
+  // The same section twice: Markdown for the check run, data for the dashboard's run page.
+  // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
+  const markdown = renderSmokeMarkdown(smoke, { ...section, maxChars: 30_000 });
+  const report = smokeReport(smoke, section);
   const ttl = ttlAfter(now, settings.historyDays);
   const ref = refName(d);
   const counts = hasData ? smoke.counts : null;
@@ -122,6 +125,7 @@ export async function collectSmokeResults(
     rule: decision.rule,
     conclusion: decision.conclusion,
     markdown,
+    report,
     outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runCode(t)])),
     truncated: tracked.truncated,
     flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),

@@ -7,6 +7,7 @@ import type { Counts } from '../../core/junit';
 import { durationSeconds } from '../../core/jobs';
 import { statsByLabelSet, type LabelSetStats } from '../../core/percentiles';
 import { formatRate } from '../../core/smoke';
+import type { SmokeReport } from '../../core/smoke-report';
 import { getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
 import { listJobs, type JobItem } from '../../store/jobs';
 import { dispatchSk, repoKey } from '../../store/keys';
@@ -364,9 +365,27 @@ const RANK: Record<TestOutcome, number> = { failed: 0, errored: 1, mixed: 2, pas
 export interface RunView {
   repo: string;
   run: RunRow;
-  links: { commit: string; ref: string; workflowRun: string | null; repo: string };
+  links: {
+    commit: string;
+    ref: string;
+    workflowRun: string | null;
+    /** The check run on GitHub, where its summary is shown in full. */
+    checkRun: string | null;
+    repo: string;
+  };
   jobs: JobRow[];
-  smoke: (SmokeCounts & { attempt: number; rule: string; minPassRate: number; flaky: number; markdown: string | null }) | null;
+  smoke:
+    | (SmokeCounts & {
+        attempt: number;
+        rule: string;
+        minPassRate: number;
+        flaky: number;
+        /** The smoke section of the check-run summary, as posted to GitHub. */
+        markdown: string | null;
+        /** The same section as data (what the run page shows); null for results stored before it was kept. */
+        report: SmokeReport | null;
+      })
+    | null;
   /** This page of the run's tracked tests, failing first, then by name. */
   tests: RunTest[];
   testsTotal: number;
@@ -424,6 +443,7 @@ export async function runView(
       commit: `${web}/${meta.repo}/commit/${d.sha}`,
       ref: d.pr ? `${web}/${meta.repo}/pull/${d.pr}` : `${web}/${meta.repo}/tree/${(d.branch ?? '').split('/').map(seg).join('/')}`,
       workflowRun: d.workflowRunUrl,
+      checkRun: d.checkRunId ? `${web}/${meta.repo}/runs/${d.checkRunId}` : null,
       repo: withToken(repoPath(meta.repo), meta.private ? token : null),
     },
     jobs: jobs.map((j) => jobRow(j, now)),
@@ -442,6 +462,7 @@ export async function runView(
             minPassRate: smoke?.minPassRate ?? 1,
             flaky: result?.flaky.length ?? smoke?.flaky ?? 0,
             markdown: result?.markdown ?? null,
+            report: result?.report ?? null,
           }
         : null,
     tests: all.slice(offset, offset + limit),
