@@ -14,7 +14,13 @@ export interface Logger {
 
 const SECRET_KEY = /secret|token|password|private.?key|authorization|signature|^key$|credential/i;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof LEVELS;
+export type Level = keyof typeof LEVELS;
+
+/** `LOG_LEVEL` as the functions and the local server read it (any case); null when unset or unknown. */
+export function logLevelOf(value: string | undefined): Level | null {
+  const v = value?.trim().toLowerCase();
+  return v && Object.hasOwn(LEVELS, v) ? (v as Level) : null;
+}
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;

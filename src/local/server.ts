@@ -49,7 +49,7 @@ export interface LocalOptions {
  */
 export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> {
   const settings = loadSettings(opts.env ?? process.env);
-  const log = opts.log ?? createLogger({ base: { service: 'arm64-ci' } });
+  const log = opts.log ?? createLogger({ level: settings.logLevel, base: { service: 'arm64-ci' } });
   const closers: (() => Promise<void>)[] = [];
 
   let dynamo: EmbeddedDynamo | null = null;
