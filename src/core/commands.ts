@@ -75,7 +75,7 @@ function assertPrefix(prefix: string): void {
   }
 }
 
-// Common words for a command: the brief's "/arm64 rerun" → "retest" is 4 edits away, so edit
+// Common words for a command: "/arm64 rerun" → "retest" is 4 edits away, so edit
 // distance alone would not find it.
 const SYNONYMS: Readonly<Record<string, CommandName>> = {
   rerun: 'retest',

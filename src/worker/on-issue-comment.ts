@@ -1,5 +1,5 @@
 /**
- * Slash commands in pull-request comments (CONTRACT.md, "Slash commands" and "Trust").
+ * Slash commands in pull-request comments (README.md, "Slash commands and trust"; docs/COMMANDS.md).
  *
  * Only new comments on pull requests, from people (never bots, ourselves included). The route
  * passes only `issue_comment.created`, so editing or deleting a comment never re-triggers. The
@@ -23,7 +23,7 @@ import { loadRepoConfig } from './repo-config';
 
 type IssueCommentPayload = EmitterWebhookEvent<'issue_comment'>['payload'];
 
-/** The contract's default prefix: what commands look like where no config says otherwise. */
+/** The documented default prefix (README.md, "Slash commands and trust"): what commands look like where no config says otherwise. */
 const DEFAULT_PREFIX = '/arm64';
 
 /** Cheap test before any API call: every command starts a line with "/" (after ≤ 3 spaces). */
