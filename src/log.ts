@@ -2,7 +2,7 @@
  * JSON-lines logger. Secrets must never reach a log line, so values under keys that look like
  * credentials are replaced before writing, whatever the caller passed.
  */
-export type LogFields = Record<string, unknown>;
+type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
@@ -22,7 +22,7 @@ export function logLevelOf(value: string | undefined): Level | null {
   return v && Object.hasOwn(LEVELS, v) ? (v as Level) : null;
 }
 
-export function redact(value: unknown, depth = 0): unknown {
+function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: value.message, status: (value as { status?: unknown }).status };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
@@ -56,6 +56,3 @@ export function createLogger(opts: {
   };
   return make(opts.base ?? {});
 }
-
-/** A logger that drops everything: for tests that do not look at logs. */
-export const silentLogger: Logger = createLogger({ write: () => {} });

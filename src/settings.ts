@@ -30,12 +30,12 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-export const DEV_WEBHOOK_SECRET = 'development';
+const DEV_WEBHOOK_SECRET = 'development';
 
 type Env = Record<string, string | undefined>;
 
 /** PEM keys pasted into env files often carry literal `\n`; GitHub's download has real newlines. */
-export function normalizePem(text: string): string {
+function normalizePem(text: string): string {
   return text.includes('\\n') ? text.replace(/\\n/g, '\n') : text;
 }
 

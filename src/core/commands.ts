@@ -39,10 +39,10 @@ export const COMMANDS = [
   { name: 'help', args: '', description: 'Reply with this list of commands' },
 ] as const satisfies readonly { name: string; args: string; description: string }[];
 
-export type CommandName = (typeof COMMANDS)[number]['name'];
+type CommandName = (typeof COMMANDS)[number]['name'];
 
 /** Written without the repository prefix; it approves a fork's head commit. */
-export const OK_TO_TEST = {
+const OK_TO_TEST = {
   name: '/ok-to-test',
   args: '[sha]',
   description:

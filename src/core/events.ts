@@ -16,7 +16,7 @@ const HANDLED: Record<string, readonly string[] | 'any'> = {
   repository: ['privatized', 'publicized'],
 };
 
-export type EventClass = { handled: true } | { handled: false; reason: string };
+type EventClass = { handled: true } | { handled: false; reason: string };
 
 export function classifyEvent(event: string, payload: unknown): EventClass {
   const actions = HANDLED[event];

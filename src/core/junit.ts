@@ -54,7 +54,7 @@ export type ParseResult =
    */
   | { ok: false; fileName: string; error: string; overLimit?: true };
 
-export interface JUnitLimits {
+interface JUnitLimits {
   maxBytes: number;
   maxDepth: number;
   /** Test cases read; later ones are only counted (JUnitFile.unread). */

@@ -18,7 +18,7 @@ export interface TrustFacts {
   author_association: string;
 }
 
-export type TrustConfig = Pick<RepoConfig, 'trusted_users' | 'trust_org_members'> & {
+type TrustConfig = Pick<RepoConfig, 'trusted_users' | 'trust_org_members'> & {
   commands: Pick<RepoConfig['commands'], 'min_permission'>;
 };
 

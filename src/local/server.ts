@@ -16,7 +16,7 @@ import { startGitHubStandIn, type GitHubStandIn } from './github-standin';
 import { DEMO_REPO, sandboxKeys, sandboxStandInOptions } from './sandbox';
 import { randomSha } from './github-standin';
 
-export interface LocalServer {
+interface LocalServer {
   url: string;
   settings: Settings;
   store: StoreContext;
@@ -27,7 +27,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export interface LocalOptions {
+interface LocalOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Keep the embedded DynamoDB in memory instead of DATA_DIR (tests, throwaway demos). */

@@ -29,7 +29,7 @@ const DEFAULT_PREFIX = '/arm64';
 /** Cheap test before any API call: every command starts a line with "/" (after ≤ 3 spaces). */
 const MAY_HOLD_COMMAND = /(?:^|[\r\n])[ \t]{0,3}\//;
 
-export function isBot(user: { login?: string | null; type?: string | null } | null | undefined): boolean {
+function isBot(user: { login?: string | null; type?: string | null } | null | undefined): boolean {
   if (!user) return false;
   return user.type === 'Bot' || (user.login ?? '').toLowerCase().endsWith('[bot]');
 }

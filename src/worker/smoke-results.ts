@@ -55,7 +55,7 @@ import { loadRepoConfig } from './repo-config';
 type WorkflowRun = EmitterWebhookEvent<'workflow_run'>['payload']['workflow_run'];
 
 /** The few config settings needed once a run completes. */
-export interface SmokeSettings {
+interface SmokeSettings {
   artifact: string;
   minPassRate: number;
   annotationsMax: number;

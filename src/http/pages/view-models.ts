@@ -31,13 +31,13 @@ import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';
 import { runSeconds, statusOf, type Tone } from './format';
 
-export interface Paging {
+interface Paging {
   cursor?: string | null;
   limit?: number;
 }
 
-export const DEFAULT_LIMIT = 25;
-export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 100;
 /** `?limit=` as given, kept within 1..100; missing or not a number → the default. */
 export function limitOf(v: string | undefined, fallback = DEFAULT_LIMIT): number {
   const n = Math.floor(Number(v));
@@ -54,8 +54,8 @@ export function limitOf(v: string | undefined, fallback = DEFAULT_LIMIT): number
 // Links
 
 const seg = (s: string) => encodeURIComponent(s);
-export const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
-export const runPath = (repo: string, dispatchId: string) => `${repoPath(repo)}/runs/${seg(dispatchId)}`;
+const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
+const runPath = (repo: string, dispatchId: string) => `${repoPath(repo)}/runs/${seg(dispatchId)}`;
 /** `?token=…` for a private repository's links, so a maintainer who came with the token keeps it. */
 export const withToken = (path: string, token: string | null) =>
   token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
@@ -73,7 +73,7 @@ function githubWeb(d: { workflowRunUrl: string | null }): string {
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-export interface SmokeCounts extends Counts {
+interface SmokeCounts extends Counts {
   /** "5/6 (83%)", or null without data. */
   rateText: string | null;
   rate: number | null;
@@ -113,7 +113,7 @@ function smokeOf(s: DispatchSmoke | null): SmokeCounts | null {
   return { ...s.counts, rate: s.rate, rateText: s.rateText };
 }
 
-export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
+function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
   return {
     dispatchId: d.dispatchId,
     repo: d.repo,
@@ -163,7 +163,7 @@ async function publicReposPage(deps: HttpDeps, scope: string, paging: Paging) {
 // ---------------------------------------------------------------------------------------------
 // Home: every public repository
 
-export interface TrendPoint {
+interface TrendPoint {
   dispatchId: string;
   sha: string;
   passed: number;
@@ -225,7 +225,7 @@ export async function homeView(deps: HttpDeps, paging: Paging): Promise<{ repos:
 // ---------------------------------------------------------------------------------------------
 // One repository
 
-export interface FlakyTest {
+interface FlakyTest {
   id: string;
   name: string;
   passRate: number | null;
@@ -307,7 +307,7 @@ export async function repoView(
 // ---------------------------------------------------------------------------------------------
 // One run
 
-export interface JobRow {
+interface JobRow {
   jobId: number;
   name: string;
   matrix: string[];
@@ -327,7 +327,7 @@ export interface JobRow {
 
 const WAITING = new Set(['queued', 'waiting', 'requested', 'pending']);
 
-export function jobRow(j: JobItem, now: Date): JobRow {
+function jobRow(j: JobItem, now: Date): JobRow {
   // GitHub reports started_at = created_at while a job waits: only a started job has a start.
   const waiting = WAITING.has(j.status);
   return {
@@ -348,7 +348,7 @@ export function jobRow(j: JobItem, now: Date): JobRow {
   };
 }
 
-export type TestOutcome = 'failed' | 'errored' | 'mixed' | 'passed' | 'skipped';
+type TestOutcome = 'failed' | 'errored' | 'mixed' | 'passed' | 'skipped';
 
 export interface RunTest {
   id: string | null;
