@@ -2,7 +2,7 @@
  * JSON-lines logger. Secrets must never reach a log line, so values under keys that look like
  * credentials are replaced before writing, whatever the caller passed.
  */
-export type LogFields = Record<string, unknown>;
+type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
@@ -14,9 +14,15 @@ export interface Logger {
 
 const SECRET_KEY = /secret|token|password|private.?key|authorization|signature|^key$|credential/i;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof LEVELS;
+export type Level = keyof typeof LEVELS;
 
-export function redact(value: unknown, depth = 0): unknown {
+/** `LOG_LEVEL` as the functions and the local server read it (any case); null when unset or unknown. */
+export function logLevelOf(value: string | undefined): Level | null {
+  const v = value?.trim().toLowerCase();
+  return v && Object.hasOwn(LEVELS, v) ? (v as Level) : null;
+}
+
+function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: value.message, status: (value as { status?: unknown }).status };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
@@ -50,6 +56,3 @@ export function createLogger(opts: {
   };
   return make(opts.base ?? {});
 }
-
-/** A logger that drops everything: for tests that do not look at logs. */
-export const silentLogger: Logger = createLogger({ write: () => {} });

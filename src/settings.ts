@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { logLevelOf, type Level } from './log';
 import { DEFAULT_TABLE_NAME } from './store/schema';
 
 /**
  * Everything the process needs from its environment, resolved once at start-up. Names and
- * defaults are the contract's (shared/CONTRACT.md, "Running it").
+ * defaults are the README's environment table (README.md, "Two commands"): users rely on them.
  */
 export interface Settings {
   /** `sandbox` when APP_ID is unset: a local GitHub stand-in plays GitHub. */
@@ -21,18 +22,20 @@ export interface Settings {
   badgeSecret: string | null;
   /** Key material for sealing pagination cursors: CURSOR_SECRET, else BADGE_SECRET, else the webhook secret. */
   cursorSecret: string;
+  /** LOG_LEVEL: the least severe level written; default info. */
+  logLevel: Level;
 }
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-export const DEV_WEBHOOK_SECRET = 'development';
+const DEV_WEBHOOK_SECRET = 'development';
 
 type Env = Record<string, string | undefined>;
 
 /** PEM keys pasted into env files often carry literal `\n`; GitHub's download has real newlines. */
-export function normalizePem(text: string): string {
+function normalizePem(text: string): string {
   return text.includes('\\n') ? text.replace(/\\n/g, '\n') : text;
 }
 
@@ -58,6 +61,9 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     throw new SettingsError('WEBHOOK_SECRET is required when APP_ID is set (the dev secret is for sandbox mode only)');
   }
 
+  const logLevel = env.LOG_LEVEL?.trim() ? logLevelOf(env.LOG_LEVEL) : 'info';
+  if (!logLevel) throw new SettingsError(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}"`);
+
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
@@ -78,5 +84,6 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     // Cursors are sealed with a key derived (HKDF) from this; any secret the server already keeps
     // will do, so none has to be added. Several servers paging one table need the same one.
     cursorSecret: env.CURSOR_SECRET || env.BADGE_SECRET || webhookSecret,
+    logLevel,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { badgeToken } from '../src/http/badge-token';
 import { PUBLIC_URL, startHarness, type Harness } from './support/harness';
@@ -141,6 +142,29 @@ describe('dashboard JSON', { timeout: 60_000 }, () => {
     expect(json.links.commit).toMatch(new RegExp(`/octo-org/widget/commit/${sha(1)}$`));
 
     expect((await get(`/api/repos/octo-org/widget/runs/01JNOTARUN0000000000000000`)).status).toBe(404);
+  });
+
+  it('shows one run’s smoke section as data; results stored before it was kept link to the check run instead', async () => {
+    const { dispatchId } = await pushAndPlay(h, 1);
+    const { json } = await get(`/api/repos/octo-org/widget/runs/${dispatchId}`);
+    expect(json.smoke.report).toMatchObject({ state: 'read', counts: { passed: 5, failed: 1, total: 6 }, failing: { total: 1 } });
+    expect(json.smoke.report.failing.items[0]).toMatchObject({ outcome: 'failed', file: 'a.xml' });
+    expect(json.smoke.report.failing.items[0].message).toContain('ipfs_kit_py.api is not available on aarch64');
+    const check = h.gh.checkRuns('octo-org', 'widget').find((c) => c.externalId === dispatchId)!;
+    expect(json.links.checkRun).toMatch(new RegExp(`/octo-org/widget/runs/${check.id}$`));
+
+    const page = await get(`/repos/octo-org/widget/runs/${dispatchId}`);
+    expect(page.text).toContain('<h3>Smoke tests: 5/6 (83%)</h3>');
+    expect(page.text).not.toContain('the check run on GitHub');
+
+    // As a result item written before the section was kept as data.
+    const result = (await h.items()).find((i) => i.type === 'smoke-result' && i.dispatchId === dispatchId)!;
+    await h.store.doc.send(new UpdateCommand({ TableName: h.store.table, Key: { pk: result.pk, sk: result.sk }, UpdateExpression: 'REMOVE report' }));
+    const old = await get(`/repos/octo-org/widget/runs/${dispatchId}`);
+    expect(old.status).toBe(200);
+    expect(old.text).not.toContain('<h3>Smoke tests');
+    expect(old.text).toMatch(new RegExp(`The details are in <a href="[^"]*/octo-org/widget/runs/${check.id}">the check run on GitHub</a>`));
+    expect((await get(`/api/repos/octo-org/widget/runs/${dispatchId}`)).json.smoke).toMatchObject({ report: null, rateText: '5/6 (83%)' });
   });
 
   it('pages with cursors: every run, test and repository exactly once', async () => {

@@ -38,7 +38,7 @@ describe('push → check run → dispatch → workflow run → check run → bad
     expect(dispatchId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(check.detailsUrl).toBe(`${PUBLIC_URL}/repos/${REPO}/runs/${dispatchId}`);
 
-    // The workflow was dispatched with the contract's inputs and the configured labels.
+    // The workflow was dispatched with the documented inputs and the configured labels.
     expect(h.gh.dispatches).toHaveLength(1);
     expect(h.gh.dispatches[0]).toMatchObject({
       workflow: 'arm64-ci.yml',

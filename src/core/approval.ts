@@ -82,7 +82,7 @@ export function decideOkToTest(a: {
 }
 
 /** The latest `/ok-to-test` written on a pull request, as remembered for the next held commit. */
-export interface LatestOkToTest {
+interface LatestOkToTest {
   by: string;
   commentAt: string;
   /** The commit it approved; null when it approved nothing (the head had moved). */

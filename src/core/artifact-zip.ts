@@ -9,12 +9,12 @@ import { Inflate } from 'fflate';
 import { ARTIFACT_LIMITS } from './artifact-limits';
 import { decodeXmlBytes, JUNIT_LIMITS } from './junit';
 
-export const ZIP_LIMITS: Readonly<{ maxFiles: number; maxTotalBytes: number }> = Object.freeze({
+const ZIP_LIMITS: Readonly<{ maxFiles: number; maxTotalBytes: number }> = Object.freeze({
   maxFiles: ARTIFACT_LIMITS.files,
   maxTotalBytes: ARTIFACT_LIMITS.unpackedBytes,
 });
 
-export interface ZipContents {
+interface ZipContents {
   files: { name: string; text: string }[];
   /** Entries that could not be read: damaged, encrypted, lying about their size, not text. */
   problems: string[];

@@ -41,10 +41,10 @@ export const COMMANDS = [
   { name: 'help', args: '', description: 'Reply with this list of commands' },
 ] as const satisfies readonly { name: string; args: string; description: string }[];
 
-export type CommandName = (typeof COMMANDS)[number]['name'];
+type CommandName = (typeof COMMANDS)[number]['name'];
 
 /** Written without the repository prefix; it approves a fork's head commit. */
-export const OK_TO_TEST = {
+const OK_TO_TEST = {
   name: '/ok-to-test',
   args: '[sha]',
   description:
@@ -77,7 +77,7 @@ function assertPrefix(prefix: string): void {
   }
 }
 
-// Common words for a command: the brief's "/arm64 rerun" → "retest" is 4 edits away, so edit
+// Common words for a command: "/arm64 rerun" → "retest" is 4 edits away, so edit
 // distance alone would not find it.
 const SYNONYMS: Readonly<Record<string, CommandName>> = {
   rerun: 'retest',

@@ -11,7 +11,7 @@ const HEAVY_FIELDS: Record<string, string[][]> = {
   workflow_run: [['workflow_run', 'pull_requests'], ['workflow_run', 'head_commit']],
 };
 
-export type Compacted = { ok: true; text: string; compacted: boolean } | { ok: false; reason: string };
+type Compacted = { ok: true; text: string; compacted: boolean } | { ok: false; reason: string };
 
 export function compactPayload(event: string, text: string, payload: object, maxBytes: number): Compacted {
   if (Buffer.byteLength(text) <= maxBytes) return { ok: true, text, compacted: false };

@@ -124,7 +124,7 @@ describe('validateOverrides', () => {
 });
 
 describe('RESERVED_INPUTS', () => {
-  it('are the four inputs of the contract', () => {
+  it('are the four inputs the README’s workflow declares', () => {
     expect([...RESERVED_INPUTS]).toEqual(['sha', 'pr', 'runner_labels', 'dispatch_id']);
   });
 });

@@ -41,7 +41,7 @@ export const MAX_INPUT_VALUE_LENGTH = 1024;
  */
 const FORBIDDEN = /[\p{Cc}\p{Cs}]|(?![\u200c\u200d])\p{Cf}/u;
 
-export type OverrideCheck =
+type OverrideCheck =
   | { ok: true }
   | { ok: false; kind: 'unknown'; unknown: string[] }
   | { ok: false; kind: 'value'; key: string; problem: string };

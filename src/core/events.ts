@@ -18,7 +18,7 @@ const HANDLED = {
 
 export type HandledEvent = keyof typeof HANDLED;
 
-export type EventClass = { handled: true } | { handled: false; reason: string };
+type EventClass = { handled: true } | { handled: false; reason: string };
 
 export function classifyEvent(event: string, payload: unknown): EventClass {
   // Own keys only: an event named `constructor` is not used either.

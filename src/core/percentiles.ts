@@ -16,7 +16,7 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[Math.max(0, rank - 1)]!;
 }
 
-export interface Spread {
+interface Spread {
   count: number;
   p50: number | null;
   p90: number | null;

@@ -23,7 +23,7 @@ import { openElements, type OpenElements } from './html-elements';
 
 /** `plain`: a command may stand here. `formatted`: it starts as plain text but holds code, HTML,
  * a link or emphasis, so what GitHub shows differs from what was typed. */
-export type LineKind = 'plain' | 'formatted';
+type LineKind = 'plain' | 'formatted';
 
 /** Per paragraph: where its lines start in the inline content, and which starts were reached. */
 type LineStarts = {

@@ -24,12 +24,12 @@ export interface FleetAccess {
   org: 'ok' | 'denied' | 'not_org' | 'unknown';
 }
 
-export interface FleetView {
+interface FleetView {
   runners: RunnerView[];
   access: FleetAccess;
 }
 
-export interface RunnerMatch {
+interface RunnerMatch {
   runner: RunnerView;
   /** Requested labels it carries, in the requested spelling. */
   has: string[];
@@ -45,9 +45,9 @@ export interface RunnerMatch {
  * - `none`: no runner carries all labels.
  * - `unknown`: the runner listings could not be read at all.
  */
-export type Verdict = 'hosted' | 'ready' | 'busy' | 'offline' | 'none' | 'unknown';
+type Verdict = 'hosted' | 'ready' | 'busy' | 'offline' | 'none' | 'unknown';
 
-export interface Routing {
+interface Routing {
   verdict: Verdict;
   requested: string[];
   /** Runners carrying every requested label, whatever their status. */
@@ -135,7 +135,7 @@ export function routeLabels(requested: readonly string[], fleet: FleetView | nul
 // ---------------------------------------------------------------------------------------------
 // The check run's fleet section
 
-export interface FleetJob {
+interface FleetJob {
   name: string;
   status: string;
   runnerName: string | null;

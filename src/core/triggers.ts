@@ -2,7 +2,7 @@
 import picomatch from 'picomatch';
 import type { RepoConfig } from './config/schema';
 
-export type TriggerDecision =
+type TriggerDecision =
   | { dispatch: true; sha: string; branch: string; pr: number | null }
   | { dispatch: false; reason: string };
 

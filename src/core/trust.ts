@@ -1,5 +1,5 @@
 /**
- * The contract's trust rule: whose pull requests run on the hardware without an `/ok-to-test`.
+ * The trust rule (README.md, "Slash commands and trust"): whose pull requests run on the hardware without an `/ok-to-test`.
  *
  * `author_association` is a label GitHub computes for display, not a grant: a `COLLABORATOR` may
  * hold only `read`. So a fork is trusted by what its author can actually do in the repository
@@ -18,7 +18,7 @@ export interface TrustFacts {
   author_association: string;
 }
 
-export type TrustConfig = Pick<RepoConfig, 'trusted_users' | 'trust_org_members'> & {
+type TrustConfig = Pick<RepoConfig, 'trusted_users' | 'trust_org_members'> & {
   commands: Pick<RepoConfig['commands'], 'min_permission'>;
 };
 

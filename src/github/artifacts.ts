@@ -30,7 +30,7 @@ export async function listRunArtifacts(
   return out;
 }
 
-export type ArtifactDownload =
+type ArtifactDownload =
   | { ok: true; bytes: Uint8Array }
   | { ok: false; reason: 'expired' | 'missing' | 'too_large' | 'unavailable'; message: string };
 

@@ -4,7 +4,7 @@ import type { GitHub } from './client';
 type CheckRun = components['schemas']['check-run'];
 export type CheckOutput = { title: string; summary: string; text?: string };
 /** The annotation fields of PATCH /check-runs (at most 50 per request; GitHub appends across requests). */
-export interface CheckAnnotation {
+interface CheckAnnotation {
   path: string;
   start_line: number;
   end_line: number;
@@ -14,7 +14,7 @@ export interface CheckAnnotation {
 }
 export type CheckAction = { label: string; description: string; identifier: string };
 
-export interface NewCheckRun {
+interface NewCheckRun {
   owner: string;
   repo: string;
   name: string;
@@ -34,7 +34,7 @@ export async function createCheckRun(gh: GitHub, c: NewCheckRun): Promise<CheckR
   return r.data as CheckRun;
 }
 
-export interface CheckRunUpdate {
+interface CheckRunUpdate {
   owner: string;
   repo: string;
   check_run_id: number;

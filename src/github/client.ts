@@ -27,7 +27,7 @@ function noBlindRetry(octokit: OctokitCore): void {
 }
 
 /** Every GitHub call goes through retry (5xx, network) and throttling (primary and secondary rate limits). */
-export const GitHubOctokit = OctokitCore.plugin(retry, throttling, noBlindRetry);
+const GitHubOctokit = OctokitCore.plugin(retry, throttling, noBlindRetry);
 export type GitHub = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubClientOptions {

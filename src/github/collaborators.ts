@@ -2,7 +2,7 @@ import type { GitHub } from './client';
 import { httpStatus } from './client';
 
 /** GitHub's repository roles, weakest first (custom roles are mapped onto these by their base flags). */
-export type RepoPermission = 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin';
+type RepoPermission = 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin';
 
 type PermissionAnswer = {
   permission?: string;

@@ -3,7 +3,7 @@ import type { GitHub } from './client';
 import { httpStatus } from './client';
 
 /** GitHub refuses comment bodies over 65,536 characters. */
-export const MAX_COMMENT_CHARS = 65_536;
+const MAX_COMMENT_CHARS = 65_536;
 
 export type ReactionContent = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 

@@ -49,7 +49,7 @@ export async function listDeliveriesPage(
 }
 
 /** The `cursor` of the `rel="next"` link, or null on the last page. */
-export function nextCursor(link: string | undefined): string | null {
+function nextCursor(link: string | undefined): string | null {
   if (!link) return null;
   for (const part of link.split(',')) {
     const m = /<([^>]+)>\s*;\s*rel="next"/.exec(part);

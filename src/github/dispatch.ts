@@ -1,6 +1,6 @@
 import type { GitHub } from './client';
 
-export interface DispatchResult {
+interface DispatchResult {
   /** Present when GitHub returned run details (api.github.com since 2026); null on older servers (GHES). */
   workflowRunId: number | null;
   runUrl: string | null;

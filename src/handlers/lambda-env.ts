@@ -1,4 +1,4 @@
-import { createLogger } from '../log';
+import { createLogger, logLevelOf } from '../log';
 import { createDocumentClient, type StoreContext } from '../store/dynamo';
 import { DEFAULT_TABLE_NAME } from '../store/schema';
 
@@ -6,8 +6,7 @@ import { DEFAULT_TABLE_NAME } from '../store/schema';
  * What every function reads from its environment, once per cold start. Secrets are never here:
  * they come from Secrets Manager (src/secrets/app-secrets.ts).
  */
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-const level = LEVELS.find((l) => l === process.env.LOG_LEVEL?.toLowerCase()) ?? 'info';
+const level = logLevelOf(process.env.LOG_LEVEL) ?? 'info';
 export const log = createLogger({ level, base: { service: 'arm64-ci', fn: process.env.AWS_LAMBDA_FUNCTION_NAME } });
 
 export const store: StoreContext = {

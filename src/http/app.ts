@@ -8,7 +8,7 @@ import { webhookRoute } from './webhook-route';
 /**
  * Every route in one app, as the local server and the tests serve it. On AWS the same routes
  * deploy as two functions (webhook-app.ts and web-app.ts) so the webhook path stays small.
- * Routes are the contract's (shared/CONTRACT.md, "HTTP routes").
+ * GitHub's webhook settings, README badges and bookmarks hold these paths: keep them stable.
  */
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono().route('/api/github/webhooks', webhookRoute(deps)).route('/healthz', healthRoute(deps));

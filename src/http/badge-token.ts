@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The contract's private-badge token: HMAC-SHA256 of "owner/repo" (lower-cased) with BADGE_SECRET, hex. */
+/** The private-badge token (README.md, "Badges"): HMAC-SHA256 of "owner/repo" (lower-cased) with BADGE_SECRET, hex. */
 export function badgeToken(secret: string, repo: string): string {
   return createHmac('sha256', secret).update(repo.toLowerCase()).digest('hex');
 }

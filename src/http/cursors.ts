@@ -12,12 +12,12 @@ import type { StoreKey } from '../store/dynamo';
 import type { HttpDeps } from './deps';
 import { MAX_CURSOR_CHARS } from './inputs';
 /** A cursor is for paging now, not a bookmark: after this it is refused. */
-export const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
+const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION = 'v1';
 
-export const invalidCursor = () =>
+const invalidCursor = () =>
   new HTTPException(400, { res: Response.json({ error: 'invalid cursor' }, { status: 400 }) });
 
 /** Which listing a cursor belongs to. Repository names are compared as GitHub does, case-insensitively. */
@@ -29,13 +29,13 @@ export const scopes = {
   runTests: (repo: string, dispatchId: string) => `run-tests\0${repo.toLowerCase()}\0${dispatchId}`,
 };
 
-export interface Cursors {
+interface Cursors {
   seal(scope: string, position: StoreKey | number): string;
   /** The position, or undefined without a cursor; throws the 400 for anything we did not issue for this scope. */
   open<T extends StoreKey | number>(scope: string, cursor: string | null | undefined, fits: (p: unknown) => p is T): T | undefined;
 }
 
-export function createCursors(secret: string | null, now: () => Date): Cursors {
+function createCursors(secret: string | null, now: () => Date): Cursors {
   // Without a configured secret (tests, a throwaway local run) cursors live as long as the process.
   const material = secret || randomBytes(32).toString('hex');
   const key = Buffer.from(hkdfSync('sha256', material, 'arm64-ci', `pagination cursor ${VERSION}`, 32));

@@ -9,11 +9,11 @@ import type { MiddlewareHandler } from 'hono';
 /** GitHub's logins are ≤ 39 characters and repository names ≤ 100, of these characters (`_` for managed users). */
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** The branch of a badge or test listing: git allows long names, DynamoDB's sort key does not. */
-export const MAX_BRANCH_BYTES = 255;
+const MAX_BRANCH_BYTES = 255;
 /** Longer than any cursor we issue (a gsi key of a 100-character repository, sealed, is ~600 characters). */
 export const MAX_CURSOR_CHARS = 1024;
 /** A badge token is 64 hex characters; anything much longer is not one. */
-export const MAX_TOKEN_CHARS = 256;
+const MAX_TOKEN_CHARS = 256;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** In a `u` regex a surrogate only matches when unpaired: text no UTF-8 encoder can write as is. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -32,7 +32,7 @@ export function repoNameOf(full: string | undefined): string | null {
 }
 
 /** Why a branch name cannot be one, or null. */
-export function branchProblem(branch: string): string | null {
+function branchProblem(branch: string): string | null {
   if (Buffer.byteLength(branch, 'utf8') > MAX_BRANCH_BYTES) return `branch longer than ${MAX_BRANCH_BYTES} bytes`;
   if (!wellFormed(branch) || CONTROL.test(branch)) return 'branch contains characters a branch name cannot';
   return null;

@@ -17,7 +17,3 @@ export async function visibleRepo(deps: HttpDeps, repo: string, token: string | 
   if (meta.private && !isValidBadgeToken(await deps.badgeSecret(), name, token)) return null;
   return meta;
 }
-
-export function baseUrl(deps: HttpDeps, requestUrl: string): string {
-  return deps.publicUrl ?? new URL(requestUrl).origin;
-}

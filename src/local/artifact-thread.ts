@@ -14,7 +14,7 @@ export interface ThreadRequest {
 
 export type ThreadReply = { id: number; ok: true; result: SmokeArtifact } | { id: number; ok: false; error: string };
 
-export interface ArtifactThreadOptions {
+interface ArtifactThreadOptions {
   /**
    * The thread's heap limit in MB: an artifact that outgrows it ends the thread (the parse is
    * reported as over a limit and the next one starts a new thread), never the server.

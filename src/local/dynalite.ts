@@ -9,7 +9,8 @@ export interface EmbeddedDynamo {
 
 /**
  * DynamoDB's API in-process (dynalite): in memory, or persisted under `path` so a restart keeps
- * the runs. It lacks transactions and TTL expiry; the store uses neither (see FIELD-NOTES).
+ * the runs. It lacks transactions and TTL expiry; the store uses neither (expiry is
+ * DynamoDB's own, switched on for the `ttl` attribute in infra/stack.ts).
  */
 export async function startDynalite(opts: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });

@@ -15,7 +15,7 @@ import { startDynalite, type EmbeddedDynamo } from './dynalite';
 import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
 
-export interface LocalServer {
+interface LocalServer {
   url: string;
   settings: Settings;
   store: StoreContext;
@@ -26,7 +26,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export interface LocalOptions {
+interface LocalOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Keep the embedded DynamoDB in memory instead of DATA_DIR (tests, throwaway demos). */
@@ -48,7 +48,7 @@ export interface LocalOptions {
  */
 export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> {
   const settings = loadSettings(opts.env ?? process.env);
-  const log = opts.log ?? createLogger({ base: { service: 'arm64-ci' } });
+  const log = opts.log ?? createLogger({ level: settings.logLevel, base: { service: 'arm64-ci' } });
   const closers: (() => Promise<void>)[] = [];
 
   let dynamo: EmbeddedDynamo | null = null;

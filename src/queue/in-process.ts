@@ -19,6 +19,8 @@ export interface InProcessQueue extends Queue {
   drain(): Promise<void>;
   readonly deadLetters: { message: QueueMessage; error: string }[];
   readonly processed: number;
+  /** Messages waiting their turn, being processed, and waiting out a back-off before a retry. */
+  busy(): { queued: number; inFlight: number; retrying: number };
   close(): void;
 }
 
@@ -115,6 +117,10 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
     },
     get processed() {
       return processed;
+    },
+    busy() {
+      // A message waiting for its retry keeps its group's slot (`running`) and a timer.
+      return { queued: pending - running, inFlight: running - timers.size, retrying: timers.size };
     },
     close() {
       closed = true;

@@ -23,7 +23,7 @@ export function sqsMessageId(id: string): string {
   return /^[\x21-\x7e]{1,128}$/.test(id) ? id : createHash('sha256').update(id, 'utf8').digest('hex');
 }
 
-export interface SqsQueueOptions {
+interface SqsQueueOptions {
   /** The FIFO queue's URL (QUEUE_URL on Lambda). */
   queueUrl: string;
   /** A configured client; by default one for the Lambda's own region and credentials. */

@@ -19,7 +19,7 @@ import type { StoreContext } from '../store/dynamo';
  * overlap, and never for an event we already accepted.
  */
 
-export interface RedeliveryDeps {
+interface RedeliveryDeps {
   store: StoreContext;
   /** App-JWT client: `createGitHubClients(...).app.octokit`. */
   app: AppRequester;
@@ -52,7 +52,7 @@ export interface RedeliveryOptions {
   budgetMs: number;
 }
 
-export const REDELIVERY_DEFAULTS: Readonly<RedeliveryOptions> = Object.freeze({
+const REDELIVERY_DEFAULTS: Readonly<RedeliveryOptions> = Object.freeze({
   lookbackMs: 30 * 60_000,
   maxAgeMs: 24 * 60 * 60_000,
   maxPages: 30,

@@ -6,7 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-export interface AppSecrets {
+interface AppSecrets {
   appId: string;
   /** PEM text with real newlines. */
   privateKey: string;
@@ -61,7 +61,7 @@ export function parseAppSecrets(secretString: string, source: string): AppSecret
   return { appId, privateKey, webhookSecret, ...(badgeSecret ? { badgeSecret } : {}) };
 }
 
-export interface AppSecretsLoaderOptions {
+interface AppSecretsLoaderOptions {
   /** Secret ARN or name (SECRET_ARN on Lambda). */
   secretId: string;
   /** A configured client; by default one for the Lambda's own region and credentials. */

@@ -31,7 +31,7 @@ export interface ApprovalItem {
   ttl: number;
 }
 
-export interface OkToTestItem {
+interface OkToTestItem {
   pk: string;
   sk: string;
   type: 'ok-to-test';

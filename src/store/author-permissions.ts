@@ -15,7 +15,7 @@ import { repoKey, ttlAfter } from './keys';
 /** Long enough for a pull request's events and comments on one head; a new head asks again. */
 const TTL_DAYS = 7;
 
-export interface AuthorPermissionItem {
+interface AuthorPermissionItem {
   pk: string;
   sk: string;
   type: 'author-permission';

@@ -10,7 +10,7 @@ import { checkpointKey, deliveryKey, ttlAfter } from './keys';
  * writes only, so two overlapping passes can never both act on the same thing.
  */
 
-export interface Checkpoint {
+interface Checkpoint {
   /** Newest delivery (attempt) id the pass examined in full. */
   deliveryId: number;
   /** GitHub's delivered_at of that attempt. */
@@ -52,7 +52,7 @@ export interface RedeliveryClaim {
   claimedAt: string;
 }
 
-export interface GuidState {
+interface GuidState {
   /** Our DELIVERY item exists: the webhook route accepted this guid (whatever GitHub logged). */
   accepted: boolean;
   claim: RedeliveryClaim | null;

@@ -6,7 +6,7 @@ import { deliveryKey, ttlAfter } from './keys';
 /** GitHub keeps deliveries redeliverable for 3 days; remember them a little longer. */
 export const DELIVERY_TTL_DAYS = 7;
 
-export interface DeliveryItem {
+interface DeliveryItem {
   pk: string;
   sk: 'DELIVERY';
   deliveryId: string;
@@ -15,7 +15,7 @@ export interface DeliveryItem {
   ttl: number;
 }
 
-export interface ClaimItem {
+interface ClaimItem {
   pk: string;
   sk: string;
   value: string;
@@ -52,10 +52,6 @@ export async function recordDelivery(
 /** Undoes recordDelivery when the hand-off to the queue failed, so GitHub's redelivery is not taken for a duplicate. */
 export async function forgetDelivery(ctx: StoreContext, deliveryId: string): Promise<void> {
   await ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: { pk: deliveryKey(deliveryId), sk: 'DELIVERY' } }));
-}
-
-export async function getDelivery(ctx: StoreContext, deliveryId: string): Promise<DeliveryItem | null> {
-  return getItem<DeliveryItem>(ctx, { pk: deliveryKey(deliveryId), sk: 'DELIVERY' }, { consistent: true });
 }
 
 /**

@@ -69,7 +69,7 @@ export interface DispatchItem {
   heldAt?: string;
 }
 
-export type NewDispatch = Omit<
+type NewDispatch = Omit<
   DispatchItem,
   'pk' | 'sk' | 'type' | 'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk' | 'ttl' | 'updatedAt'
 > & { historyDays: number };

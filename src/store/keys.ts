@@ -59,7 +59,7 @@ export const commitIndexKey = (fullName: string, sha: string) => `COMMIT#${fullN
 export const refIndexKey = (fullName: string, ref: { branch?: string | null; pr?: number | null }) =>
   ref.pr ? `REF#${fullName.toLowerCase()}#pr:${ref.pr}` : `REF#${fullName.toLowerCase()}#branch:${ref.branch ?? ''}`;
 
-export const DAY_SECONDS = 86_400;
+const DAY_SECONDS = 86_400;
 export const ttlAfter = (now: Date, days: number) => Math.floor(now.getTime() / 1000) + Math.round(days * DAY_SECONDS);
 
 // Smoke-test results

@@ -41,7 +41,7 @@ export interface RepoMeta {
 }
 
 /** A branch's newest run. It carries no visibility: readers check the repository's META item. */
-export interface LatestItem extends LatestRun {
+interface LatestItem extends LatestRun {
   pk: string;
   sk: string;
   repo: string;

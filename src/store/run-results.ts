@@ -4,6 +4,7 @@
  * History: carries `ttl` (the repository's `history_days`). Keys and write counts: ./keys.ts.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SmokeReport } from '../core/smoke/report';
 import type { Counts } from '../core/test-results';
 import type { StoreContext } from './dynamo';
 import { getItem, queryPage } from './dynamo';
@@ -29,6 +30,8 @@ export interface RunResultItem {
   conclusion: string;
   /** The rendered smoke section, so later check-run updates show it without re-reading the artifact. */
   markdown: string;
+  /** The same section as data, for the dashboard; absent on results stored before it was kept. */
+  report?: SmokeReport;
   /** Tracked tests by hash (see MAX_TRACKED_TESTS), for flaky detection and base comparison. */
   outcomes: Record<string, RunOutcomeCode>;
   /** More tests than were tracked. */

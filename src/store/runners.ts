@@ -11,7 +11,7 @@ import { repoKey } from './keys';
  * `workflow_job` events (which runner took which job). Read on every check-run render and by
  * `GET /api/runners`; written at most once a minute from the API, and on job start and end.
  */
-export interface FleetRunner extends RunnerView {
+interface FleetRunner extends RunnerView {
   id: number | null;
   os: string | null;
   seenAt: string;

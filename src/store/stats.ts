@@ -16,7 +16,7 @@ const STATS_TTL_DAYS = STATS_WINDOW_DAYS + 1;
 /** A repository running more jobs than this a week is reported on its most recent ones. */
 const MAX_SAMPLES = 20_000;
 
-export interface JobTimingItem {
+interface JobTimingItem {
   pk: string;
   sk: string;
   type: 'job-timing';
@@ -85,7 +85,7 @@ export async function jobTimingsSince(ctx: StoreContext, repo: string, since: Da
   return items.slice(0, MAX_SAMPLES);
 }
 
-export interface RepoStats {
+interface RepoStats {
   repo: string;
   window: { days: number; from: string; to: string };
   labelSets: LabelSetStats[];

@@ -12,7 +12,7 @@ import { runPageUrl, type WorkerDeps } from './deps';
 import { fleetSection } from './fleet';
 import { checkRunActions } from './rerun-action';
 
-export const jobView = (j: JobItem): JobView => ({
+const jobView = (j: JobItem): JobView => ({
   id: j.jobId,
   name: j.name,
   status: j.status,

@@ -5,7 +5,7 @@ import { claim } from '../store/deliveries';
 import type { RepoRef, WorkerDeps } from './deps';
 
 /** Check name used when the config cannot be read, so it cannot name its own. */
-export const DEFAULT_CHECK_NAME = 'arm64 CI';
+const DEFAULT_CHECK_NAME = 'arm64 CI';
 
 /** A broken .github/arm64-ci.yml becomes a failed check run on the commit, saying which line is wrong. */
 export async function reportInvalidConfig(

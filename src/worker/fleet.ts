@@ -12,11 +12,11 @@ import { applyJobSighting, getFleet, mergeListings, updateFleet, type FleetItem,
 import type { WorkerDeps } from './deps';
 
 /** How long a listing is trusted before the next dispatch asks GitHub again. */
-export const FLEET_MAX_AGE_MS = 60_000;
+const FLEET_MAX_AGE_MS = 60_000;
 /** Without the permission the answer will not change soon: ask again only now and then. */
-export const FLEET_DENIED_MAX_AGE_MS = 10 * 60_000;
+const FLEET_DENIED_MAX_AGE_MS = 10 * 60_000;
 
-export function fleetIsFresh(f: FleetItem | null, now: Date): boolean {
+function fleetIsFresh(f: FleetItem | null, now: Date): boolean {
   if (!f?.fetchedAt) return false;
   const denied = f.access.repo !== 'ok' && f.access.org !== 'ok';
   return now.getTime() - Date.parse(f.fetchedAt) < (denied ? FLEET_DENIED_MAX_AGE_MS : FLEET_MAX_AGE_MS);
@@ -72,7 +72,7 @@ export async function noteRunnerOfJob(deps: WorkerDeps, sighting: JobSighting): 
 }
 
 /** When the dispatch's current attempt started waiting for a runner. */
-export function waitingSince(d: DispatchItem): string | null {
+function waitingSince(d: DispatchItem): string | null {
   return d.attempt > 1 && d.startedAt ? d.startedAt : (d.dispatchedAt ?? d.createdAt);
 }
 

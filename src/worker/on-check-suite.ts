@@ -12,7 +12,7 @@ import { loadRepoConfig } from './repo-config';
 type CheckSuitePayload = EmitterWebhookEvent<'check_suite'>['payload'];
 
 /** The newest dispatch per branch or pull request (the list is newest first). */
-export function latestPerRef(list: DispatchItem[]): DispatchItem[] {
+function latestPerRef(list: DispatchItem[]): DispatchItem[] {
   const seen = new Map<string, DispatchItem>();
   for (const d of list) {
     const key = d.pr !== null ? `pr:${d.pr}` : `branch:${d.branch ?? ''}`;

@@ -1,5 +1,5 @@
 /**
- * Slash commands in pull-request comments (CONTRACT.md, "Slash commands" and "Trust").
+ * Slash commands in pull-request comments (README.md, "Slash commands and trust"; docs/COMMANDS.md).
  *
  * Only new comments on pull requests, from people (never bots, ourselves included). The route
  * passes only `issue_comment.created`, so editing or deleting a comment never re-triggers. The
@@ -26,13 +26,13 @@ import { loadRepoConfig } from './repo-config';
 
 type IssueCommentPayload = EmitterWebhookEvent<'issue_comment'>['payload'];
 
-/** The contract's default prefix: what commands look like where no config says otherwise. */
+/** The documented default prefix (README.md, "Slash commands and trust"): what commands look like where no config says otherwise. */
 const DEFAULT_PREFIX = '/arm64';
 
 /** Cheap test before any API call: every command starts a line with "/" (after ≤ 3 spaces). */
 const MAY_HOLD_COMMAND = /(?:^|[\r\n])[ \t]{0,3}\//;
 
-export function isBot(user: { login?: string | null; type?: string | null } | null | undefined): boolean {
+function isBot(user: { login?: string | null; type?: string | null } | null | undefined): boolean {
   if (!user) return false;
   return user.type === 'Bot' || (user.login ?? '').toLowerCase().endsWith('[bot]');
 }

@@ -30,7 +30,7 @@ export function overridesFrom(source: DispatchItem, config: RepoConfig): Record<
   return out;
 }
 
-export type RerunResult =
+type RerunResult =
   | { kind: 'started'; dispatch: DispatchItem }
   /** The commit is an untrusted fork's and nobody approved it: nothing was dispatched. */
   | { kind: 'held'; dispatch: DispatchItem | null; reason: string };

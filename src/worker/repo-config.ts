@@ -5,7 +5,7 @@ import type { GitHub } from '../github/client';
 import { readFile } from '../github/contents';
 import type { RepoRef } from './deps';
 
-export type RepoConfigResult =
+type RepoConfigResult =
   | { kind: 'missing' }
   | { kind: 'invalid'; problems: ConfigProblem[] }
   | { kind: 'ok'; config: RepoConfig };

@@ -16,6 +16,7 @@ import { compareWithBase, findFlaky, type BaseDiff, type FlakyTest, type TestOut
 import { renderSmokeMarkdown } from '../core/smoke/markdown';
 import { decideConclusion, formatRate, type SmokeSet } from '../core/smoke/verdict';
 import type { Outcome, TestCaseResult } from '../core/test-results';
+import { smokeReport } from '../core/smoke/report';
 import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
 import { updateCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
@@ -33,7 +34,7 @@ import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 
 /** The few config settings needed once a run completes. */
-export interface SmokeSettings {
+interface SmokeSettings {
   artifact: string;
   minPassRate: number;
   annotationsMax: number;
@@ -77,14 +78,16 @@ export async function collectSmokeResults(
   for (const t of tracked.tests) t.flaky = flakyHashes.has(t.hash);
   const base = hasData ? await baseComparison(deps, gh, d, run, repo, smoke) : null;
 
-  const markdown = renderSmokeMarkdown(smoke, {
+  const section = {
     baseDiff: base?.diff ?? null,
     ...(base ? { baseLabel: base.label } : {}),
     flaky,
-    // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
-    maxChars: 30_000,
     notes: [...notes, ...(tracked.truncated ? [`History is kept for the first ${MAX_TRACKED_TESTS.toLocaleString('en-US')} tests (failing ones first).`] : [])],
-  });
+  };
+  // The same section twice: Markdown for the check run, data for the dashboard's run page.
+  // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
+  const markdown = renderSmokeMarkdown(smoke, { ...section, maxChars: 30_000 });
+  const report = smokeReport(smoke, section);
   const ttl = ttlAfter(now, settings.historyDays);
   const ref = refName(d);
   const counts = hasData ? smoke.counts : null;
@@ -101,6 +104,7 @@ export async function collectSmokeResults(
     rule: decision.rule,
     conclusion: decision.conclusion,
     markdown,
+    report,
     outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runOutcomeCode(t)])),
     truncated: tracked.truncated,
     flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),

@@ -24,7 +24,7 @@ import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
 
-export interface RunRequest {
+interface RunRequest {
   repo: RepoRef;
   config: RepoConfig;
   sha: string;
@@ -128,7 +128,7 @@ export interface DispatchTimeouts {
   timeoutMinutes: number;
 }
 
-export const dispatchTimeouts = (config: Pick<RepoConfig, 'dispatch_timeout_minutes' | 'timeout_minutes'>): DispatchTimeouts => ({
+const dispatchTimeouts = (config: Pick<RepoConfig, 'dispatch_timeout_minutes' | 'timeout_minutes'>): DispatchTimeouts => ({
   // Configs parsed before these settings existed lack them: the documented defaults apply.
   dispatchTimeoutMinutes: config.dispatch_timeout_minutes ?? DEFAULT_DISPATCH_TIMEOUT_MINUTES,
   timeoutMinutes: config.timeout_minutes ?? DEFAULT_TIMEOUT_MINUTES,

@@ -30,7 +30,7 @@ export const IN_FLIGHT: readonly DispatchState[] = ['pending', 'dispatching', 'd
  * ends `cancelled` with `note`. Returns the completed dispatch, or null when it had already
  * finished (or was not in one of `from`). Safe to repeat.
  */
-export async function stopDispatch(
+async function stopDispatch(
   deps: WorkerDeps,
   gh: GitHub,
   d: DispatchItem,

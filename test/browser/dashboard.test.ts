@@ -277,8 +277,8 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
 
       await expect(page.getByRole('heading', { name: 'Check-run summary' }).isVisible()).resolves.toBe(true);
       await expect(page.getByRole('heading', { name: 'Smoke tests: 5/6 (83%)' }).isVisible()).resolves.toBe(true);
-      await expect(page.locator('.markdown table').count()).resolves.toBe(1);
-      await expect(page.locator('.markdown').textContent()).resolves.toContain('ipfs_kit_py.api is not available on aarch64');
+      await expect(page.locator('.smoke-summary table').count()).resolves.toBe(1);
+      await expect(page.locator('.smoke-summary').textContent()).resolves.toContain('ipfs_kit_py.api is not available on aarch64');
 
       const commit = await page.getByRole('link', { name: `${sha(1)} on GitHub` }).getAttribute('href');
       expect(commit).toMatch(new RegExp(`/octo-org/widget/commit/${sha(1)}$`));

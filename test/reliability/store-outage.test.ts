@@ -8,7 +8,7 @@ let r: Rig;
 let dataDir: string;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'arm64-ci-outage-'));
-  // Short store timeouts, as the brief for an outage drill asks: fail fast, answer 503.
+  // Short store timeouts for an outage drill: fail fast, answer 503.
   r = await startRig({ dataDir, storeTimeouts: { connectionTimeout: 300, requestTimeout: 1_000 } });
 });
 afterEach(async () => {

@@ -25,6 +25,7 @@ import { createWorker } from '../../src/wiring/worker';
 import type { ParseSmokeArtifact, WorkerDeps } from '../../src/worker/deps';
 import { PoisonMessageError } from '../../src/worker/process';
 import { redeliverFailed, type RedeliveryOptions, type RedeliveryReport } from '../../src/redelivery/redeliver-failed';
+import { settle as settleParts, type SettleOptions } from './settle';
 import { APP_ID, PUBLIC_URL, seedRepo, testClock, testKeys, WEBHOOK_SECRET } from './world';
 
 export { seedRepo, WEBHOOK_SECRET };
@@ -65,7 +66,8 @@ export interface Rig {
   /** Decides what the proxy does with each worker → GitHub request (proxy: true). */
   onGitHubRequest: (req: { method: string; path: string }) => ProxyVerdict | Promise<ProxyVerdict>;
   send(ev: WebhookEvent, opts?: { deliveryId?: string }): Promise<{ status: number; body: any; deliveryId: string }>;
-  settle(): Promise<void>;
+  /** Waits until the queue and the stand-in are both idle (./settle.ts); throws naming what is stuck. */
+  settle(opts?: SettleOptions): Promise<void>;
   items(): Promise<Record<string, unknown>[]>;
   /** One redelivery pass, as the scheduled function runs it. */
   redeliver(opts?: Partial<RedeliveryOptions>): Promise<RedeliveryReport>;
@@ -130,15 +132,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const scheduled = createGitHubClients({ ...github, baseUrl: gh.url });
   const scheduledDeps = { store, github: scheduled, log: log.child({ component: 'scheduled' }), now: clock.now };
 
-  const settle = async () => {
-    for (let i = 0; i < 50; i++) {
-      await gh.settled();
-      await queue.drain();
-      await gh.settled();
-      await new Promise((r) => setImmediate(r));
-      if (i > 0 && (await queue.drain().then(() => true))) break;
-    }
-  };
+  const settle = (o?: SettleOptions) => settleParts({ queue, gh }, o);
 
   return Object.assign(rig, {
     app,

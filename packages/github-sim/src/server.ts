@@ -212,6 +212,11 @@ export class GitHubStandIn {
     });
   }
 
+  /** Background work (webhook deliveries, redeliveries, auto-played runs) not finished yet. */
+  get pendingWork(): number {
+    return this.pending.size;
+  }
+
   /** Waits for background work (webhook deliveries, redeliveries, auto-played runs) to finish. */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

@@ -29,7 +29,7 @@ function problem(text: string): ConfigProblem {
 
 const w = 'workflow: arm64-ci.yml\n';
 
-// The example from CONTRACT.md, verbatim.
+// The start of the example in README.md ("Configure a repository"), verbatim.
 const CONTRACT_EXAMPLE = `workflow: arm64-ci.yml              # required: file in .github/workflows with a workflow_dispatch trigger
 ref: main                           # branch the workflow is dispatched on; default: default branch
 runner_labels: [self-hosted, arm64, dgx]   # default [self-hosted, arm64]
@@ -49,7 +49,7 @@ trusted_users: []                   # outside contributors whose PRs run without
 `;
 
 describe('parseConfig: valid files', () => {
-  it('parses the full example from the contract', () => {
+  it('parses the example from the README', () => {
     expect(ok(CONTRACT_EXAMPLE)).toEqual({
       workflow: 'arm64-ci.yml',
       ref: 'main',

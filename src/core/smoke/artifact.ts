@@ -14,7 +14,7 @@ export interface SmokeArtifact {
   problems: string[];
 }
 
-export type SmokeArtifactLimits = Pick<ArtifactLimits, 'files' | 'unpackedBytes' | 'casesPerFile' | 'casesPerRun'>;
+type SmokeArtifactLimits = Pick<ArtifactLimits, 'files' | 'unpackedBytes' | 'casesPerFile' | 'casesPerRun'>;
 
 /**
  * Reads every JUnit XML file of the zip in order, each up to `casesPerFile` test cases and all of

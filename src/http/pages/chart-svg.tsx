@@ -7,7 +7,7 @@ const LINE = '#0969da';
 const AXIS = '#d0d7de';
 const LABEL = '#57606a';
 
-export function trendValues(trend: Trend): ChartValue[] {
+function trendValues(trend: Trend): ChartValue[] {
   return trend.points.map((p) => ({
     value: p.rate,
     label: `${shortSha(p.sha)}: ${p.ran > 0 ? `${p.passed}/${p.ran} (${Math.floor((p.passed * 100) / p.ran)}%)` : 'no tests ran'}`,

@@ -10,14 +10,14 @@ export interface ChartValue {
   label: string;
 }
 
-export interface ChartPoint {
+interface ChartPoint {
   x: number;
   y: number;
   value: number;
   label: string;
 }
 
-export interface ChartGeometry {
+interface ChartGeometry {
   width: number;
   height: number;
   /** The plot area inside the padding. */
@@ -30,7 +30,7 @@ export interface ChartGeometry {
   ticks: { y: number; label: string }[];
 }
 
-export interface ChartOptions {
+interface ChartOptions {
   width: number;
   height: number;
   pad?: { top: number; right: number; bottom: number; left: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, percent, runSeconds, smokeText, statusOf, triggerText, utc } from './format';
+import { ago, percent, runSeconds, safeHref, smokeText, statusOf, triggerText, utc } from './format';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -44,5 +44,15 @@ describe('dashboard wording', () => {
     expect(smokeText(null)).toBe('—');
     expect(percent(5 / 6)).toBe('83%');
     expect(percent(null)).toBe('—');
+  });
+
+  it('links only to absolute http(s) URLs', () => {
+    expect(safeHref('https://github.com/o/r/actions/runs/1')).toBe('https://github.com/o/r/actions/runs/1');
+    expect(safeHref('HTTPS://example.com/x')).toBe('HTTPS://example.com/x');
+    expect(safeHref('javascript:alert(1)')).toBeNull();
+    expect(safeHref('data:text/html,hi')).toBeNull();
+    expect(safeHref('//evil.example/x')).toBeNull();
+    expect(safeHref('https://a b')).toBeNull();
+    expect(safeHref(null)).toBeNull();
   });
 });

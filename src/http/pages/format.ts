@@ -40,6 +40,13 @@ export function triggerText(trigger: string, actor: string | null): string {
 
 export const shortSha = (sha: string) => sha.slice(0, 7);
 
+/** A link from stored data (GitHub's or a run's) becomes an href only as an absolute http(s) URL. */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  const u = url.trim();
+  return /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+}
+
 /** "12s ago", "5 min ago", "3 h ago", "4 days ago"; a future time (clock skew) reads "just now". */
 export function ago(iso: string | null | undefined, now: Date): string {
   if (!iso) return '—';

@@ -55,7 +55,7 @@ figure{margin:0}figcaption{color:#57606a;font-size:13px}
 .snippet{display:flex;gap:.5rem;align-items:flex-start;flex-wrap:wrap}
 .snippet pre{flex:1 1 20rem;margin:0}
 button{font:inherit;font-size:14px;font-weight:600;padding:.35rem .9rem;border-radius:6px;border:1px solid #1f883d;background:#1f883d;color:#fff;cursor:pointer;min-height:36px}
-.markdown{border:1px solid #d8dee4;border-radius:6px;padding:0 1rem .5rem}
+.smoke-summary{border:1px solid #d8dee4;border-radius:6px;padding:0 1rem .5rem;overflow-wrap:anywhere}
 blockquote{margin:.5rem 0;padding:0 .75rem;border-left:4px solid #d0d7de;color:#424a53}
 .more{margin:1rem 0}
 img.badge{vertical-align:middle}

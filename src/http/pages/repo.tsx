@@ -5,7 +5,7 @@ import type { LatestRun } from '../../store/repos';
 import type { LabelSetStats } from '../../core/percentiles';
 import { withToken, type RepoView, type RunRow } from './view-models';
 
-export function RunsTable(props: { runs: RunRow[]; now: Date }) {
+function RunsTable(props: { runs: RunRow[]; now: Date }) {
   return (
     <div class="scroll">
       <table>

@@ -1,6 +1,6 @@
-import { formatDuration, shortSha, triggerText, utc, type Tone } from './format';
+import { formatDuration, safeHref, shortSha, triggerText, utc, type Tone } from './format';
 import { Breakable, Chips, Layout, Pill, Time } from './layout';
-import { Markdown, safeHref } from './markdown';
+import { SmokeSummary } from './smoke-summary';
 import { withToken, type RunTest, type RunView } from './view-models';
 
 const OUTCOME: Record<RunTest['outcome'], { word: string; tone: Tone }> = {
@@ -162,7 +162,14 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date 
           <p>
             Decided by: {smoke.rule}.
           </p>
-          {smoke.markdown ? <Markdown source={smoke.markdown} /> : null}
+          {smoke.report ? (
+            <SmokeSummary report={smoke.report} />
+          ) : links.checkRun ? (
+            // Results stored before the section was kept as data: GitHub still shows it.
+            <p>
+              The details are in <ExternalLink href={links.checkRun}>the check run on GitHub</ExternalLink>.
+            </p>
+          ) : null}
         </>
       ) : (
         <p>{run.status.tone === 'running' || run.status.tone === 'waiting' ? 'The run has not finished yet.' : 'This run has no smoke-test section.'}</p>

@@ -9,6 +9,7 @@ import { formatRate } from '../../core/smoke/verdict';
 import type { Counts } from '../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../store/dispatch-smoke';
 import { dispatchesOfWorkflowRuns, getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
+import type { SmokeReport } from '../../core/smoke/report';
 import { listJobs, type JobItem } from '../../store/jobs';
 import { dispatchSk, refName, repoKey } from '../../store/keys';
 import { refSmokesOf, type RefSmokeItem } from '../../store/ref-smoke';
@@ -24,13 +25,13 @@ import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';
 import { runSeconds, statusOf, type Tone } from './format';
 
-export interface Paging {
+interface Paging {
   cursor?: string | null;
   limit?: number;
 }
 
-export const DEFAULT_LIMIT = 25;
-export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 100;
 /** `?limit=` as given, kept within 1..100; missing or not a number → the default. */
 export function limitOf(v: string | undefined, fallback = DEFAULT_LIMIT): number {
   const n = Math.floor(Number(v));
@@ -47,8 +48,8 @@ export function limitOf(v: string | undefined, fallback = DEFAULT_LIMIT): number
 // Links
 
 const seg = (s: string) => encodeURIComponent(s);
-export const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
-export const runPath = (repo: string, dispatchId: string) => `${repoPath(repo)}/runs/${seg(dispatchId)}`;
+const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
+const runPath = (repo: string, dispatchId: string) => `${repoPath(repo)}/runs/${seg(dispatchId)}`;
 /** `?token=…` for a private repository's links, so a maintainer who came with the token keeps it. */
 export const withToken = (path: string, token: string | null) =>
   token ? `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : path;
@@ -66,7 +67,7 @@ function githubWeb(d: { workflowRunUrl: string | null }): string {
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-export interface SmokeCounts extends Counts {
+interface SmokeCounts extends Counts {
   /** "5/6 (83%)", or null without data. */
   rateText: string | null;
   rate: number | null;
@@ -106,7 +107,7 @@ function smokeOf(s: DispatchSmoke | null): SmokeCounts | null {
   return { ...s.counts, rate: s.rate, rateText: s.rateText };
 }
 
-export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
+function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
   return {
     dispatchId: d.dispatchId,
     repo: d.repo,
@@ -156,7 +157,7 @@ async function publicReposPage(deps: HttpDeps, scope: string, paging: Paging) {
 // ---------------------------------------------------------------------------------------------
 // Home: every public repository
 
-export interface TrendPoint {
+interface TrendPoint {
   dispatchId: string;
   sha: string;
   passed: number;
@@ -218,7 +219,7 @@ export async function homeView(deps: HttpDeps, paging: Paging): Promise<{ repos:
 // ---------------------------------------------------------------------------------------------
 // One repository
 
-export interface FlakyTest {
+interface FlakyTest {
   id: string;
   name: string;
   passRate: number | null;
@@ -300,7 +301,7 @@ export async function repoView(
 // ---------------------------------------------------------------------------------------------
 // One run
 
-export interface JobRow {
+interface JobRow {
   jobId: number;
   name: string;
   matrix: string[];
@@ -320,7 +321,7 @@ export interface JobRow {
 
 const WAITING = new Set(['queued', 'waiting', 'requested', 'pending']);
 
-export function jobRow(j: JobItem, now: Date): JobRow {
+function jobRow(j: JobItem, now: Date): JobRow {
   // GitHub reports started_at = created_at while a job waits: only a started job has a start.
   const waiting = WAITING.has(j.status);
   return {
@@ -341,7 +342,7 @@ export function jobRow(j: JobItem, now: Date): JobRow {
   };
 }
 
-export type TestOutcome = 'failed' | 'errored' | 'mixed' | 'passed' | 'skipped';
+type TestOutcome = 'failed' | 'errored' | 'mixed' | 'passed' | 'skipped';
 
 export interface RunTest {
   id: string | null;
@@ -358,9 +359,27 @@ const RANK: Record<TestOutcome, number> = { failed: 0, errored: 1, mixed: 2, pas
 export interface RunView {
   repo: string;
   run: RunRow;
-  links: { commit: string; ref: string; workflowRun: string | null; repo: string };
+  links: {
+    commit: string;
+    ref: string;
+    workflowRun: string | null;
+    /** The check run on GitHub, where its summary is shown in full. */
+    checkRun: string | null;
+    repo: string;
+  };
   jobs: JobRow[];
-  smoke: (SmokeCounts & { attempt: number; rule: string; minPassRate: number; flaky: number; markdown: string | null }) | null;
+  smoke:
+    | (SmokeCounts & {
+        attempt: number;
+        rule: string;
+        minPassRate: number;
+        flaky: number;
+        /** The smoke section of the check-run summary, as posted to GitHub. */
+        markdown: string | null;
+        /** The same section as data (what the run page shows); null for results stored before it was kept. */
+        report: SmokeReport | null;
+      })
+    | null;
   /** This page of the run's tracked tests, failing first, then by name. */
   tests: RunTest[];
   testsTotal: number;
@@ -418,6 +437,7 @@ export async function runView(
       commit: `${web}/${meta.repo}/commit/${d.sha}`,
       ref: d.pr ? `${web}/${meta.repo}/pull/${d.pr}` : `${web}/${meta.repo}/tree/${(d.branch ?? '').split('/').map(seg).join('/')}`,
       workflowRun: d.workflowRunUrl,
+      checkRun: d.checkRunId ? `${web}/${meta.repo}/runs/${d.checkRunId}` : null,
       repo: withToken(repoPath(meta.repo), meta.private ? token : null),
     },
     jobs: jobs.map((j) => jobRow(j, now)),
@@ -436,6 +456,7 @@ export async function runView(
             minPassRate: smoke?.minPassRate ?? 1,
             flaky: result?.flaky.length ?? smoke?.flaky ?? 0,
             markdown: result?.markdown ?? null,
+            report: result?.report ?? null,
           }
         : null,
     tests: all.slice(offset, offset + limit),

@@ -31,7 +31,7 @@ export async function planOnce(ctx: CommandContext, cmd: Command): Promise<Plan>
   return plan;
 }
 
-export async function planCommand(ctx: CommandContext, cmd: Command): Promise<Plan> {
+async function planCommand(ctx: CommandContext, cmd: Command): Promise<Plan> {
   const prefix = ctx.config.commands.prefix;
   switch (cmd.kind) {
     case 'unknown':

@@ -5,7 +5,7 @@ import { runPageUrl } from '../deps';
 import type { CommandContext } from './context';
 
 /** Enough to see the head commit's runs and the ones before it, short enough to read. */
-export const STATUS_ROWS = 10;
+const STATUS_ROWS = 10;
 
 const TRIGGER_WORDS: Record<string, string> = {
   push: 'push',
