@@ -109,7 +109,7 @@ describe('findSlowdowns', () => {
 });
 
 describe('renderSlowdowns', () => {
-  const labels = { base: '`main`', factor: 1.5, window: 10 };
+  const labels = { branch: 'main', factor: 1.5, window: 10 };
   const flagged = findSlowdowns([t('a', 2, 'passed', 'test_matmul'), t('b', 6, 'passed', 'test_<b>conv</b>')], hist({ a: Array(5).fill(1), b: Array(6).fill(2) }));
 
   it('says nothing when nothing was flagged', () => {
@@ -119,7 +119,7 @@ describe('renderSlowdowns', () => {
   it('lists each slowdown with its time now, its median, the factor and the runs it is over', () => {
     const md = renderSlowdowns(flagged, labels, { maxBytes: 10_000 });
     expect(md).toContain('#### Slower than usual (2)');
-    expect(md).toContain('2 tests took at least 1.50× their median over the last 10 runs on \\`main\\`.');
+    expect(md).toContain('2 tests took at least 1.50× their median over the last 10 runs on `main`.');
     expect(md).toContain('| test\\_\\<b\\>conv\\</b\\> | 6.0 s | 2.0 s | 3.00× | 6 |');
     expect(md).toContain('| test\\_matmul | 2.0 s | 1.0 s | 2.00× | 5 |');
     expect(md.indexOf('conv')).toBeLessThan(md.indexOf('matmul'));

@@ -4,7 +4,7 @@
  * measured on the same target, is worth a reader's look (and, opted in with
  * `smoke_tests.max_slowdown`, a failed check). Pure.
  */
-import { escapeText } from '../markdown';
+import { codeSpan, escapeText } from '../markdown';
 import { plural } from '../text';
 import { fitSection, TRIMMED_NOTE } from './fit';
 import { DURATION_FLOOR_SECONDS, durationRatio, formatRatio, formatSeconds, isDuration, median } from './ratio';
@@ -69,8 +69,8 @@ export function findSlowdowns(
 }
 
 export interface SlowdownLabels {
-  /** Whose history the median is over, as plain text, e.g. "`main`". */
-  base: string;
+  /** The base branch whose history the median is over, e.g. `main`. */
+  branch: string;
   factor: number;
   window: number;
 }
@@ -82,7 +82,7 @@ export function renderSlowdowns(
   opts: { maxBytes: number; maxListed?: number },
 ): string {
   if (flagged.length === 0) return '';
-  const base = escapeText(labels.base);
+  const base = codeSpan(labels.branch);
   return fitSection(
     (listed) => {
       const lines = [

@@ -477,7 +477,10 @@ function crossRules(c: ConfigObject, ctx: $RefinementCtx<ConfigObject>): void {
           `makes ${merged} inputs together with the top-level inputs; at most ${MAX_EXTRA_INPUTS} are allowed (GitHub accepts 25 workflow inputs and the coordinator sends ${RESERVED_INPUTS.length})`,
         );
     }
-    if (t.smoke_tests !== undefined) sampleRule(t.smoke_tests, { ...c.smoke_tests, ...definedOnly(t.smoke_tests) }, ['targets', name, 'smoke_tests']);
+    // Only a target that sets one of the two can break the rule on its own (the top level's own pair was checked above).
+    const own = t.smoke_tests;
+    if (own !== undefined && (own.slowdown_window !== undefined || own.slowdown_min_samples !== undefined))
+      sampleRule(own, { ...c.smoke_tests, ...definedOnly(own) }, ['targets', name, 'smoke_tests']);
   }
   if (baseline !== null && names.length === 1)
     issue(['targets', baseline, 'baseline'], 'leaves no target to compare with the baseline: declare at least one target without `baseline: true`');

@@ -443,6 +443,11 @@ describe('targets: the rules across targets', () => {
     expect(p.message).toMatch(/slowdown_min_samples \(8\) above slowdown_window \(6\)/);
   });
 
+  it('reports a top-level sample count above the window once, not again for each target that inherits it', () => {
+    const p = problem(`${w}smoke_tests:\n  slowdown_window: 3\ntargets:\n  a:\n    runner_labels: [a]\n    smoke_tests: {min_pass_rate: 0.5}\n  b: {runner_labels: [b]}\n`);
+    expect(p).toMatchObject({ path: 'smoke_tests.slowdown_window', line: 3 });
+  });
+
   it('reports unknown keys together with the rules, since neither stops the other', () => {
     const ps = problems(`${w}runner_labels: [a]\nbogus: 1\ntargets:\n  a: {runner_labels: [a]}\n`);
     expect(ps.map((p) => p.path)).toEqual(['runner_labels', 'bogus']);
