@@ -315,10 +315,11 @@ describe('parseCommands: run arguments', () => {
   });
 
   it.each<[string, RegExp]>([
-    ['/arm64 run foo', /expected key=value, got `foo`.*usage: `\/arm64 run \[key=value …\]`/],
+    ['/arm64 run dgx foo', /expected key=value, got `foo`.*usage: `\/arm64 run \[key=value …\]`/],
+    ['/arm64 run foo!', /expected key=value, got `foo!`/],
     ['/arm64 run a=1 foo', /expected key=value, got `foo`/],
     ['/arm64 run =value', /missing key/],
-    ['/arm64 run a b=1', /expected key=value, got `a`/],
+    ['/arm64 run a b c=1', /expected key=value, got `b`/],
     ['/arm64 run k!y=1', /invalid key `k!y`/],
     ['/arm64 run "a b"=1', /expected key=value/],
     ['/arm64 run a="unterminated', /unterminated double quote in the value of `a`/],
@@ -336,7 +337,7 @@ describe('parseCommands: run arguments', () => {
   });
 
   it('uses the repository prefix in the usage it quotes', () => {
-    const [cmd] = parseCommands('/ci run nope', '/ci');
+    const [cmd] = parseCommands('/ci run a=1 nope', '/ci');
     expect(cmd?.kind === 'invalid' && cmd.error).toContain('`/ci run [key=value …]`');
   });
 
@@ -347,9 +348,79 @@ describe('parseCommands: run arguments', () => {
   });
 });
 
+describe('parseCommands: run and retest take a target', () => {
+  it.each<[string, Command[]]>([
+    ['/arm64 run dgx', [{ kind: 'run', overrides: {}, line: 1, target: 'dgx' }]],
+    ['/arm64 run dgx python-versions=["3.12"] mode=fast', [{ kind: 'run', overrides: { 'python-versions': '["3.12"]', mode: 'fast' }, line: 1, target: 'dgx' }]],
+    ['/arm64 run Graviton_2 a=1', [{ kind: 'run', overrides: { a: '1' }, line: 1, target: 'Graviton_2' }]],
+    ['/arm64 run\tx86\t', [{ kind: 'run', overrides: {}, line: 1, target: 'x86' }]],
+    ['/arm64 retest graviton', [{ kind: 'retest', line: 1, target: 'graviton' }]],
+    ['/ARM64 RETEST DGX', [{ kind: 'retest', line: 1, target: 'DGX' }]],
+    ['/arm64 retest   pi-5  ', [{ kind: 'retest', line: 1, target: 'pi-5' }]],
+  ])('%j', (body, expected) => {
+    expect(parseCommands(body, '/arm64')).toEqual(expected);
+  });
+
+  it('leaves the target out when none is named, so existing commands mean every target', () => {
+    for (const body of ['/arm64 run', '/arm64 run key=value', '/arm64 run a="b c" d=e', '/arm64 retest']) {
+      const [cmd] = parseCommands(body, '/arm64');
+      expect(cmd).toBeDefined();
+      expect(cmd!.kind === 'run' || cmd!.kind === 'retest').toBe(true);
+      expect(Object.hasOwn(cmd!, 'target')).toBe(false);
+    }
+  });
+
+  it('takes any name of the right form: whether the repository has it is decided against its config', () => {
+    expect(parseCommands('/arm64 run please', '/arm64')).toEqual([{ kind: 'run', overrides: {}, line: 1, target: 'please' }]);
+  });
+
+  it('reads a name only in first place: a later bare word is still a key=value error', () => {
+    const [cmd] = parseCommands('/arm64 run a=1 dgx', '/arm64');
+    expect(cmd).toMatchObject({ kind: 'invalid', name: 'run' });
+    expect(cmd?.kind === 'invalid' && cmd.error).toMatch(/expected key=value, got `dgx`/);
+  });
+
+  it('reads a first word that is no target name as key=value, with that error', () => {
+    const [cmd] = parseCommands(`/arm64 run a${'b'.repeat(32)}`, '/arm64');
+    expect(cmd?.kind === 'invalid' && cmd.error).toMatch(/^expected key=value, got `abbb/);
+  });
+
+  it.each<[string, RegExp]>([
+    ['/arm64 retest dgx graviton', /^`retest` takes at most a target name: write `\/arm64 retest` \(every target\) or `\/arm64 retest <target>`$/],
+    ['/arm64 retest a=1', /^`retest` takes at most a target name/],
+    ['/arm64 retest dgx!', /^`dgx!` is not a target name \(a letter, then letters, digits, - or _ \(at most 32 characters\)\): write `\/arm64 retest`/],
+    [`/arm64 retest a${'b'.repeat(32)}`, /is not a target name/],
+    ['/arm64 retest 1st', /^`1st` is not a target name/],
+  ])('%j is invalid', (body, error) => {
+    const [cmd] = parseCommands(body, '/arm64');
+    expect(cmd).toMatchObject({ kind: 'invalid', name: 'retest', line: 1 });
+    expect(cmd?.kind === 'invalid' && cmd.error).toMatch(error);
+  });
+
+  it('clips a huge bad target in the error', () => {
+    const [cmd] = parseCommands(`/arm64 retest ${'x!'.repeat(5000)}`, '/arm64');
+    expect(cmd?.kind === 'invalid' && cmd.error.length).toBeLessThan(250);
+  });
+
+  it('round-trips any target name with any key=value written with double quotes', () => {
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,31}$/);
+    const key = fc.stringMatching(/^[A-Za-z0-9.-]{1,12}$/);
+    const value = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n_*~`<[\]!&]/.test(v));
+    fc.assert(
+      fc.property(name, fc.dictionary(key, value), (target, overrides) => {
+        const pairs = Object.entries(overrides)
+          .map(([k, v]) => `${k}="${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
+          .join(' ');
+        expect(parseCommands(`/arm64 run ${target} ${pairs}`, '/arm64')).toEqual([{ kind: 'run', overrides, line: 1, target }]);
+        expect(parseCommands(`/arm64 retest ${target}`, '/arm64')).toEqual([{ kind: 'retest', line: 1, target }]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('parseCommands: commands that take no arguments', () => {
   it.each([
-    ['/arm64 retest please', 'retest', '`/arm64 retest`'],
     ['/arm64 cancel run', 'cancel', '`/arm64 cancel`'],
     ['/arm64 status extra-args', 'status', '`/arm64 status`'],
     ['/arm64 help me', 'help', '`/arm64 help`'],

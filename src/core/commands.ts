@@ -1,5 +1,5 @@
 /**
- * Slash commands in pull-request comments: `/arm64 run [key=value …]`, `retest`, `cancel`,
+ * Slash commands in pull-request comments: `/arm64 run [target] [key=value …]`, `retest [target]`, `cancel`,
  * `status`, `help` (behind a per-repository prefix) and `/ok-to-test` (no prefix).
  *
  * A command is a line that GitHub renders as a plain paragraph line starting with the command
@@ -13,13 +13,19 @@
  * runs only when some line reads as a command on its own. Whoever acts on the result checks the
  * author's permission; this module only reads text.
  */
+import { isTargetName, TARGET_NAME_RULE } from './config/target-name';
 import { editDistance } from './edit-distance';
 import { plainLines } from './plain-lines';
 import { clip } from './text';
 
 export type Command =
-  | { kind: 'run'; overrides: Record<string, string>; line: number }
-  | { kind: 'retest'; line: number }
+  /**
+   * `target`: the first argument when it has no `=` (`/arm64 run dgx key=value`). Only its form is
+   * checked here; whether the repository has such a target is the caller's question
+   * (resolveTargets in ./config/targets.ts). Absent: every target.
+   */
+  | { kind: 'run'; overrides: Record<string, string>; line: number; target?: string }
+  | { kind: 'retest'; line: number; target?: string }
   | { kind: 'cancel'; line: number }
   | { kind: 'status'; line: number }
   | { kind: 'help'; line: number }
@@ -237,13 +243,35 @@ function doubleQuoted(text: string, at: number): { value: string; end: number } 
   return null;
 }
 
+type LeadingTarget = { ok: true; target?: string; end: number } | { ok: false; error: string };
+
+/**
+ * The optional target that opens the arguments of `run` and `retest`: the first word, when it has
+ * no `=` (a key=value pair always has one). `end` is where the rest of the arguments start.
+ */
+function leadingTarget(line: string, from: number): LeadingTarget {
+  let start = from;
+  while (start < line.length && isBlank(line[start])) start++;
+  let end = start;
+  while (end < line.length && !isBlank(line[end])) end++;
+  const word = line.slice(start, end);
+  if (word === '' || word.includes('=')) return { ok: true, end: from };
+  if (!isTargetName(word))
+    return {
+      ok: false,
+      error: `\`${clip(word, ECHO_CHARS)}\` is not a target name (${TARGET_NAME_RULE})`,
+    };
+  return { ok: true, target: word, end };
+}
+
 /**
  * Reads one line on its own, before anyone asks whether GitHub shows it as plain text. Returns
  * null when the line is not a command at all.
  *
- * Commands other than `run` take no arguments, and extra words make the line `invalid` with the
- * usage, rather than being ignored: `/arm64 cancel run` or `/arm64 retest please-only-lint` could
- * mean something the bot would otherwise silently do differently.
+ * `run` takes an optional target and key=value pairs, `retest` an optional target, the others no
+ * arguments; extra words make the line `invalid` with the usage, rather than being ignored:
+ * `/arm64 cancel run` or `/arm64 retest dgx please-only-lint` could mean something the bot would
+ * otherwise silently do differently.
  */
 function parseLine(line: string, lineNo: number, prefixLower: string, prefix: string): Command | null {
   const { col, pos } = indentOf(line);
@@ -297,12 +325,23 @@ function parseLine(line: string, lineNo: number, prefixLower: string, prefix: st
   const usage = spec.args ? `${prefix} ${spec.name} ${spec.args}` : `${prefix} ${spec.name}`;
   switch (spec.name) {
     case 'run': {
-      const args = parseRunArgs(line.slice(wordEnd), `\`${usage}\``);
-      return args.ok
+      // A first word that is no target name is read as key=value, whose error says what is wrong.
+      const lead = leadingTarget(line, wordEnd);
+      const args = parseRunArgs(line.slice(lead.ok ? lead.end : wordEnd), `\`${usage}\``);
+      if (!args.ok) return { kind: 'invalid', name: 'run', line: lineNo, error: args.error };
+      return !lead.ok || lead.target === undefined
         ? { kind: 'run', overrides: args.overrides, line: lineNo }
-        : { kind: 'invalid', name: 'run', line: lineNo, error: args.error };
+        : { kind: 'run', overrides: args.overrides, line: lineNo, target: lead.target };
     }
-    case 'retest':
+    case 'retest': {
+      // A target name, or nothing: anything else could mean something the bot would silently do differently.
+      const lead = leadingTarget(line, wordEnd);
+      const retestUsage = `write \`${prefix} retest\` (every target) or \`${prefix} retest <target>\``;
+      if (!lead.ok) return { kind: 'invalid', name: 'retest', line: lineNo, error: `${lead.error}: ${retestUsage}` };
+      if (line.slice(lead.end).trim() !== '')
+        return { kind: 'invalid', name: 'retest', line: lineNo, error: `\`retest\` takes at most a target name: ${retestUsage}` };
+      return lead.target === undefined ? { kind: 'retest', line: lineNo } : { kind: 'retest', line: lineNo, target: lead.target };
+    }
     case 'cancel':
     case 'status':
     case 'help':

@@ -84,6 +84,35 @@ describe('isHostedRequest', () => {
     expect(isHostedRequest(['ubuntu-24.04-arm', 'dgx'])).toBe(false);
     expect(isHostedRequest([])).toBe(false);
   });
+  // A target on these is routed without a self-hosted match and never warned about missing runners.
+  it.each([
+    ['ubuntu-latest'],
+    ['ubuntu-24.04'],
+    ['ubuntu-22.04-arm'],
+    ['ubuntu-slim'],
+    ['windows-latest'],
+    ['windows-2025'],
+    ['windows-11-arm'],
+    ['macos-15'],
+    ['macos-14-large'],
+    ['macos-15-xlarge'],
+    ['UBUNTU-24.04'],
+    [' ubuntu-24.04 '],
+  ])('%j is a GitHub-hosted runner', (label) => {
+    expect(isHostedRequest([label])).toBe(true);
+  });
+  it.each<[string[]]>([
+    [['self-hosted']],
+    [['Self-Hosted', 'ubuntu-24.04']],
+    [['linux', 'arm64']],
+    [['ubuntu']],
+    [['ubuntu-']],
+    [['my-ubuntu-24.04']],
+    [['ubuntu-24.04', 'gpu']],
+    [[' ']],
+  ])('%j is not a GitHub-hosted runner', (labels) => {
+    expect(isHostedRequest(labels)).toBe(false);
+  });
 });
 
 describe('routeLabels', () => {

@@ -37,15 +37,19 @@ function child(node: Node | null, seg: Segment): { key: Node | null; value: Node
 
 /**
  * The position of the value at `path` (or of its key when `onKey`, or when the value is empty).
- * If the path leaves the document (a missing key), the position of the deepest node that exists.
+ * If the path leaves the document, the position of the deepest node that exists; for a key
+ * missing from a mapping, that mapping's own key (`dgx:` for `targets.dgx.runner_labels`) rather
+ * than its first entry, which may be lines below.
  */
 export function locate(root: Node, path: Segment[], onKey: boolean, at: (offset: number) => Position): Position | null {
   let best: Position | null = root.range ? at(root.range[0]) : null;
+  let keyOfNode: Position | null = null;
   let node: Node | null = root;
   for (let i = 0; i < path.length; i++) {
     const step = child(node, path[i]!);
-    if (!step) return best;
+    if (!step) return isMap(node) && keyOfNode ? keyOfNode : best;
     const last = i === path.length - 1;
+    keyOfNode = step.key?.range ? at(step.key.range[0]) : null;
     if (step.key?.range) best = at(step.key.range[0]);
     const value = step.value;
     const emptyValue = !value || (isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]);

@@ -8,7 +8,7 @@ import { codeSpan } from '../markdown';
 import { utf8Length } from '../text';
 import { formatPath, locate, nearest, nodeAt, type Position, type Segment } from './locate';
 import type { ConfigProblem } from './problems';
-import { INPUT_NOT_STRING, KEY_MARK, KNOWN_KEYS, schemaFor, type RepoConfig } from './schema';
+import { INPUT_NOT_STRING, KEY_MARK, KNOWN_KEYS, knownKeysAt, schemaFor, type RepoConfig } from './schema';
 
 /** The file is fetched from GitHub and parsed inside a webhook worker: bound the work. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
@@ -163,14 +163,19 @@ function parseConfigUnsafe(text: string, ctx: { defaultBranch: string }): Config
       for (const key of issue.keys) {
         const keyPath = [...path, key];
         const p = locate(root, keyPath, true, at);
-        const suggestion = nearest(key, KNOWN_KEYS[formatPath(path)] ?? []);
+        const known = knownKeysAt(path);
+        const suggestion = nearest(key, known);
+        // `ref:` inside a target: a real setting, only not one a target can change.
+        const topLevelOnly = path.length === 2 && path[0] === 'targets' && (KNOWN_KEYS[''] ?? []).includes(key);
         problems.push({
           path: formatPath(keyPath),
           line: p?.line ?? null,
           column: p?.column ?? null,
-          message: suggestion
-            ? `is not a known setting; did you mean ${codeSpan(suggestion)}?`
-            : `is not a known setting (known here: ${(KNOWN_KEYS[formatPath(path)] ?? []).join(', ')})`,
+          message: topLevelOnly
+            ? `cannot be set per target; set it at the top level (a target can set ${known.join(', ')})`
+            : suggestion
+              ? `is not a known setting; did you mean ${codeSpan(suggestion)}?`
+              : `is not a known setting (known here: ${known.join(', ')})`,
         });
       }
       continue;
@@ -180,7 +185,7 @@ function parseConfigUnsafe(text: string, ctx: { defaultBranch: string }): Config
     const p = locate(root, target, onKey, at);
     let message = issue.message;
     if (issue.code === 'custom' && issue.params?.kind === INPUT_NOT_STRING)
-      message = inputValueMessage(String(target[1]), root, target, text);
+      message = inputValueMessage(String(target[target.length - 1]), root, target, text);
     problems.push({ path: formatPath(target), line: p?.line ?? null, column: p?.column ?? null, message });
   }
   return fail(problems);

@@ -166,3 +166,66 @@ describe('formatRate', () => {
     expect(formatRate(c)).toBe(text);
   });
 });
+
+describe('decideConclusion: slowdowns (smoke_tests.max_slowdown)', () => {
+  const passing = smokeOf(counts(10, 0));
+  const base = { workflowConclusion: 'success', smoke: passing, minPassRate: 1 };
+  const rule = 'smoke pass rate 10/10 (100%) meets the required 100%';
+
+  it('decides exactly as before without a slowdown input, or when the repository did not opt in', () => {
+    expect(decideConclusion(base)).toEqual({ conclusion: 'success', rule });
+    expect(decideConclusion({ ...base, slowdown: { flagged: 7, max: null } })).toEqual({ conclusion: 'success', rule });
+  });
+
+  it('fails the check when more tests slowed down than max_slowdown allows', () => {
+    expect(decideConclusion({ ...base, slowdown: { flagged: 1, max: 0 } })).toEqual({
+      conclusion: 'failure',
+      rule: `1 test flagged as slower than usual, more than the 0 that smoke_tests.max_slowdown allows (${rule})`,
+    });
+    expect(decideConclusion({ ...base, slowdown: { flagged: 4, max: 3 } }).conclusion).toBe('failure');
+  });
+
+  it('passes at exactly max_slowdown, saying so', () => {
+    expect(decideConclusion({ ...base, slowdown: { flagged: 3, max: 3 } })).toEqual({
+      conclusion: 'success',
+      rule: `${rule}; 3 tests flagged as slower than usual, within the 3 that smoke_tests.max_slowdown allows`,
+    });
+    expect(decideConclusion({ ...base, slowdown: { flagged: 0, max: 0 } }).conclusion).toBe('success');
+  });
+
+  it('never changes a failed, cancelled or smoke-failed verdict', () => {
+    const slow = { flagged: 9, max: 0 };
+    expect(decideConclusion({ ...base, workflowConclusion: 'cancelled', slowdown: slow })).toEqual(
+      decideConclusion({ ...base, workflowConclusion: 'cancelled' }),
+    );
+    expect(decideConclusion({ ...base, workflowConclusion: 'failure', slowdown: slow })).toEqual(
+      decideConclusion({ ...base, workflowConclusion: 'failure' }),
+    );
+    const red = { ...base, smoke: smokeOf(counts(5, 5)) };
+    expect(decideConclusion({ ...red, slowdown: slow })).toEqual(decideConclusion(red));
+  });
+
+  it('applies when there are no smoke results too (then nothing can have been flagged, unless the caller says so)', () => {
+    expect(decideConclusion({ ...base, smoke: null, slowdown: { flagged: 0, max: 0 } }).conclusion).toBe('success');
+    expect(decideConclusion({ ...base, smoke: null, slowdown: { flagged: 2, max: 1 } }).conclusion).toBe('failure');
+  });
+
+  it('only ever turns a success into a failure, and only when flagged exceeds max', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('success', 'failure', 'cancelled', 'timed_out', null),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.option(fc.integer({ min: 0, max: 20 })),
+        (workflowConclusion, passed, failed, flagged, max) => {
+          const args = { workflowConclusion, smoke: smokeOf(counts(passed, failed)), minPassRate: 0.5 };
+          const before = decideConclusion(args);
+          const after = decideConclusion({ ...args, slowdown: { flagged, max } });
+          if (before.conclusion !== 'success' || max === null) expect(after).toEqual(before);
+          else expect(after.conclusion).toBe(flagged > max ? 'failure' : 'success');
+        },
+      ),
+    );
+  });
+});

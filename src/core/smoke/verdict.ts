@@ -42,13 +42,42 @@ export function combine(results: ParseResult[], unread: Unread = nothingUnread()
   return { files, problems, counts, rate: passRate(counts), unread };
 }
 
+/** The slowdowns of a run (src/core/compare/slowdown.ts) against `smoke_tests.max_slowdown`. */
+export interface SlowdownVerdictInput {
+  /** How many tests were flagged as slower than usual. */
+  flagged: number;
+  /** More than this many fail the check; null: slowdowns never decide (the default). */
+  max: number | null;
+}
+
 /**
  * A workflow that did not succeed decides on its own; smoke results can only turn a success into a
  * failure (never rescue a failed workflow, never fail a cancelled one). Results a limit left unread
  * count as failed for the verdict (see below); files that are not JUnit at all are reported and
- * left out, as a missing artifact is.
+ * left out, as a missing artifact is. Slowdowns, when the repository opted in with
+ * `smoke_tests.max_slowdown`, can likewise only turn a success into a failure; without `slowdown`
+ * (or with `max: null`) the verdict is exactly what it was before slowdowns existed.
  */
 export function decideConclusion(args: {
+  workflowConclusion: string | null;
+  smoke: SmokeSet | null;
+  minPassRate: number;
+  slowdown?: SlowdownVerdictInput;
+}): { conclusion: CheckConclusion; rule: string } {
+  const verdict = smokeVerdict(args);
+  const s = args.slowdown;
+  if (s === undefined || s.max === null || verdict.conclusion !== 'success') return verdict;
+  const max = Math.max(0, Math.floor(s.max));
+  const flagged = `${plural(s.flagged, 'test')} flagged as slower than usual`;
+  if (s.flagged > max)
+    return {
+      conclusion: 'failure',
+      rule: `${flagged}, more than the ${max} that smoke_tests.max_slowdown allows (${verdict.rule})`,
+    };
+  return { conclusion: 'success', rule: `${verdict.rule}; ${flagged}, within the ${max} that smoke_tests.max_slowdown allows` };
+}
+
+function smokeVerdict(args: {
   workflowConclusion: string | null;
   smoke: SmokeSet | null;
   minPassRate: number;
