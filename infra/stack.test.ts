@@ -30,11 +30,12 @@ function synth(context: Record<string, unknown> = {}, bundle = false): Template 
 
 let template: Template;
 let resources: Record<string, Resource>;
+// The real thing, bundling included, once for the whole file: four esbuild bundles take close to a
+// minute on a busy two-core machine, so the hook gets more than the default minute.
 beforeAll(() => {
-  // The real thing, bundling included, once for the whole file.
   template = synth({}, true);
   resources = template.toJSON().Resources as Record<string, Resource>;
-});
+}, 180_000);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const functions = () => ofType('AWS::Lambda::Function');

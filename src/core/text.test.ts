@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clip, clipBytes, plural, utf8Length } from './text';
+import { clip, clipBytes, formatBytes, plural, utf8Length } from './text';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // four people joined by ZWJ: 11 code units, 25 bytes
 const FLAG = '🇫🇷'; // two regional indicators: 4 code units
@@ -119,5 +119,18 @@ describe('plural', () => {
     expect(plural(1, 'file')).toBe('1 file');
     expect(plural(0, 'file')).toBe('0 files');
     expect(plural(2, 'test')).toBe('2 tests');
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [512, '512 bytes'],
+    [1536, '1.5 KiB'],
+    [10 * 1024 * 1024, '10 MiB'],
+    [287 * 1024 * 1024, '287 MiB'],
+    [3 * 1024 ** 3, '3 GiB'],
+    [2.74 * 1024 ** 3, '2.7 GiB'],
+  ])('%d bytes read as %s', (n, text) => {
+    expect(formatBytes(n)).toBe(text);
   });
 });

@@ -76,8 +76,9 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** "512 bytes", "1.5 KiB", "10 MiB": sizes in limits and refusals. */
+/** "512 bytes", "1.5 KiB", "10 MiB", "2.7 GiB": sizes in limits, refusals and artifact growth. */
 export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${Math.round((n / 1024 ** 3) * 10) / 10} GiB`;
   if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
   if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
   return `${n} bytes`;
