@@ -100,7 +100,7 @@ describe('renderArtifactSizes', () => {
         '| Artifact | Size | the latest run of main (1a2b3c4) | Change |',
         '|---|---:|---:|---|',
         '| wheel | 287 MiB | 250 MiB | ⚠️ +37 MiB (+14.8%) |',
-        '| image.tar | 1536 MiB | 1536 MiB | same |',
+        '| image.tar | 1.5 GiB | 1.5 GiB | same |',
         '| new.log | 512 bytes | — | new |',
         '| old.log | — | 2 KiB | removed |',
       ].join('\n'),
