@@ -266,11 +266,17 @@ describe('smoke-test results end to end', () => {
     expect(check.annotations).toHaveLength(120);
     expect(new Set(check.annotations.map((a) => a.start_line)).size).toBe(120);
     expect(check.output.summary).toContain('5/125 (4%)');
-    // Every test's outcome and branch summary was stored (in batches of 25 with DynamoDB).
+    // Every test's outcome is in one packed item, the branch's standing in another; per-test
+    // records only for the first 100 failing tests (the rest are in the packed run).
     const items = await h.items();
     const pks = items.map((i) => String(i.pk));
-    expect(pks.filter((pk) => pk.startsWith('TEST#octo-org/gadget#'))).toHaveLength(125);
-    expect(pks.filter((pk) => pk === 'TESTS#octo-org/gadget#branch:main')).toHaveLength(125);
+    expect(pks.filter((pk) => pk.startsWith('TEST#octo-org/gadget#'))).toHaveLength(100);
+    expect(pks.filter((pk) => pk === 'RUNS#octo-org/gadget#default#branch:main')).toHaveLength(1);
+    expect(pks.filter((pk) => pk === 'TESTS#octo-org/gadget#default#branch:main')).toHaveLength(1);
+    const token = badgeToken('badge-secret', 'octo-org/gadget');
+    const run = await (await h.app.request(`/api/repos/octo-org/gadget/runs/${check.externalId}?token=${token}&limit=100`)).json();
+    expect(run.testsTotal).toBe(125);
+    expect(run.tests.filter((t: { outcome: string }) => t.outcome === 'failed')).toHaveLength(100);
   });
 
   it('compares with the base: the previous run on main, and main for a pull request', async () => {

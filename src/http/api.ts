@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { refName, testSummaryKey } from '../store/keys';
+import { DEFAULT_TARGET, refName } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
 import { repoStats } from '../store/stats';
 import { recentRuns } from '../store/test-history-codec';
-import { listTestSummaries, type TestSummaryItem } from '../store/test-summaries';
+import { getStanding, refTests, type RefTest } from '../store/test-standing';
 import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
 import { boundedQuery, isDispatchId } from './inputs';
@@ -61,10 +61,13 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const ref = refName({ branch, pr });
     const cursors = await cursorsOf(deps);
     const scope = scopes.tests(meta.repo, ref);
-    const after = cursors.open(scope, c.req.query('cursor'), fits.gsi2(testSummaryKey(meta.repo, ref)));
-    const page = await listTestSummaries(deps.store, meta.repo, ref, { limit: limitOf(c.req.query('limit')), after });
-    const cursor = page.lastKey ? cursors.seal(scope, page.lastKey) : null;
-    return c.json({ repo: meta.repo, branch, pr, tests: page.items.map(publicTest), cursor });
+    const offset = cursors.open(scope, c.req.query('cursor'), fits.offset) ?? 0;
+    const limit = limitOf(c.req.query('limit'));
+    // One packed item and its catalog hold every test of the ref: a page is a slice of them.
+    const standing = await getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref }, { consistent: false });
+    const all = standing ? refTests(standing) : [];
+    const cursor = offset + limit < all.length ? cursors.seal(scope, offset + limit) : null;
+    return c.json({ repo: meta.repo, branch, pr, tests: all.slice(offset, offset + limit).map(publicTest), cursor });
   });
 
   // The runner pools (docs/FLEET.md): one repository with ?repo=owner/name (private ones with
@@ -92,9 +95,9 @@ export function apiRoutes(deps: HttpDeps): Hono {
   return api;
 }
 
-function publicTest(t: TestSummaryItem) {
+function publicTest(t: RefTest) {
   return {
-    id: t.testId,
+    id: t.id,
     name: t.name,
     classname: t.classname,
     file: t.file,

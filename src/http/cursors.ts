@@ -91,8 +91,6 @@ const strings = (v: StoreKey, keys: string[]) => Object.keys(v).length === keys.
 export const fits = {
   /** A key of the gsi1 partition `partition` (the repository list). */
   gsi1: (partition: string) => (p: unknown): p is StoreKey => isObj(p) && strings(p, ['pk', 'sk', 'gsi1pk', 'gsi1sk']) && p.gsi1pk === partition,
-  /** A key of the gsi2 partition `partition` (a ref's test summaries). */
-  gsi2: (partition: string) => (p: unknown): p is StoreKey => isObj(p) && strings(p, ['pk', 'sk', 'gsi2pk', 'gsi2sk']) && p.gsi2pk === partition,
   /** A table key in partition `pk` whose sort key starts with `prefix`. */
   table: (pk: string, prefix: string) => (p: unknown): p is StoreKey =>
     isObj(p) && strings(p, ['pk', 'sk']) && p.pk === pk && (p.sk as string).startsWith(prefix),

@@ -203,3 +203,36 @@ export async function batchGet<T>(ctx: StoreContext, keys: { pk: string; sk: str
   }
   return out;
 }
+
+/** Items a single partition key may take per second, so no key runs hot (DynamoDB allows 1,000 WCU a second per partition). */
+export const ITEMS_PER_KEY_PER_SECOND = 100;
+/** When each partition key was last written, per process: what batchPutPaced paces against. */
+const written = new Map<string, number[]>();
+
+/**
+ * batchPut, but no partition key takes more than `perSecond` items in any second (in this process):
+ * a batch that would exceed it waits. Items of distinct keys (the usual case) never wait.
+ */
+export async function batchPutPaced(ctx: StoreContext, items: (object & { pk?: unknown })[], perSecond = ITEMS_PER_KEY_PER_SECOND): Promise<number> {
+  let requests = 0;
+  for (const group of chunk(items, 25)) {
+    const counts = new Map<string, number>();
+    for (const i of group) counts.set(String(i.pk), (counts.get(String(i.pk)) ?? 0) + 1);
+    for (;;) {
+      const now = Date.now();
+      let wait = 0;
+      for (const [pk, n] of counts) {
+        const times = (written.get(pk) ?? []).filter((t) => now - t < 1000);
+        written.set(pk, times);
+        if (times.length + n > perSecond) wait = Math.max(wait, 1000 - (now - times[times.length + n - perSecond - 1]!));
+      }
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    const now = Date.now();
+    for (const [pk, n] of counts) written.get(pk)!.push(...Array<number>(n).fill(now));
+    requests += await batchPut(ctx, group);
+  }
+  for (const [pk, times] of written) if (times.every((t) => Date.now() - t >= 1000)) written.delete(pk);
+  return requests;
+}

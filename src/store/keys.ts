@@ -26,19 +26,28 @@
  *   job timings of a repo       STATS#<owner/repo> / <ulid>#<job id>          (queue and run seconds, label set; query sk >= the
  *                                                                               ULID time prefix of 7 days ago; TTL 8 d)
  *
- * Smoke-test results (store/dispatch-smoke.ts, run-results.ts, test-runs.ts, test-summaries.ts, ref-smoke.ts;
- * outcome codes in store/test-history-codec.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
+ * Smoke-test results (store/dispatch-smoke.ts, run-results.ts, run-tests.ts, test-catalogs.ts, test-standing.ts,
+ * test-runs.ts, ref-smoke.ts; packing in store/test-pack.ts, outcome codes in store/test-history-codec.ts;
+ * <ref> = branch:<name> | pr:<n>; <target> = the config's target, `default` for a single-target
+ * config; all with TTL history_days):
  *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
- *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section,
- *                                                                               outcome code per tracked test)
- *   a test's runs, newest 1st   TEST#<owner/repo>#<test hash> / <ulid>#<attempt>   (BatchWriteItem puts)
- *   a ref's tests               TESTS#<owner/repo>#<ref> / <test hash>          (recent outcomes, pass rate, flaky)
- *     … latest run first        gsi2: TESTS#<owner/repo>#<ref> / <ulid>#<attempt>#<test hash>
+ *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section, flaky tests)
+ *   every test of a run, packed RUNS#<owner/repo>#<target>#<ref> / <ulid>#<attempt>[#<part>]
+ *                                                                              (outcome code and duration per catalog test, deflated;
+ *                                                                               a ref's recent runs newest first: one query)
+ *   a ref's tests, packed       TESTS#<owner/repo>#<target>#<ref> / STANDING#<part>
+ *                                                                              (catalog id, the last 20 runs, per test recent codes,
+ *                                                                               last run, last flaky; version-conditional put)
+ *   test names, packed          CATALOG#<owner/repo> / <catalog id>#<part>    (content-addressed: written when the set of tests changes,
+ *                                                                               refreshed weekly; shared by refs and runs)
+ *   a test's notable runs       TEST#<owner/repo>#<test hash> / <ulid>#<attempt>  (failing, flaky and changed tests only, ≤ 100 a run)
  *   a ref's rolling pass rate   REPO#<owner/repo> / SMOKE#<ref>                (last 20 runs with results; version-conditional put)
  *
- *   Per completed run with n tracked tests (≤ 1,000): 1 put RESULT, 1 conditional update of the
- *   dispatch, ⌈n/25⌉ BatchWriteItem TEST#, ⌈n/100⌉ BatchGetItem + ⌈n/25⌉ BatchWriteItem TESTS#,
- *   1 get + 1 conditional put SMOKE#; no tests → only the first two.
+ *   Per completed run (any number of tests): 1 put RESULT, 1 conditional update of the dispatch,
+ *   1 put RUNS# (a part per 350 KB packed), 1 get + 1 conditional put STANDING (+ its catalog read),
+ *   1 get + 1 conditional put SMOKE#, ⌈k/25⌉ BatchWriteItem TEST# for k ≤ 100 notable tests, and
+ *   the catalog's parts only when the set of tests changed (or weekly, to move its TTL). Every
+ *   partition takes at most a few items per run: none is written faster than 100 items a second.
  *
  * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
  * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
@@ -72,7 +81,13 @@ const pad = (attempt: number) => String(attempt).padStart(3, '0');
 export const runKey = (dispatchId: string, attempt: number) => `${dispatchId}#${pad(attempt)}`;
 export const resultSk = (attempt: number) => `RESULT#${pad(attempt)}`;
 export const testKey = (repo: string, hash: string) => `TEST#${repo.toLowerCase()}#${hash}`;
-export const testSummaryKey = (repo: string, ref: string) => `TESTS#${repo.toLowerCase()}#${ref}`;
+export const runTestsKey = (repo: string, target: string, ref: string) => `RUNS#${repo.toLowerCase()}#${target}#${ref}`;
+export const standingKey = (repo: string, target: string, ref: string) => `TESTS#${repo.toLowerCase()}#${target}#${ref}`;
+export const standingSk = (part: number) => `STANDING#${part}`;
+export const catalogKey = (repo: string) => `CATALOG#${repo.toLowerCase()}`;
+export const catalogSk = (catalog: string, part: number) => `${catalog}#${part}`;
+/** Until the worker knows named targets, every run belongs to the one target a single-target config means. */
+export const DEFAULT_TARGET = 'default';
 export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
 
 /** Test ids can be long (suite path + class + name): keys use a hash, items keep the id. */

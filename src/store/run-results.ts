@@ -1,6 +1,7 @@
 /**
  * The smoke results of one run attempt (DISPATCH#<ulid> / RESULT#<attempt>): counts, the rule
- * that decided, the rendered section, and an outcome code per tracked test (./test-history-codec.ts).
+ * that decided, the rendered section and the flaky tests. Every test's outcome and duration is in
+ * the packed run (./run-tests.ts, keyed by `target` and `ref`).
  * History: carries `ttl` (the repository's `history_days`). Keys and write counts: ./keys.ts.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,10 +10,6 @@ import type { Counts } from '../core/test-results';
 import type { StoreContext } from './dynamo';
 import { getItem, queryPage } from './dynamo';
 import { dispatchKey, resultSk } from './keys';
-import type { RunOutcomeCode } from './test-history-codec';
-
-/** Tests whose history is kept per run (failing ones first); beyond it only the totals are kept. */
-export const MAX_TRACKED_TESTS = 1000;
 
 export interface RunResultItem {
   pk: string;
@@ -24,6 +21,8 @@ export interface RunResultItem {
   workflowRunId: number | null;
   sha: string;
   ref: string;
+  /** The config target the run belongs to (`default` for a single-target config); absent on results stored before targets. */
+  target?: string;
   counts: Counts | null;
   rate: number | null;
   rule: string;
@@ -32,11 +31,8 @@ export interface RunResultItem {
   markdown: string;
   /** The same section as data, for the dashboard; absent on results stored before it was kept. */
   report?: SmokeReport;
-  /** Tracked tests by hash (see MAX_TRACKED_TESTS), for flaky detection and base comparison. */
-  outcomes: Record<string, RunOutcomeCode>;
-  /** More tests than were tracked. */
-  truncated: boolean;
-  flaky: { hash: string; name: string }[];
+  /** Tests that passed and failed on this commit; `id` absent on results stored before it was kept. */
+  flaky: { hash: string; name: string; id?: string }[];
   createdAt: string;
   ttl: number;
 }

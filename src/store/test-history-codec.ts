@@ -1,9 +1,9 @@
 /**
  * How test outcomes are written in stored items: one letter each, P passed, F failed, E errored,
- * S skipped. Two records use them:
- *   - a run's outcome map (run-results.ts `outcomes`): one code per tracked test, and X for a test
- *     that passed in one matrix file and failed in another;
- *   - a test's recent history on a ref (test-summaries.ts `recent`): one code per run, newest
+ * S skipped. Two packed records use them (test-pack.ts):
+ *   - a run's tests (run-tests.ts): one code per test, and X for a test that passed in one matrix
+ *     file and failed in another;
+ *   - a test's recent history on a ref (test-standing.ts `recent`): one code per run, newest
  *     first, lower case when the test was flaky on that commit, so a test's pass rate and
  *     flakiness are one item read, not a query over its runs.
  * Pure: no I/O.

@@ -1,35 +1,23 @@
 /**
- * One test's outcome in one run (TEST#<owner/repo>#<test hash> / <ulid>#<attempt>): a test's
- * history is a query on its partition, newest first. History: carries `ttl` (the repository's
+ * One test's outcome in one run (TEST#<owner/repo>#<test hash> / <ulid>#<attempt>), kept only
+ * for runs where the test failed, was flaky or changed (./run-history.ts): a test's notable
+ * history is a query on its partition, newest first. Every run's every test is in the packed
+ * run (./run-tests.ts). History: carries `ttl` (the repository's
  * `history_days`). Keys and write counts: ./keys.ts.
  */
 import type { Outcome } from '../core/test-results';
 import { clip } from '../core/text';
 import type { Page, PageRequest, StoreContext } from './dynamo';
-import { batchGet, batchPut, queryPage } from './dynamo';
+import { queryPage } from './dynamo';
 import { runKey, testHash, testKey } from './keys';
 
-/** A test as one run saw it, across its result files: what the per-test records are written from. */
-export interface TrackedTest {
-  hash: string;
-  testId: string;
-  name: string;
-  classname: string | null;
-  file: string | null;
-  outcome: Outcome;
-  /** Passed and failed on this commit (across files, attempts or re-runs). */
-  flaky: boolean;
-  /** How many result files reported it passing / failing (or erroring) in this run. */
-  passed: number;
-  failed: number;
-}
-
-/** One test's outcome in one run: its history is a query on its partition, newest first. */
+/** One notable test's outcome in one run (failing, flaky or changed; see ./run-history.ts). */
 export interface TestRunItem {
   pk: string;
   sk: string;
   type: 'test-run';
   repo: string;
+  target: string;
   testId: string;
   name: string;
   ref: string;
@@ -38,8 +26,7 @@ export interface TestRunItem {
   attempt: number;
   outcome: Outcome;
   flaky: boolean;
-  passed: number;
-  failed: number;
+  durationSeconds: number | null;
   at: string;
   ttl: number;
 }
@@ -47,6 +34,7 @@ export interface TestRunItem {
 /** The run the tests were seen in. */
 export interface RunContext {
   repo: string;
+  target: string;
   ref: string;
   sha: string;
   dispatchId: string;
@@ -55,14 +43,17 @@ export interface RunContext {
   ttl: number;
 }
 
-/** Writes each tracked test's outcome in this run: ⌈n/25⌉ BatchWriteItem requests. */
-export async function putTestRuns(ctx: StoreContext, run: RunContext, tests: TrackedTest[]): Promise<number> {
-  const items: TestRunItem[] = tests.map((t) => ({
-    pk: testKey(run.repo, t.hash),
+export function testRunItem(
+  run: RunContext,
+  t: { id: string; name: string; outcome: Outcome; flaky: boolean; durationSeconds: number | null },
+): TestRunItem {
+  return {
+    pk: testKey(run.repo, testHash(t.id)),
     sk: runKey(run.dispatchId, run.attempt),
     type: 'test-run',
     repo: run.repo,
-    testId: clip(t.testId, 1000),
+    target: run.target,
+    testId: clip(t.id, 1000),
     name: clip(t.name, 500),
     ref: run.ref,
     sha: run.sha,
@@ -70,15 +61,13 @@ export async function putTestRuns(ctx: StoreContext, run: RunContext, tests: Tra
     attempt: run.attempt,
     outcome: t.outcome,
     flaky: t.flaky,
-    passed: t.passed,
-    failed: t.failed,
+    durationSeconds: t.durationSeconds,
     at: run.at.toISOString(),
     ttl: run.ttl,
-  }));
-  return batchPut(ctx, items);
+  };
 }
 
-/** One test's runs, newest first (all refs). */
+/** One test's notable runs, newest first (all refs and targets). */
 export async function testHistory(
   ctx: StoreContext,
   repo: string,
@@ -90,21 +79,4 @@ export async function testHistory(
     { where: 'pk = :pk', values: { ':pk': testKey(repo, testHash(testId)) }, descending: true },
     { limit: opts.limit ?? 25, after: opts.after },
   );
-}
-
-/** Each given test's record of one run attempt (name, outcome, flaky), keyed by test hash; tests without a record are absent. */
-export async function testRunsOf(
-  ctx: StoreContext,
-  run: { repo: string; dispatchId: string; attempt: number },
-  hashes: string[],
-): Promise<Map<string, TestRunItem>> {
-  const sk = runKey(run.dispatchId, run.attempt);
-  const byPk = new Map(hashes.map((h) => [testKey(run.repo, h), h]));
-  const items = await batchGet<TestRunItem>(ctx, [...byPk.keys()].map((pk) => ({ pk, sk })), { consistent: false });
-  const out = new Map<string, TestRunItem>();
-  for (const i of items) {
-    const hash = byPk.get(i.pk);
-    if (hash) out.set(hash, i);
-  }
-  return out;
 }

@@ -23,12 +23,13 @@ import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import type { ReportedRun } from '../github/workflow-runs';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
-import { refName, testHash, ttlAfter } from '../store/keys';
+import { DEFAULT_TARGET, refName, testHash, ttlAfter } from '../store/keys';
 import { getRefSmoke, recordRefRun } from '../store/ref-smoke';
-import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
-import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode } from '../store/test-history-codec';
-import { putTestRuns, type TrackedTest } from '../store/test-runs';
-import { updateTestSummaries } from '../store/test-summaries';
+import { getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
+import { readRunTests, recordRunTests } from '../store/run-history';
+import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode, type RunOutcomeCode } from '../store/test-history-codec';
+import type { CatalogTest } from '../store/test-pack';
+import type { RunTest } from '../store/test-standing';
 import { renderDispatch } from './check-run';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
@@ -72,17 +73,18 @@ export async function collectSmokeResults(
 
   const decision = decideConclusion({ workflowConclusion: run.conclusion, smoke, minPassRate: settings.minPassRate });
   const hasData = smoke !== null && smoke.files.length > 0;
-  const tracked = hasData ? trackTests(smoke) : { tests: [], truncated: false };
-  const flaky = hasData ? await flakyTests(deps, d, smoke, tracked.tests) : [];
-  const flakyHashes = new Set(flaky.map((f) => f.testId));
-  for (const t of tracked.tests) t.flaky = flakyHashes.has(t.hash);
+  const target = targetOf(d);
+  const tests = hasData ? runTests(smoke) : [];
+  const flaky = hasData ? await flakyTests(deps, d, smoke, tests) : [];
+  const flakyIds = new Set(flaky.map((f) => f.testId));
+  for (const t of tests) t.flaky = flakyIds.has(t.id);
   const base = hasData ? await baseComparison(deps, gh, d, run, repo, smoke) : null;
 
   const section = {
     baseDiff: base?.diff ?? null,
     ...(base ? { baseLabel: base.label } : {}),
     flaky,
-    notes: [...notes, ...(tracked.truncated ? [`History is kept for the first ${MAX_TRACKED_TESTS.toLocaleString('en-US')} tests (failing ones first).`] : [])],
+    notes,
   };
   // The same section twice: Markdown for the check run, data for the dashboard's run page.
   // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
@@ -99,15 +101,14 @@ export async function collectSmokeResults(
     workflowRunId: Number(run.id),
     sha: d.sha,
     ref,
+    target,
     counts,
     rate: smoke?.rate ?? null,
     rule: decision.rule,
     conclusion: decision.conclusion,
     markdown,
     report,
-    outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runOutcomeCode(t)])),
-    truncated: tracked.truncated,
-    flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),
+    flaky: flaky.map((f) => ({ hash: testHash(f.testId), id: f.testId, name: f.name })),
     createdAt: now.toISOString(),
     ttl,
   });
@@ -122,11 +123,13 @@ export async function collectSmokeResults(
   };
   const updated = await recordDispatchSmoke(deps.store, d, summary, decision.conclusion, now);
 
-  let writes = 3;
+  let items = 2;
+  let notable = 0;
   if (hasData && counts) {
-    const runCtx = { repo: d.repo, ref, sha: d.sha, dispatchId: d.dispatchId, attempt, at: now, ttl };
-    writes += await putTestRuns(deps.store, runCtx, tracked.tests);
-    writes += await updateTestSummaries(deps.store, runCtx, tracked.tests);
+    const runCtx = { repo: d.repo, target, ref, sha: d.sha, dispatchId: d.dispatchId, attempt, at: now, ttl };
+    const stored = await recordRunTests(deps.store, runCtx, tests);
+    items += stored.items + 1;
+    notable = stored.notable;
     await recordRefRun(deps.store, { repo: d.repo, ref, entry: { dispatchId: d.dispatchId, attempt, sha: d.sha, counts }, now, ttl });
   }
   deps.log.info('smoke results stored', {
@@ -134,8 +137,9 @@ export async function collectSmokeResults(
     attempt,
     rate: summary.rateText,
     conclusion: decision.conclusion,
-    tests: tracked.tests.length,
-    writeRequests: writes,
+    tests: tests.length,
+    notableTests: notable,
+    itemsWritten: items,
   });
   // A newer attempt started meanwhile: its own completion will report; these results stay as history.
   if (!updated) return d;
@@ -246,54 +250,78 @@ const mib = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
 // ---------------------------------------------------------------------------------------------
 // Tests: tracking, flakiness, base comparison
 
-/** One entry per test id across files; failing tests first so they are always tracked. */
-function trackTests(smoke: SmokeSet): { tests: TrackedTest[]; truncated: boolean } {
-  const byId = new Map<string, { first: TestCaseResult; outcomes: Outcome[] }>();
+/** The run's tests, one per id across its result files (mean time of the files that passed it). */
+function runTests(smoke: SmokeSet): RunTest[] {
+  const byId = new Map<string, { first: TestCaseResult; outcomes: Outcome[]; sum: number; timed: number }>();
   for (const f of smoke.files) {
     for (const t of f.tests) {
-      const seen = byId.get(t.id);
-      if (seen) seen.outcomes.push(t.outcome);
-      else byId.set(t.id, { first: t, outcomes: [t.outcome] });
+      const seen = byId.get(t.id) ?? { first: t, outcomes: [], sum: 0, timed: 0 };
+      seen.outcomes.push(t.outcome);
+      if (t.outcome === 'passed' && t.durationSeconds !== null && Number.isFinite(t.durationSeconds) && t.durationSeconds >= 0) {
+        seen.sum += t.durationSeconds;
+        seen.timed++;
+      }
+      byId.set(t.id, seen);
     }
   }
-  const all: TrackedTest[] = [...byId.values()].map(({ first, outcomes }) => ({
-    hash: testHash(first.id),
-    testId: first.id,
-    name: first.name,
-    classname: first.classname,
-    file: first.file,
-    outcome: aggregateOutcome(outcomes),
-    flaky: false,
-    passed: outcomes.filter((o) => o === 'passed').length,
-    failed: outcomes.filter((o) => o === 'failed' || o === 'errored').length,
-  }));
-  const failing = all.filter((t) => t.failed > 0);
-  const rest = all.filter((t) => t.failed === 0);
-  const ordered = [...failing, ...rest];
-  return { tests: ordered.slice(0, MAX_TRACKED_TESTS), truncated: ordered.length > MAX_TRACKED_TESTS };
+  return [...byId.values()].map(({ first, outcomes, sum, timed }) => {
+    const passed = outcomes.filter((o) => o === 'passed').length;
+    const failed = outcomes.filter((o) => o === 'failed' || o === 'errored').length;
+    const outcome = aggregateOutcome(outcomes);
+    return {
+      id: first.id,
+      name: first.name,
+      classname: first.classname,
+      file: first.file,
+      outcome,
+      code: runOutcomeCode({ outcome, passed, failed }),
+      flaky: false,
+      durationSeconds: timed > 0 ? sum / timed : null,
+    };
+  });
+}
+
+/** The config target a dispatch runs for; single-target configs (and dispatches stored before targets) mean `default`. */
+export function targetOf(d: DispatchItem): string {
+  return (d as DispatchItem & { target?: string }).target ?? DEFAULT_TARGET;
+}
+
+/** A stored result's packed tests by id (codes), or null when they are not stored (or expired). */
+async function resultTests(
+  deps: WorkerDeps,
+  r: RunResultItem,
+  catalogs: Map<string, CatalogTest[] | null>,
+): Promise<{ id: string; code: string }[] | null> {
+  const list = await readRunTests(
+    deps.store,
+    { repo: r.repo, target: r.target ?? DEFAULT_TARGET, ref: r.ref, dispatchId: r.dispatchId, attempt: r.attempt },
+    catalogs,
+  );
+  return list?.tests ?? null;
 }
 
 /**
  * Tests that passed and failed on this commit: across this run's matrix files, this dispatch's
  * earlier attempts, and other dispatches of the same commit (re-runs, /arm64 retest).
  */
-async function flakyTests(deps: WorkerDeps, d: DispatchItem, smoke: SmokeSet, tracked: TrackedTest[]): Promise<FlakyTest[]> {
+async function flakyTests(deps: WorkerDeps, d: DispatchItem, smoke: SmokeSet, tests: RunTest[]): Promise<FlakyTest[]> {
   const records: TestOutcomeRecord[] = [];
   for (const f of smoke.files) {
     for (const t of f.tests) {
-      records.push({ testId: testHash(t.id), name: t.name, outcome: t.outcome, source: `attempt ${d.attempt} · ${f.fileName}` });
+      records.push({ testId: t.id, name: t.name, outcome: t.outcome, source: `attempt ${d.attempt} · ${f.fileName}` });
     }
   }
-  const names = new Map(tracked.map((t) => [t.hash, t.name]));
+  const names = new Map(tests.map((t) => [t.id, t.name]));
+  const catalogs = new Map<string, CatalogTest[] | null>();
   for (const earlier of await earlierResults(deps, d)) {
     const source = `dispatch ${earlier.dispatchId} attempt ${earlier.attempt}`;
-    for (const [hash, code] of Object.entries(earlier.outcomes ?? {})) {
-      const name = names.get(hash);
+    for (const { id, code } of (await resultTests(deps, earlier, catalogs)) ?? []) {
+      const name = names.get(id);
       if (name === undefined) continue; // not in this run: nothing to flag now
       // X: that run itself passed it in one file and failed it in another.
-      const sides = runCodeSides(code);
-      if (sides.passed) records.push({ testId: hash, name, outcome: 'passed', source: `${source} (passing)` });
-      if (sides.failed) records.push({ testId: hash, name, outcome: 'failed', source: `${source} (failing)` });
+      const sides = runCodeSides(code as RunOutcomeCode);
+      if (sides.passed) records.push({ testId: id, name, outcome: 'passed', source: `${source} (passing)` });
+      if (sides.failed) records.push({ testId: id, name, outcome: 'failed', source: `${source} (failing)` });
     }
   }
   return findFlaky(records);
@@ -327,8 +355,10 @@ async function baseComparison(
   if (!entry) return null;
   const result = await getRunResult(deps.store, entry.dispatchId, entry.attempt);
   if (!result) return null;
-  const base = Object.entries(result.outcomes).map(([id, code]) => ({ id, outcome: outcomeOfRunCode(code) }));
-  const current = smoke.files.flatMap((f) => f.tests.map((t) => ({ ...t, id: testHash(t.id) })));
+  const tests = await resultTests(deps, result, new Map());
+  if (!tests) return null;
+  const base = tests.map(({ id, code }) => ({ id, outcome: outcomeOfRunCode(code as RunOutcomeCode) }));
+  const current = smoke.files.flatMap((f) => f.tests);
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
 }
 

@@ -11,15 +11,15 @@ import { currentSmoke, type DispatchSmoke } from '../../store/dispatch-smoke';
 import { dispatchesOfWorkflowRuns, getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
 import type { SmokeReport } from '../../core/smoke/report';
 import { listJobs, type JobItem } from '../../store/jobs';
-import { dispatchSk, refName, repoKey } from '../../store/keys';
+import { DEFAULT_TARGET, dispatchSk, refName, repoKey } from '../../store/keys';
 import { refSmokesOf, type RefSmokeItem } from '../../store/ref-smoke';
 import { listPublicRepos, REPO_LIST_KEY, type RepoMeta } from '../../store/repos';
 import { getRunResult, runResultsOf, type RunResultItem } from '../../store/run-results';
 import { fleetView, getFleet } from '../../store/runners';
 import { jobTimingsSince, repoStats, STATS_WINDOW_DAYS } from '../../store/stats';
+import { readRunTests } from '../../store/run-history';
 import type { RunOutcomeCode } from '../../store/test-history-codec';
-import { testRunsOf } from '../../store/test-runs';
-import { listTestSummaries } from '../../store/test-summaries';
+import { getStanding, refTests } from '../../store/test-standing';
 import { badgeToken } from '../badge-token';
 import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';
@@ -246,7 +246,6 @@ export interface RepoView {
 }
 
 const MAX_TRENDS = 4;
-const FLAKY_SCAN = 100;
 
 export async function repoView(
   deps: HttpDeps,
@@ -267,7 +266,7 @@ export async function repoView(
   for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
   const [smokes, tests, stats] = await Promise.all([
     refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refName({ branch: b }) }))),
-    listTestSummaries(deps.store, meta.repo, refName({ branch: meta.defaultBranch }), { limit: FLAKY_SCAN }),
+    getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref: refName({ branch: meta.defaultBranch }) }, { consistent: false }),
     repoStats(deps.store, meta.repo, deps.now()),
   ]);
   return {
@@ -283,10 +282,10 @@ export async function repoView(
     runs,
     cursor,
     trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refName({ branch: b })}`))),
-    flaky: tests.items
+    flaky: (tests ? refTests(tests) : [])
       .filter((t) => t.flaky)
       .map((t) => ({
-        id: t.testId,
+        id: t.id,
         name: t.name,
         passRate: t.passRate,
         runs: t.runs,
@@ -383,7 +382,7 @@ export interface RunView {
   /** This page of the run's tracked tests, failing first, then by name. */
   tests: RunTest[];
   testsTotal: number;
-  /** More tests than were tracked for this run (only the totals know them all). */
+  /** Always false: every test of a run is kept (packed). Kept for readers of the JSON API. */
   testsTruncated: boolean;
   cursor: string | null;
 }
@@ -411,20 +410,24 @@ export async function runView(
   const offset = cursors.open(scope, paging.cursor, fits.offset) ?? 0;
   const now = deps.now();
   const [jobs, result] = await Promise.all([listJobs(deps.store, d.dispatchId), resultOf(deps, d)]);
-  const hashes = Object.keys(result?.outcomes ?? {});
-  // Names live with each test's run record: one batch read per 100 tests (at most 1,000 are tracked).
-  const records = result ? await testRunsOf(deps.store, { repo: meta.repo, dispatchId: d.dispatchId, attempt: result.attempt }, hashes) : new Map();
-  const flakyNames = new Set((result?.flaky ?? []).map((f) => f.hash));
-  const all: RunTest[] = hashes
-    .map((h) => {
-      const rec = records.get(h);
-      return {
-        id: rec?.testId ?? null,
-        name: rec?.name ?? `test ${h}`,
-        outcome: OUTCOME_OF_CODE[result!.outcomes[h]!] ?? 'skipped',
-        flaky: rec?.flaky ?? flakyNames.has(h),
-      };
-    })
+  // Every test of the run is in its packed record: two reads (the run and its catalog), whatever the count.
+  const list = result
+    ? await readRunTests(deps.store, {
+        repo: meta.repo,
+        target: result.target ?? DEFAULT_TARGET,
+        ref: result.ref,
+        dispatchId: d.dispatchId,
+        attempt: result.attempt,
+      })
+    : null;
+  const flakyIds = new Set((result?.flaky ?? []).map((f) => f.id ?? f.name));
+  const all: RunTest[] = (list?.tests ?? [])
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      outcome: OUTCOME_OF_CODE[t.code as RunOutcomeCode] ?? 'skipped',
+      flaky: t.code === 'X' || flakyIds.has(t.id),
+    }))
     .sort((a, b) => RANK[a.outcome] - RANK[b.outcome] || a.name.localeCompare(b.name));
   const limit = paging.limit ?? MAX_LIMIT;
   const web = githubWeb(d);
@@ -461,7 +464,7 @@ export async function runView(
         : null,
     tests: all.slice(offset, offset + limit),
     testsTotal: all.length,
-    testsTruncated: result?.truncated ?? false,
+    testsTruncated: false,
     cursor: offset + limit < all.length ? cursors.seal(scope, offset + limit) : null,
   };
 }
