@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HANDLED_EVENTS } from '../src/core/events';
-import { GSI, TABLE_KEYS } from '../src/store/schema';
+import { GSI, TABLE_KEYS, tableDefinition } from '../src/store/schema';
 import { Arm64CiStack, FUNCTION_ENV_KEYS, MAX_RECEIVE_COUNT } from './stack';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -219,21 +219,15 @@ describe('table', () => {
     });
   });
 
-  it('has the two secondary indexes of the schema', () => {
+  it('has the secondary indexes of the local table definition, each projecting only what its queries read', () => {
     const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
-    const indexes = (table?.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[]).map((i) => ({
-      name: i.IndexName,
-      keys: i.KeySchema,
-    }));
-    expect(indexes).toEqual(
-      [GSI.byCommit, GSI.byRef].map((gsi) => ({
-        name: gsi.name,
-        keys: [
-          { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
-          { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
-        ],
-      })),
+    const deployed = table?.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+    const local = tableDefinition('t').GlobalSecondaryIndexes!;
+    expect(deployed.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection }))).toEqual(
+      local.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })),
     );
+    expect(deployed.map((i) => i.Projection)).not.toContainEqual({ ProjectionType: 'ALL' });
+    expect(deployed.map((i) => i.IndexName)).toEqual([GSI.byCommit.name, GSI.byRef.name]);
   });
 
   it('survives cdk destroy and replacement', () => {

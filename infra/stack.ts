@@ -44,7 +44,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { GSI, TABLE_KEYS } from '../src/store/schema';
+import { GSI, TABLE_KEYS, type IndexDefinition } from '../src/store/schema';
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -134,11 +134,16 @@ export class Arm64CiStack extends Stack {
       // Run history and badges outlive the stack: `cdk destroy` leaves the table behind.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [GSI.byCommit, GSI.byRef]) {
+    // Each index projects only what its queries read (src/store/schema.ts): an entry is
+    // rewritten, and billed, whenever a projected attribute changes.
+    for (const index of Object.values(GSI) as IndexDefinition[]) {
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        ...(index.projection.type === 'INCLUDE'
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
       });
     }
 

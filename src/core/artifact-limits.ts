@@ -17,8 +17,8 @@
 // Entity declarations (DOCTYPE) are refused outright and the XML parser never expands entities, so
 // there is no expansion limit to tune: "billion laughs" cannot start.
 //
-// The case caps are sized by what the results are used for, not by parse speed: per-test history
-// keeps MAX_TRACKED_TESTS (src/store/run-results.ts), the summary lists 25 failures and annotations are
+// The case caps are sized by what the results are used for, not by parse speed: every test of a run
+// is kept packed (src/store/run-tests.ts), the summary lists 25 failures and annotations are
 // at most `annotations.max`; 20,000 cases keep the parsed results of a run in the low megabytes
 // whatever the file sizes, and the thread that parses them (locally) or the Lambda well inside its
 // memory. A smoke suite is expected to be far smaller.

@@ -2,7 +2,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, StoreContext } from './dynamo';
 import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
-import { GSI } from './schema';
+import { GSI, type IndexDefinition } from './schema';
 
 /**
  * A dispatch is one arm64 run the coordinator asked for: the check run it owns, the workflow run
@@ -226,21 +226,22 @@ export async function listDispatches(
   );
 }
 
-async function queryIndex(
-  ctx: StoreContext,
-  index: (typeof GSI)[keyof typeof GSI],
-  value: string,
-  limit: number,
-): Promise<DispatchItem[]> {
-  const page = await queryPage<DispatchItem>(
+/**
+ * The indexes carry keys only (schema.ts): query the keys, then read the items themselves,
+ * strongly consistent (so a caller sees each dispatch as it is now), newest first.
+ */
+async function queryIndex(ctx: StoreContext, index: IndexDefinition, value: string, limit: number): Promise<DispatchItem[]> {
+  const page = await queryPage<{ pk: string; sk: string }>(
     ctx,
     { index: index.name, where: `${index.partitionKey} = :v`, values: { ':v': value }, descending: true },
     { limit },
   );
-  return page.items;
+  const items = await batchGet<DispatchItem>(ctx, page.items.map((k) => ({ pk: k.pk, sk: k.sk })), { consistent: true });
+  const order = new Map(page.items.map((k, i) => [k.sk, i]));
+  return items.filter((d) => d.type === 'dispatch').sort((a, b) => order.get(a.sk)! - order.get(b.sk)!);
 }
 
-/** Newest first. Index reads are eventually consistent: callers re-read an item before acting on it. */
+/** Newest first. The index is eventually consistent (a dispatch made a moment ago may be missing); the items are read fresh. */
 export const dispatchesOfCommit = (ctx: StoreContext, repo: string, sha: string, limit = 25) =>
   queryIndex(ctx, GSI.byCommit, commitIndexKey(repo, sha), limit);
 

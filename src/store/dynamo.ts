@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../core/chunk';
-import { GSI, TABLE_KEYS } from './schema';
+import { tableDefinition } from './schema';
 
 export interface StoreContext {
   doc: DynamoDBDocumentClient;
@@ -56,33 +56,7 @@ export async function ensureTable(client: DynamoDBDocumentClient, table: string)
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
   }
-  const gsis = Object.values(GSI);
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-        ...gsis.flatMap((g) => [
-          { AttributeName: g.partitionKey, AttributeType: 'S' as const },
-          { AttributeName: g.sortKey, AttributeType: 'S' as const },
-        ]),
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: gsis.map((g) => ({
-        IndexName: g.name,
-        KeySchema: [
-          { AttributeName: g.partitionKey, KeyType: 'HASH' },
-          { AttributeName: g.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await client.send(new CreateTableCommand(tableDefinition(table)));
   // dynalite creates tables asynchronously unless createTableMs is 0; wait until ACTIVE either way.
   for (let i = 0; i < 100; i++) {
     const d = await client.send(new DescribeTableCommand({ TableName: table }));

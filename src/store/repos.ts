@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
-import { getItem, isConditionFailed, queryPage } from './dynamo';
+import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
 import { latestSk, repoKey } from './keys';
 import { GSI } from './schema';
 
@@ -229,7 +229,11 @@ export async function listPublicRepos(ctx: StoreContext, opts: { limit: number; 
       // Limit counts items read before the filter: read in steps of at least 100.
       { limit: Math.max(opts.limit + 1, 100), after },
     );
-    found.push(...page.items);
+    // The index carries keys and `private` only (schema.ts): read the items, and filter again on
+    // what they say now (fail closed: a repository that just went private is not shown).
+    const order = new Map(page.items.map((k, i) => [k.sk === 'META' ? k.pk : '', i]));
+    const metas = await batchGet<RepoMeta>(ctx, page.items.map((k) => ({ pk: k.pk, sk: k.sk })), { consistent: false });
+    found.push(...metas.filter((m) => m.private === false).sort((a, b) => order.get(a.pk)! - order.get(b.pk)!));
     after = page.lastKey;
   } while (after && found.length <= opts.limit);
   const items = found.slice(0, opts.limit);

@@ -1,7 +1,9 @@
 /**
  * The single DynamoDB table: names shared by the local server, the tests and the CDK stack,
- * so the three can never disagree about a key or index name.
+ * so the three can never disagree about a key, an index or what an index projects.
  */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -9,11 +11,60 @@ export const TABLE_KEYS = {
   ttl: 'ttl',
 } as const;
 
+/**
+ * What an index carries besides the keys. An index entry is rewritten (and billed) whenever an
+ * attribute it projects changes, so each projects only what its queries read before the filter:
+ * readers take the keys and read the items themselves (dispatches.ts, repos.ts).
+ */
+export type IndexProjection = { type: 'KEYS_ONLY' } | { type: 'INCLUDE'; attributes: readonly string[] };
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  projection: IndexProjection;
+}
+
 export const GSI = {
-  /** Dispatches by commit (gsi1pk = COMMIT#owner/repo#sha, gsi1sk = dispatch id); repositories (REPOS / owner/repo). */
-  byCommit: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Dispatches by branch or pull request: gsi2pk = REF#owner/repo#branch:main | pr:12, gsi2sk = dispatch id. */
-  byRef: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-} as const;
+  /**
+   * Dispatches by commit (gsi1pk = COMMIT#owner/repo#sha, gsi1sk = dispatch id); repositories
+   * (REPOS / owner/repo). Projects `private`: the public repository list filters on it.
+   */
+  byCommit: { name: 'gsi1-keys', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'INCLUDE', attributes: ['private'] } },
+  /** Dispatches by branch or pull request: gsi2pk = REF#owner/repo#branch:main | pr:12, gsi2sk = dispatch id. Keys only. */
+  byRef: { name: 'gsi2-keys', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'KEYS_ONLY' } },
+} as const satisfies Record<string, IndexDefinition>;
 
 export const DEFAULT_TABLE_NAME = 'arm64-ci';
+
+/** The table as the CDK stack defines it (infra/stack.ts builds the same from GSI), for dynalite and tests. */
+export function tableDefinition(table: string): CreateTableCommandInput {
+  const gsis: IndexDefinition[] = Object.values(GSI);
+  return {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+      ...gsis.flatMap((g) => [
+        { AttributeName: g.partitionKey, AttributeType: 'S' as const },
+        { AttributeName: g.sortKey, AttributeType: 'S' as const },
+      ]),
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: gsis.map((g) => ({
+      IndexName: g.name,
+      KeySchema: [
+        { AttributeName: g.partitionKey, KeyType: 'HASH' },
+        { AttributeName: g.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection:
+        g.projection.type === 'INCLUDE'
+          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...g.projection.attributes] }
+          : { ProjectionType: 'KEYS_ONLY' },
+    })),
+  };
+}
