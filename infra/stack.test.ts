@@ -227,7 +227,7 @@ describe('table', () => {
       local.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })),
     );
     expect(deployed.map((i) => i.Projection)).not.toContainEqual({ ProjectionType: 'ALL' });
-    expect(deployed.map((i) => i.IndexName)).toEqual([GSI.byCommit.name, GSI.byRef.name]);
+    expect(deployed.map((i) => i.IndexName)).toEqual([GSI.byCommit.name, GSI.byRef.name, GSI.due.name]);
   });
 
   it('survives cdk destroy and replacement', () => {

@@ -19,10 +19,13 @@
  * Runner pool and reconciler (store/runners.ts, store/open-dispatches.ts, store/stats.ts):
  *   runner pool of a repo       REPO#<owner/repo> / FLEET                     (one item: runners, listing access, fetchedAt;
  *                                                                               version-conditional put; no TTL, it is current state)
- *   open dispatches, due first  OPEN / <ulid>                                 (one small item per dispatch not yet completed:
- *                                                                               query pk=OPEN, filter dueAt <= now; `dueAt` is
- *                                                                               both the schedule and the lease — taken with a
- *                                                                               conditional update on the value read; TTL = the dispatch's)
+ *   open dispatches, due first  OPEN#<shard 0-7> / <ulid>                      (one small item per dispatch not yet completed;
+ *                               due: OPEN#<shard> / dueAt                      sparse index `due` (pk, dueAt): a pass queries each
+ *                                                                               shard for dueAt <= now and reads only due items;
+ *                                                                               `dueAt` is both the schedule and the lease — taken
+ *                                                                               with a conditional update on the value read; deleted
+ *                                                                               when the dispatch completes, unless a later attempt
+ *                                                                               re-opened it (`attempt`); TTL = the dispatch's)
  *   job timings of a repo       STATS#<owner/repo> / <ulid>#<job id>          (queue and run seconds, label set; query sk >= the
  *                                                                               ULID time prefix of 7 days ago; TTL 8 d)
  *
@@ -57,7 +60,11 @@ import { createHash } from 'node:crypto';
 export const repoKey = (fullName: string) => `REPO#${fullName.toLowerCase()}`;
 export const deliveryKey = (guid: string) => `DELIVERY#${guid}`;
 export const checkpointKey = (pass: string) => `CHECKPOINT#${pass}`;
-export const OPEN_KEY = 'OPEN' as const;
+/** Open dispatches are spread over this many partitions (a pass queries each through the `due` index). */
+export const OPEN_SHARDS = 8;
+export const openKey = (dispatchId: string) => `OPEN#${parseInt(createHash('sha256').update(dispatchId).digest('hex').slice(0, 8), 16) % OPEN_SHARDS}`;
+/** Where open dispatches lived before sharding; passes still look there until its items are gone. */
+export const LEGACY_OPEN_KEY = 'OPEN';
 export const statsKey = (fullName: string) => `STATS#${fullName.toLowerCase()}`;
 export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const latestSk = (branch: string) => `LATEST#${branch}`;

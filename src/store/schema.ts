@@ -33,6 +33,11 @@ export const GSI = {
   byCommit: { name: 'gsi1-keys', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'INCLUDE', attributes: ['private'] } },
   /** Dispatches by branch or pull request: gsi2pk = REF#owner/repo#branch:main | pr:12, gsi2sk = dispatch id. Keys only. */
   byRef: { name: 'gsi2-keys', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'KEYS_ONLY' } },
+  /**
+   * Open dispatches by due time (store/open-dispatches.ts): the table's own `pk` (OPEN#<shard>)
+   * and `dueAt`, which only open-dispatch items carry (a sparse index). Projects what a pass reads.
+   */
+  due: { name: 'due', partitionKey: 'pk', sortKey: 'dueAt', projection: { type: 'INCLUDE', attributes: ['repo', 'dispatchId', 'checkedAt', 'attempt'] } },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const DEFAULT_TABLE_NAME = 'arm64-ci';
@@ -43,14 +48,10 @@ export function tableDefinition(table: string): CreateTableCommandInput {
   return {
     TableName: table,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-      ...gsis.flatMap((g) => [
-        { AttributeName: g.partitionKey, AttributeType: 'S' as const },
-        { AttributeName: g.sortKey, AttributeType: 'S' as const },
-      ]),
-    ],
+    // Every key attribute once (an index may reuse the table's own `pk`).
+    AttributeDefinitions: [...new Set([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...gsis.flatMap((g) => [g.partitionKey, g.sortKey])])].map(
+      (name) => ({ AttributeName: name, AttributeType: 'S' as const }),
+    ),
     KeySchema: [
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },

@@ -12,6 +12,7 @@ import { currentSmoke } from '../store/dispatch-smoke';
 import { syncCheckRun } from './check-run';
 import type { RepoRef, WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';
+import { closeOpen } from '../store/open-dispatches';
 import { rememberLatest } from './remember-latest';
 import { collectSmokeResults } from './smoke-results';
 
@@ -54,6 +55,8 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
   const final = updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
   await syncCheckRun(deps, gh, final);
   await rememberLatest(deps, final);
+  // Finished and reported: the reconciler has nothing left to watch (unless a re-run re-opened it).
+  if (final.state === 'completed') await closeOpen(deps.store, final.dispatchId, final.attempt);
 }
 
 /** The report is of the completion the dispatch already recorded. */

@@ -62,6 +62,7 @@ export async function onWorkflowJob(deps: WorkerDeps, _deliveryId: string, paylo
         dispatchId: pointer.dispatchId,
         dueAt: new Date(now.getTime() + QUIET_MINUTES * 60_000),
         ttl: pointer.ttl,
+        attempt,
       });
     }
     return;

@@ -20,6 +20,7 @@ import {
 } from '../store/dispatches';
 import { syncCheckRun } from './check-run';
 import type { RepoRef, WorkerDeps } from './deps';
+import { closeOpen } from '../store/open-dispatches';
 import { rememberLatest } from './remember-latest';
 
 /** States in which a dispatch may still use (or be about to use) a runner. */
@@ -72,6 +73,7 @@ async function stopDispatch(
   await syncCheckRun(deps, gh, done);
   // The workflow_run event that would have recorded this will now be dropped as stale.
   await rememberLatest(deps, done);
+  await closeOpen(deps.store, done.dispatchId, done.attempt);
   deps.log.info('dispatch cancelled', { repo: done.repo, dispatchId: done.dispatchId, workflowRunId: runId, note });
   return done;
 }
