@@ -58,7 +58,14 @@ export interface DispatchItem {
   gsi2sk: string;
   ttl: number;
   /** Config the run is judged by, copied at dispatch so completion and the reconciler need no config read. */
-  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number };
+  smokeSettings?: {
+    artifact: string;
+    minPassRate: number;
+    annotationsMax: number;
+    historyDays: number;
+    /** The slowdown rule (`smoke_tests.slowdown_*`, `max_slowdown`); absent on dispatches recorded before it: the defaults. */
+    slowdown?: { factor: number; window: number; minSamples: number; max: number | null };
+  };
   dispatchTimeoutMinutes?: number;
   timeoutMinutes?: number;
   /**

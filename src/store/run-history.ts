@@ -8,7 +8,7 @@
 import { isFailing } from '../core/test-results';
 import type { StoreContext } from './dynamo';
 import { batchPutPaced } from './dynamo';
-import { getRunTests, putRunTests, type RunTests, type RunTestsKey } from './run-tests';
+import { getRunTests, putRunTests, recentRunTests, type RunTests, type RunTestsKey } from './run-tests';
 import { getCatalog, putCatalogOnce } from './test-catalogs';
 import { encodeCatalog, ABSENT, type CatalogTest } from './test-pack';
 import { advanceStanding, getStanding, putStanding, type RunTest } from './test-standing';
@@ -89,4 +89,31 @@ export async function readRunTests(
     if (code && code !== ABSENT) tests.push({ ...t, code, durationSeconds: run.durations[i] ?? null });
   });
   return { run, tests };
+}
+
+/**
+ * Each test's time in the latest `window` runs of a target on a ref, newest first, leaving out
+ * dispatch `exclude` (the run being judged): null for a run that did not pass it or has no time.
+ * One query of the packed runs and a read per distinct catalog (usually one).
+ */
+export async function durationHistory(
+  ctx: StoreContext,
+  k: { repo: string; target: string; ref: string },
+  window: number,
+  exclude?: string,
+): Promise<Map<string, (number | null)[]>> {
+  const runs = await recentRunTests(ctx, k, window, exclude);
+  const catalogs = new Map<string, CatalogTest[] | null>();
+  const out = new Map<string, (number | null)[]>();
+  for (const [r, run] of runs.entries()) {
+    if (!catalogs.has(run.catalog)) catalogs.set(run.catalog, await getCatalog(ctx, k.repo, run.catalog));
+    const catalog = catalogs.get(run.catalog);
+    if (!catalog) continue;
+    catalog.forEach((t, i) => {
+      const list = out.get(t.id) ?? Array<number | null>(runs.length).fill(null);
+      list[r] = run.codes[i] === 'P' ? (run.durations[i] ?? null) : null;
+      out.set(t.id, list);
+    });
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  * History: carries `ttl` (the repository's `history_days`). Keys and write counts: ./keys.ts.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Slowdown } from '../core/compare/slowdown';
 import type { SmokeReport } from '../core/smoke/report';
 import type { Counts } from '../core/test-results';
 import type { StoreContext } from './dynamo';
@@ -33,6 +34,10 @@ export interface RunResultItem {
   report?: SmokeReport;
   /** Tests that passed and failed on this commit; `id` absent on results stored before it was kept. */
   flaky: { hash: string; name: string; id?: string }[];
+  /** Tests flagged as slower than usual (the first 25, largest factor first); absent before slowdowns were kept. */
+  slowdowns?: Slowdown[];
+  /** What they were measured against, and how many were flagged in all. */
+  slowdownRule?: { branch: string; factor: number; window: number; flagged: number };
   createdAt: string;
   ttl: number;
 }

@@ -7,7 +7,9 @@
  * The caller syncs the check run afterwards with the dispatch this returns, so the conclusion and
  * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
  */
+import { findSlowdowns, renderSlowdowns, SLOWDOWN_DEFAULTS, type Slowdown } from '../core/compare/slowdown';
 import type { RepoConfig } from '../core/config/schema';
+import { targetsOf } from '../core/config/targets';
 import { chunk } from '../core/chunk';
 import { repoParts } from '../core/repo-name';
 import { selectAnnotations } from '../core/smoke/annotations';
@@ -26,7 +28,7 @@ import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke
 import { DEFAULT_TARGET, refName, testHash, ttlAfter } from '../store/keys';
 import { getRefSmoke, recordRefRun } from '../store/ref-smoke';
 import { getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
-import { readRunTests, recordRunTests } from '../store/run-history';
+import { durationHistory, readRunTests, recordRunTests } from '../store/run-history';
 import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode, type RunOutcomeCode } from '../store/test-history-codec';
 import type { CatalogTest } from '../store/test-pack';
 import type { RunTest } from '../store/test-standing';
@@ -35,24 +37,30 @@ import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 
 /** The few config settings needed once a run completes. */
-interface SmokeSettings {
-  artifact: string;
-  minPassRate: number;
-  annotationsMax: number;
-  historyDays: number;
-}
+type SmokeSettings = NonNullable<DispatchItem['smokeSettings']>;
+type SlowdownSettings = NonNullable<SmokeSettings['slowdown']>;
 
-export function smokeSettingsOf(config: RepoConfig): SmokeSettings {
+/** The settings of target `target` (default: the first; a single-target config has only `default`). */
+export function smokeSettingsOf(config: RepoConfig, target?: string): SmokeSettings {
+  const all = targetsOf(config);
+  const t = all.find((x) => x.name === target) ?? all[0]!;
   return {
-    artifact: config.smoke_tests.artifact,
-    minPassRate: config.smoke_tests.min_pass_rate,
+    artifact: t.smoke_tests.artifact,
+    minPassRate: t.smoke_tests.min_pass_rate,
     annotationsMax: config.annotations.max,
     historyDays: config.history_days,
+    slowdown: {
+      factor: t.smoke_tests.slowdown_factor,
+      window: t.smoke_tests.slowdown_window,
+      minSamples: t.smoke_tests.slowdown_min_samples,
+      max: t.smoke_tests.max_slowdown,
+    },
   };
 }
 
+const DEFAULT_SLOWDOWN: SlowdownSettings = { ...SLOWDOWN_DEFAULTS, max: null };
 /** The config schema's defaults, for a repository whose config vanished or broke before completion. */
-const DEFAULT_SETTINGS: SmokeSettings = { artifact: 'smoke-test-results', minPassRate: 1, annotationsMax: 50, historyDays: 90 };
+const DEFAULT_SETTINGS: SmokeSettings = { artifact: 'smoke-test-results', minPassRate: 1, annotationsMax: 50, historyDays: 90, slowdown: DEFAULT_SLOWDOWN };
 
 /** At most 50 annotations per request (GitHub's limit); further requests append. */
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -71,14 +79,22 @@ export async function collectSmokeResults(
   const settings = await settingsFor(gh, d, repo);
   const { smoke, notes } = await collect(deps, gh, d, run, settings.artifact);
 
-  const decision = decideConclusion({ workflowConclusion: run.conclusion, smoke, minPassRate: settings.minPassRate });
   const hasData = smoke !== null && smoke.files.length > 0;
   const target = targetOf(d);
+  const baseBranch = hasData ? await baseBranchOf(gh, d, run, repo) : repo.defaultBranch;
+  const slowRule = settings.slowdown ?? DEFAULT_SLOWDOWN;
+  const slowdowns = hasData ? await findRunSlowdowns(deps, d, smoke, { target, branch: baseBranch, rule: slowRule }) : [];
+  const decision = decideConclusion({
+    workflowConclusion: run.conclusion,
+    smoke,
+    minPassRate: settings.minPassRate,
+    ...(hasData ? { slowdown: { flagged: slowdowns.length, max: slowRule.max } } : {}),
+  });
   const tests = hasData ? runTests(smoke) : [];
   const flaky = hasData ? await flakyTests(deps, d, smoke, tests) : [];
   const flakyIds = new Set(flaky.map((f) => f.testId));
   for (const t of tests) t.flaky = flakyIds.has(t.id);
-  const base = hasData ? await baseComparison(deps, gh, d, run, repo, smoke) : null;
+  const base = hasData ? await baseComparison(deps, d, baseBranch, smoke) : null;
 
   const section = {
     baseDiff: base?.diff ?? null,
@@ -88,7 +104,9 @@ export async function collectSmokeResults(
   };
   // The same section twice: Markdown for the check run, data for the dashboard's run page.
   // The check-run summary keeps this section within 30,000 bytes anyway; the item stays small.
-  const markdown = renderSmokeMarkdown(smoke, { ...section, maxChars: 30_000 });
+  const slowMarkdown = renderSlowdowns(slowdowns, { branch: baseBranch, factor: slowRule.factor, window: slowRule.window }, { maxBytes: 6_000 });
+  const smokeMarkdown = renderSmokeMarkdown(smoke, { ...section, maxChars: 30_000 - slowMarkdown.length - 2 });
+  const markdown = slowMarkdown ? `${smokeMarkdown}\n\n${slowMarkdown}` : smokeMarkdown;
   const report = smokeReport(smoke, section);
   const ttl = ttlAfter(now, settings.historyDays);
   const ref = refName(d);
@@ -109,6 +127,8 @@ export async function collectSmokeResults(
     markdown,
     report,
     flaky: flaky.map((f) => ({ hash: testHash(f.testId), id: f.testId, name: f.name })),
+    slowdowns: slowdowns.slice(0, MAX_STORED_SLOWDOWNS),
+    ...(slowdowns.length > 0 ? { slowdownRule: { branch: baseBranch, factor: slowRule.factor, window: slowRule.window, flagged: slowdowns.length } } : {}),
     createdAt: now.toISOString(),
     ttl,
   });
@@ -343,13 +363,10 @@ async function earlierResults(deps: WorkerDeps, d: DispatchItem): Promise<RunRes
  */
 async function baseComparison(
   deps: WorkerDeps,
-  gh: GitHub,
   d: DispatchItem,
-  run: ReportedRun,
-  repo: RepoRef,
+  branch: string,
   smoke: SmokeSet,
 ): Promise<{ diff: BaseDiff; label: string } | null> {
-  const branch = d.pr ? await pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
   const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch }));
   const entry = refItem?.runs.find((r) => r.dispatchId !== d.dispatchId);
   if (!entry) return null;
@@ -360,6 +377,29 @@ async function baseComparison(
   const base = tests.map(({ id, code }) => ({ id, outcome: outcomeOfRunCode(code as RunOutcomeCode) }));
   const current = smoke.files.flatMap((f) => f.tests);
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
+}
+
+/** The branch a run is compared with: the pull request's base, or the default branch for a push. */
+async function baseBranchOf(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
+  return d.pr ? pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
+}
+
+/** Slowdowns listed on the result item (the run page); the summary counts them all. */
+const MAX_STORED_SLOWDOWNS = 25;
+
+/**
+ * Tests now at least `factor` times their median over the base branch's last `window` runs of
+ * the same target (core/compare/slowdown.ts), from the packed runs: one query and a catalog read.
+ */
+async function findRunSlowdowns(
+  deps: WorkerDeps,
+  d: DispatchItem,
+  smoke: SmokeSet,
+  p: { target: string; branch: string; rule: SlowdownSettings },
+): Promise<Slowdown[]> {
+  const history = await durationHistory(deps.store, { repo: d.repo, target: p.target, ref: refName({ branch: p.branch }) }, p.rule.window, d.dispatchId);
+  if (history.size === 0) return [];
+  return findSlowdowns(smoke.files.flatMap((f) => f.tests), history, { factor: p.rule.factor, window: p.rule.window, minSamples: p.rule.minSamples });
 }
 
 /** The event usually names the pull request's base; else one request, else the default branch. */

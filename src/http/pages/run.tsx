@@ -1,3 +1,4 @@
+import { formatRatio, formatSeconds } from '../../core/compare/ratio';
 import { formatDuration, safeHref, shortSha, triggerText, utc, type Tone } from './format';
 import { Breakable, Chips, Layout, Pill, Time } from './layout';
 import { SmokeSummary } from './smoke-summary';
@@ -155,6 +156,43 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date 
           ) : null}
         </>
       )}
+
+      {smoke && smoke.slowdowns.length > 0 && smoke.slowdownRule ? (
+        <>
+          <h2>Slower than usual</h2>
+          <p>
+            {smoke.slowdownRule.flagged} {smoke.slowdownRule.flagged === 1 ? 'test' : 'tests'} took at least {formatRatio(smoke.slowdownRule.factor)}{' '}
+            their median over the last {smoke.slowdownRule.window} runs on <code>{smoke.slowdownRule.branch}</code>
+            {smoke.slowdownRule.flagged > smoke.slowdowns.length ? ` (the ${smoke.slowdowns.length} slowest are listed)` : ''}.
+          </p>
+          <div class="scroll">
+            <table data-section="slowdowns">
+              <thead>
+                <tr>
+                  <th scope="col">Test</th>
+                  <th scope="col">Now</th>
+                  <th scope="col">Median</th>
+                  <th scope="col">Factor</th>
+                  <th scope="col">Runs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {smoke.slowdowns.map((s) => (
+                  <tr>
+                    <td class="text" title={s.id}>
+                      <Breakable text={s.name} />
+                    </td>
+                    <td class="num">{formatSeconds(s.currentSeconds)}</td>
+                    <td class="num">{formatSeconds(s.medianSeconds)}</td>
+                    <td class="num">{formatRatio(s.factor)}</td>
+                    <td class="num">{s.samples}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
 
       <h2>Check-run summary</h2>
       {smoke ? (

@@ -9,6 +9,7 @@ import { formatRate } from '../../core/smoke/verdict';
 import type { Counts } from '../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../store/dispatch-smoke';
 import { dispatchesOfWorkflowRuns, getDispatch, listDispatches, type DispatchItem } from '../../store/dispatches';
+import type { Slowdown } from '../../core/compare/slowdown';
 import type { SmokeReport } from '../../core/smoke/report';
 import { listJobs, type JobItem } from '../../store/jobs';
 import { DEFAULT_TARGET, dispatchSk, refName, repoKey } from '../../store/keys';
@@ -377,6 +378,10 @@ export interface RunView {
         markdown: string | null;
         /** The same section as data (what the run page shows); null for results stored before it was kept. */
         report: SmokeReport | null;
+        /** Tests slower than their base-branch median (the first 25, largest factor first). */
+        slowdowns: Slowdown[];
+        /** What the slowdowns were measured against; null when none were flagged. */
+        slowdownRule: { branch: string; factor: number; window: number; flagged: number } | null;
       })
     | null;
   /** This page of the run's tracked tests, failing first, then by name. */
@@ -460,6 +465,8 @@ export async function runView(
             flaky: result?.flaky.length ?? smoke?.flaky ?? 0,
             markdown: result?.markdown ?? null,
             report: result?.report ?? null,
+            slowdowns: result?.slowdowns ?? [],
+            slowdownRule: result?.slowdownRule ?? null,
           }
         : null,
     tests: all.slice(offset, offset + limit),
