@@ -1,5 +1,6 @@
 // 3. Cold start: each Lambda function bundled as the CDK stack bundles it (scripts/bundle.ts), and
-// the time to import it in a fresh Node process, against importing Probot in a fresh process.
+// the time to import it in a fresh Node process, against importing Probot in a fresh process; then
+// the time to a first answer after a cold start, secret read included (./first-request.ts).
 import { execFile } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,21 +8,28 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { bundle, FUNCTIONS, LAMBDA_BUILD_OPTIONS } from '../scripts/bundle';
+import { runFirstRequest, type FirstRequestResult } from './first-request';
 import { median, round } from './lib/stats';
+
+const DEPLOYED = 'ingest as deployed';
 
 const run = promisify(execFile);
 
 export interface ColdStartResult {
   bundleBytes: Record<(typeof FUNCTIONS)[number], number>;
-  /** The ingest function with the AWS SDK bundled in too (not what the stack deploys; for comparison). */
-  ingestSdkBundledBytes: number | null;
+  /** The ingest function with the AWS SDK left to the runtime (not what the stack deploys; for comparison). */
+  ingestSdkExternalBytes: number | null;
   /** Median ms to import the module in a fresh process (Node's own boot excluded), over `runs` processes. */
   importMs: Record<string, number>;
   runs: number;
   /** Ingest bundle as deployed (the SDK loaded from the runtime's node_modules) / `import('probot')`. */
   ratioIngestToProbot: number;
-  /** Our code alone: the ingest bundle imported after the SDK packages it uses / `import('probot')`. */
+  /** The ingest bundle imported after the SDK packages / `import('probot')` (the bundle carries its own SDK now: near the line above). */
   ratioIngestOwnToProbot: number;
+  /** A fresh process to its first answer (import, secret read, verify, put, SQS send), both sides. */
+  firstRequest: FirstRequestResult;
+  /** The ingest function as deployed ÷ Probot, to the first answer. */
+  ratioFirstRequestToProbot: number;
 }
 
 /** What the Lambda runtime provides and the bundles leave external. */
@@ -58,18 +66,18 @@ export async function runColdStart(opts: { runs?: number; outdir?: string } = {}
   }
   targets['ingest bundle, SDK preloaded'] = { spec: targets['ingest bundle']!.spec, preload: SDK };
   targets['probot (as installed)'] = { spec: 'probot' };
-  // What bundling the SDK in as well would give (larger file, fewer files to load).
-  const sdkBundled = `${outdir}/ingest-sdk-bundled/index.mjs`;
-  const ingestSdkBundledBytes = await build({
+  // What leaving the SDK to the runtime would give (a smaller file, many more files to load).
+  const sdkExternal = `${outdir}/ingest-sdk-external/index.mjs`;
+  const ingestSdkExternalBytes = await build({
     ...LAMBDA_BUILD_OPTIONS,
-    external: [],
+    external: ['@aws-sdk/*'],
     entryPoints: ['src/handlers/ingest.ts'],
-    outfile: sdkBundled,
+    outfile: sdkExternal,
     logLevel: 'silent',
   }).then(
     () => {
-      targets['ingest, SDK bundled in'] = { spec: pathToFileURL(resolve(sdkBundled)).href };
-      return statSync(sdkBundled).size;
+      targets['ingest, SDK left to the runtime'] = { spec: pathToFileURL(resolve(sdkExternal)).href };
+      return statSync(sdkExternal).size;
     },
     () => null,
   );
@@ -93,9 +101,19 @@ export async function runColdStart(opts: { runs?: number; outdir?: string } = {}
     for (const [label, t] of Object.entries(targets)) samples[label]!.push(await importMs(t.spec, t.preload));
   }
   const ms = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, round(median(v), 1)]));
+  const firstRequest = await runFirstRequest({
+    runs,
+    outdir,
+    bundles: {
+      [DEPLOYED]: resolve(`${outdir}/ingest/index.mjs`),
+      ...(ingestSdkExternalBytes !== null ? { 'ingest, SDK left to the runtime': resolve(sdkExternal) } : {}),
+    },
+  });
   return {
     bundleBytes,
-    ingestSdkBundledBytes,
+    ingestSdkExternalBytes,
+    firstRequest,
+    ratioFirstRequestToProbot: round(firstRequest.ms[DEPLOYED]! / firstRequest.ms.probot!),
     importMs: ms,
     runs,
     ratioIngestToProbot: round(ms['ingest bundle']! / ms['probot (as installed)']!),

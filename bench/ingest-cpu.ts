@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordDelivery } from '../src/store/deliveries';
 import { meterCapacity } from './lib/capacity';
-import { benchStore, CONTENDERS, countingQueue, inProcess, type ContenderName, type InProcess } from './lib/contenders';
+import { benchStore, CONTENDERS, inProcess, sqsQueue, startSqsChild, type ContenderName, type InProcess } from './lib/contenders';
 import { pushBody, webhookRequest } from './lib/payload';
 import type { Child } from './lib/processes';
 import { cpuOf, median, round } from './lib/stats';
@@ -26,6 +26,8 @@ export interface IngestCpuResult {
   ratioToProbot: number;
   /** CPU beyond the floor and the store write, i.e. what the framework and handler add. */
   overheadUs: { ours: number; probot: number; ratio: number };
+  /** SQS SendMessage calls: as the receivers' queue counted them, and as the SQS stand-in received them (equal). */
+  sqsSends: { client: number; server: number };
   /** Store-reported consumed capacity of one accepted push delivery (ingest path). */
   capacityPerPush: { write: number; read: number; calls: { command: string; units: number }[] };
 }
@@ -63,7 +65,10 @@ export async function runIngestCpu(
   const body = pushBody();
   const store = await benchStore(dynamo.ready.endpoint, 'ingest');
   const meter = meterCapacity(store.doc);
-  const queue = countingQueue();
+  // Both receivers enqueue through the real SQS client to a stand-in in its own process: the send's
+  // CPU (serialise, sign, parse the answer) counts on both sides, as on Lambda.
+  const sqs = await startSqsChild();
+  const queue = sqsQueue(sqs.ready.url);
   const apps = {} as Record<ContenderName, InProcess>;
   for (const name of CONTENDERS) apps[name] = await inProcess(name, store, queue);
   const now = new Date();
@@ -87,6 +92,9 @@ export async function runIngestCpu(
   const pick = (k: keyof Sample) => Object.fromEntries(rows.map((c) => [c, round(median(samples[c].map((s) => s[k])), 1)])) as Record<Row, number>;
   const cpu = pick('cpuUs');
   store.doc.destroy();
+  const sqsSends = { client: queue.sent, server: (await sqs.ask<{ sends: number }>({ type: 'stats' })).sends };
+  await sqs.close();
+  if (sqsSends.client !== sqsSends.server) throw new Error(`SQS sends disagree: ${JSON.stringify(sqsSends)}`);
   const overhead = { ours: round(cpu.ours - cpu.floor - cpu.put, 0), probot: round(cpu.probot - cpu.floor - cpu.put, 0) };
   return {
     payloadBytes: Buffer.byteLength(body),
@@ -99,5 +107,6 @@ export async function runIngestCpu(
     ratioToProbot: round(cpu.ours / cpu.probot),
     overheadUs: { ...overhead, ratio: round(Math.max(0, overhead.ours) / overhead.probot) },
     capacityPerPush,
+    sqsSends,
   };
 }

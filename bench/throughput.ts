@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { CONTENDERS, type ContenderName } from './lib/contenders';
 import { headersFor, pushBody, WEBHOOK_PATH } from './lib/payload';
 import { startChild, type Child } from './lib/processes';
+import { startSqsChild } from './lib/contenders';
 import { median, round } from './lib/stats';
 
 export interface ThroughputRow {
@@ -40,9 +41,11 @@ export async function runThroughput(
   // autocannon sets Content-Length itself.
   const { 'content-length': _length, ...headers } = headersFor(body);
   const servers = {} as Record<ContenderName, Child<{ type: 'ready'; url: string }>>;
+  // The receivers' SQS sends go, through the real client, to a stand-in in its own process.
+  const sqs = await startSqsChild();
   try {
     for (const name of CONTENDERS) {
-      servers[name] = await startChild('server.ts', { BENCH_CONTENDER: name, BENCH_DYNAMODB_ENDPOINT: endpoint });
+      servers[name] = await startChild('server.ts', { BENCH_CONTENDER: name, BENCH_DYNAMODB_ENDPOINT: endpoint, BENCH_SQS_URL: sqs.ready.url });
     }
     const load = (name: ContenderName, duration: number) =>
       autocannon({
@@ -95,5 +98,6 @@ export async function runThroughput(
     return { connections, durationSec, rounds, rows };
   } finally {
     for (const s of Object.values(servers)) await s.close();
+    await sqs.close();
   }
 }

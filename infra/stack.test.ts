@@ -100,7 +100,11 @@ describe('functions', () => {
     const web = readFileSync(bundleOf(functionId('Web')), 'utf8');
     expect(web).toContain('Verdana');
     expect(ingest).not.toContain('Verdana');
-    expect(Buffer.byteLength(ingest)).toBeLessThan(256 * 1024);
+    // The ingest function carries the AWS SDK (tree-shaken), which gets it to its first answer in
+    // about half the time of loading the runtime's copy (bench/first-request.ts); our own code
+    // alone is held to 150,000 bytes by `npm run bench`.
+    expect(Buffer.byteLength(ingest)).toBeLessThan(512 * 1024);
+    expect(ingest).toContain('GetSecretValue');
   });
 
   it('carry only names and URLs in their environment, never a secret', () => {

@@ -1,5 +1,6 @@
-// Bundles each Lambda function the way the CDK stack does (esbuild, minified, AWS SDK left to the
-// runtime), into dist/<name>/index.mjs, and prints the sizes. The benchmarks read the same bundles.
+// Bundles each Lambda function the way the CDK stack does (esbuild, minified, source maps without
+// sources; the AWS SDK bundled and tree-shaken into the ingest function, left to the runtime for
+// the others), into dist/<name>/index.mjs, and prints the sizes. The benchmarks read the same bundles.
 import { build, type BuildOptions } from 'esbuild';
 import { statSync } from 'node:fs';
 
@@ -19,11 +20,24 @@ export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
   legalComments: 'none',
+  // As deployed: NODE_OPTIONS=--enable-source-maps reads the map on a stack trace.
+  sourcemap: true,
+  sourcesContent: false,
 };
+
+/**
+ * Functions that carry the AWS SDK in their bundle instead of loading the runtime's copy: the
+ * webhook's cold start to a first answer is about half with the SDK bundled and tree-shaken
+ * (bench/first-request.ts measures both; `npm run bench` prints them).
+ */
+export const SDK_BUNDLED: readonly (typeof FUNCTIONS)[number][] = ['ingest'];
+
+export const buildOptionsFor = (name: (typeof FUNCTIONS)[number]): BuildOptions =>
+  SDK_BUNDLED.includes(name) ? { ...LAMBDA_BUILD_OPTIONS, external: [] } : LAMBDA_BUILD_OPTIONS;
 
 export async function bundle(name: (typeof FUNCTIONS)[number], outdir = 'dist'): Promise<{ file: string; bytes: number }> {
   const file = `${outdir}/${name}/index.mjs`;
-  await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [`src/handlers/${name}.ts`], outfile: file });
+  await build({ ...buildOptionsFor(name), entryPoints: [`src/handlers/${name}.ts`], outfile: file });
   return { file, bytes: statSync(file).size };
 }
 

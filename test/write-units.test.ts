@@ -89,5 +89,5 @@ describe('DynamoDB writes per completed run', () => {
     expect(page.tests.slice(0, 10).every((t: { outcome: string }) => t.outcome === 'failed')).toBe(true);
     const tests = await (await h.app.request('/api/repos/octo-org/widget/tests?limit=100')).json();
     expect(tests.tests).toHaveLength(100);
-  });
+  }, 180_000);
 });

@@ -3,12 +3,13 @@
 import '../lib/env';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { benchStore, countingQueue, listen, type ContenderName } from '../lib/contenders';
+import { benchStore, countingQueue, listen, sqsQueue, type ContenderName } from '../lib/contenders';
 
 const name = process.env.BENCH_CONTENDER as ContenderName;
 const endpoint = process.env.BENCH_DYNAMODB_ENDPOINT;
 const store = name === 'floor' || !endpoint ? null : await benchStore(endpoint, 'throughput');
-const queue = countingQueue();
+// The real SQS client against the stand-in (bench/child/sqs.ts) when given; a counter otherwise.
+const queue = process.env.BENCH_SQS_URL ? sqsQueue(process.env.BENCH_SQS_URL) : countingQueue();
 const server = await listen(name, store, queue);
 // bench/profile.ts <name>-http profiles the server between 'profile-start' and 'profile-stop'.
 const session = new Session();

@@ -8,11 +8,14 @@ import pino from 'pino';
 import { Probot, createNodeMiddleware } from 'probot';
 import { generateAppKeys } from '@arm64-ci/github-sim';
 import { createLogger, type Logger } from '../../src/log';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from '../../src/queue/queue';
+import { SqsQueue } from '../../src/queue/sqs';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../../src/store/dynamo';
 import { recordDelivery } from '../../src/store/deliveries';
 import { createIngestApp } from '../../src/wiring/ingest-app';
 import { SECRET, WEBHOOK_PATH } from './payload';
+import { startChild } from './processes';
 
 export const CONTENDERS = ['floor', 'ours', 'probot'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
@@ -35,6 +38,27 @@ export function countingQueue(): Queue & { sent: number; last: QueueMessage | nu
   };
   return q;
 }
+
+/**
+ * The queue as on Lambda: the real SQS client and SqsQueue, sending to the SQS stand-in at `url`
+ * (bench/child/sqs.ts), counting what it sent.
+ */
+export function sqsQueue(url: string): Queue & { sent: number } {
+  const inner = new SqsQueue({
+    queueUrl: `${url}/123456789012/bench.fifo`,
+    client: new SQSClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
+  });
+  const q = {
+    sent: 0,
+    async send(m: QueueMessage) {
+      await inner.send(m);
+      q.sent++;
+    },
+  };
+  return q;
+}
+
+export const startSqsChild = () => startChild<{ type: 'ready'; url: string }>('sqs.ts');
 
 /** Logs are serialised as in production (JSON lines) but not written anywhere. */
 export const sinkLogger = (): Logger => createLogger({ level: 'info', write: () => {} });

@@ -14,7 +14,13 @@
  * bytes a test that compress well. Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync as zDeflate, inflateSync as zInflate } from 'node:zlib';
+
+// Node's own zlib: nothing added to the bundles.
+const deflateSync = (b: Uint8Array, _o?: { level: number }): Uint8Array => new Uint8Array(zDeflate(b, { level: 9 }));
+const inflateSync = (b: Uint8Array): Uint8Array => new Uint8Array(zInflate(b));
+const strToU8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+const strFromU8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 /** A test as a catalog lists it. */
 export interface CatalogTest {
