@@ -173,6 +173,7 @@ function report(r: {
         ['the de-duplication put alone (AWS SDK → store)', fmt(i.cpuUsPerRequest.put), fmt(i.wallUsPerRequest.put), fmt(i.storeCpuUsPerRequest.put)],
       ]),
     );
+    out.push(`   SQS sends (real SDK calls to a stand-in in its own process, ours and Probot's): ${fmt(i.sqsSends.client)} sent, ${fmt(i.sqsSends.server)} received`);
   }
   if (r.throughput) {
     const t = r.throughput;
