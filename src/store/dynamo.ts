@@ -51,7 +51,16 @@ export function localClientConfig(endpoint: string): DynamoDBClientConfig {
 /** Creates the table as the CDK stack defines it (used locally and in tests; AWS gets it from CDK). */
 export async function ensureTable(client: DynamoDBDocumentClient, table: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
+    const d = await client.send(new DescribeTableCommand({ TableName: table }));
+    // A table an earlier version created (the local server keeps its data in DATA_DIR) may lack an
+    // index this version queries; dynalite cannot add one, so say what to do instead of failing later.
+    const have = new Set((d.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (tableDefinition(table).GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!).filter((n) => !have.has(n));
+    if (missing.length > 0)
+      throw new Error(
+        `table ${table} was created by an earlier version and lacks the index${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}: ` +
+          'start with an empty data directory (DATA_DIR, default .data) or another TABLE_NAME',
+      );
     return;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
