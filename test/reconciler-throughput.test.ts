@@ -114,7 +114,9 @@ describe('reconciler throughput', () => {
         else if (r.endsIn === 0) moved.push({ ...r.d, state: 'completed', progress: progressOf('completed', 1), conclusion: 'success', completedAt: now, updatedAt: now });
       }
       await batchPut(store, moved);
-      for (const r of live) if (r.endsIn === 0 && r.closes) await closeOpen(store, r.d.dispatchId, 1);
+      // Many workers complete runs at once: close in parallel (each close is the worker's one conditional delete).
+      const closing = live.filter((r) => r.endsIn === 0 && r.closes);
+      for (let i = 0; i < closing.length; i += 50) await Promise.all(closing.slice(i, i + 50).map((r) => closeOpen(store, r.d.dispatchId, 1)));
       live = live.filter((r) => r.endsIn > 0);
 
       reports.push(await reconcile(deps));
