@@ -12,9 +12,9 @@
  *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge)
  *   dispatch by workflow run    WFRUN#<run id> / WFRUN                        (pointer, strongly consistent)
  *   jobs of a dispatch          DISPATCH#<ulid> / JOB#<job id>
- *   dispatches of a commit      gsi1: COMMIT#<owner/repo>#<sha> / <ulid>
- *   every repository            gsi1: REPOS / <owner/repo>                   (META items)
- *   dispatches of a branch/PR   gsi2: REF#<owner/repo>#branch:<name> | pr:<n> / <ulid>
+ *   dispatches of a commit      gsi1-keys: COMMIT#<owner/repo>#<sha> / <ulid>  (keys only: then BatchGetItem)
+ *   every repository            gsi1-keys: REPOS / <owner/repo>              (META items; projects `private` for the filter)
+ *   dispatches of a branch/PR   gsi2-keys: REF#<owner/repo>#branch:<name> | pr:<n> / <ulid>  (keys only)
  *
  * Runner pool and reconciler (store/runners.ts, store/open-dispatches.ts, store/stats.ts):
  *   runner pool of a repo       REPO#<owner/repo> / FLEET                     (one item: runners, listing access, fetchedAt;
