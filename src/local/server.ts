@@ -21,6 +21,7 @@ import { hostFromApiUrl } from './register/hosts';
 import { registrationRoutes } from './register/routes';
 import type { RegisteredApp } from './register/convert';
 import { forwardWebhooks, type Forwarder } from './smee';
+import { createJournal } from './journal';
 
 export interface LocalServer {
   url: string;
@@ -109,14 +110,17 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   // Smoke artifacts are parsed off the main thread: here the worker shares it with webhook intake.
   const artifacts = startArtifactThread(opts.artifactGate ? { gate: opts.artifactGate } : {});
   closers.push(() => artifacts.close());
+  // What the worker did per delivery, for `npm run replay` (GET /_local/deliveries/:id).
+  const journal = createJournal();
+  const workerLog = journal.logger(log);
   const worker = createWorker({
     store,
-    log,
+    log: workerLog,
     publicUrl: settings.publicUrl,
     github: githubOpts,
     parseSmokeArtifact: artifacts.parse,
   });
-  const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
+  const queue = createInProcessQueue({ process: worker.process, log: workerLog, isPermanent: (e) => e instanceof PoisonMessageError });
   closers.push(async () => queue.close());
 
   // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
@@ -150,6 +154,11 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   });
   const root = new Hono();
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
+  // Local only (never on Lambda), for `npm run replay`: what the worker did with a delivery.
+  root.get('/_local/deliveries/:id', (c) => {
+    const entry = journal.get(c.req.param('id'));
+    return entry ? c.json(entry) : c.json({ error: 'no such delivery seen by this server' }, 404);
+  });
   if (settings.mode === 'sandbox') {
     // No App yet: /setup registers one (the manifest flow), writes .env and asks for a restart.
     const envFile = opts.envFile ?? '.env';
