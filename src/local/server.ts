@@ -16,10 +16,9 @@ import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } fr
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeEnvValues } from './register/env-file';
+import { envOfApp, writeEnvValues } from './register/env-file';
 import { hostFromApiUrl } from './register/hosts';
 import { registrationRoutes } from './register/routes';
-import type { RegisteredApp } from './register/convert';
 import { forwardWebhooks, type Forwarder } from './smee';
 import { createJournal } from './journal';
 
@@ -63,18 +62,6 @@ export interface LocalOptions {
 
 const APP_YML = fileURLToPath(new URL('../../app.yml', import.meta.url));
 
-/** The .env lines of a registered App. */
-export function envOfApp(app: RegisteredApp, webhookProxyUrl: string | null): RegisteredEnv {
-  return {
-    APP_ID: app.appId,
-    PRIVATE_KEY: app.privateKey,
-    WEBHOOK_SECRET: app.webhookSecret,
-    GITHUB_CLIENT_ID: app.clientId,
-    GITHUB_CLIENT_SECRET: app.clientSecret,
-    ...(app.apiUrl !== 'https://api.github.com' ? { GITHUB_API_URL: app.apiUrl } : {}),
-    ...(webhookProxyUrl ? { WEBHOOK_PROXY_URL: webhookProxyUrl } : {}),
-  };
-}
 
 /**
  * `npm start`: the same Hono app and worker as on Lambda, on embedded DynamoDB, with the queue

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'dotenv';
+import type { RegisteredApp } from './convert';
 
 /**
  * Writes `values` into a dotenv file, keeping the other lines' values, readable by its owner only
@@ -23,4 +24,17 @@ function quote(key: string, value: string): string {
 /** The dotenv file's values ({} when there is none). */
 export function readEnvValues(path: string): Record<string, string> {
   return existsSync(path) ? parse(readFileSync(path, 'utf8')) : {};
+}
+
+/** The .env lines of a registered App. */
+export function envOfApp(app: RegisteredApp, webhookProxyUrl: string | null): Record<string, string> {
+  return {
+    APP_ID: app.appId,
+    PRIVATE_KEY: app.privateKey,
+    WEBHOOK_SECRET: app.webhookSecret,
+    GITHUB_CLIENT_ID: app.clientId,
+    GITHUB_CLIENT_SECRET: app.clientSecret,
+    ...(app.apiUrl !== 'https://api.github.com' ? { GITHUB_API_URL: app.apiUrl } : {}),
+    ...(webhookProxyUrl ? { WEBHOOK_PROXY_URL: webhookProxyUrl } : {}),
+  };
 }
