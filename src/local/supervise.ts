@@ -3,7 +3,10 @@ import { startLocal, type LocalOptions, type LocalServer, type RegisteredEnv } f
 export interface Supervised {
   /** The server running now. */
   readonly current: LocalServer;
-  /** Resolves with the next server once a registration has restarted it (in GitHub mode). */
+  /**
+   * Resolves with the server of the next restart (a registration restarts it in GitHub mode): the
+   * first call with the first restart's, the second with the second's, even if it already happened.
+   */
   nextStart(): Promise<LocalServer>;
   close(): Promise<void>;
 }
@@ -14,7 +17,18 @@ export interface Supervised {
  */
 export async function superviseLocal(opts: LocalOptions = {}): Promise<Supervised> {
   let env: Record<string, string | undefined> = { ...(opts.env ?? process.env) };
-  let waiters: ((s: LocalServer) => void)[] = [];
+  // One promise per restart, in order; `nextStart` hands them out one by one.
+  const restarts: { promise: Promise<LocalServer>; resolve: (s: LocalServer) => void }[] = [];
+  const restart = (i: number) => {
+    while (restarts.length <= i) {
+      let resolve!: (s: LocalServer) => void;
+      const promise = new Promise<LocalServer>((r) => (resolve = r));
+      restarts.push({ promise, resolve });
+    }
+    return restarts[i]!;
+  };
+  let done = 0;
+  let handedOut = 0;
   let restarting: Promise<void> = Promise.resolve();
   const onRegistered = (values: RegisteredEnv) => {
     restarting = restarting.then(async () => {
@@ -23,14 +37,12 @@ export async function superviseLocal(opts: LocalOptions = {}): Promise<Supervise
       // The registered values win over the environment the sandbox ran with.
       env = { ...env, ...values, PORT: port };
       sup.current = await startLocal({ ...opts, env, onRegistered });
-      const ready = waiters;
-      waiters = [];
-      for (const w of ready) w(sup.current);
+      restart(done++).resolve(sup.current);
     });
   };
   const sup = {
     current: await startLocal({ ...opts, env, onRegistered }),
-    nextStart: () => new Promise<LocalServer>((resolve) => waiters.push(resolve)),
+    nextStart: () => restart(handedOut++).promise,
     close: async () => {
       await restarting;
       await sup.current.close();

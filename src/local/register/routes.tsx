@@ -56,6 +56,7 @@ function setupHeaders(c: Context, formTarget?: string): void {
       // The Layout's stylesheet and the one submit script, pinned by hash.
       `style-src ${STYLE_SRC}`,
       `script-src ${sha256(SUBMIT_SCRIPT)}`,
+      "img-src 'self' data:",
       `form-action 'self'${formTarget ? ` ${new URL(formTarget).origin}` : ''}`,
       "base-uri 'none'",
       "frame-ancestors 'none'",
