@@ -28,7 +28,7 @@ export async function fetchFailedSince(app: AppRequester, sinceMs: number, now =
   const failed = [...byGuid.values()]
     .filter((list) => !list.some((a) => a.statusCode >= 200 && a.statusCode < 300))
     .map((list) => list.reduce((x, y) => (y.id > x.id ? y : x)))
-    .sort((a, b) => a.deliveredAt.getTime() - b.deliveredAt.getTime());
+    .sort((a, b) => a.deliveredAt.getTime() - b.deliveredAt.getTime() || a.id - b.id);
   const out: Delivery[] = [];
   for (const f of failed) out.push(await fetchDelivery(app, f.id));
   return out;
