@@ -24,10 +24,16 @@ try {
   const sup = await superviseLocal();
   banner(sup.current);
   const follow = (): void => {
-    void sup.nextStart().then((next) => {
-      banner(next);
-      follow();
-    });
+    sup.nextStart().then(
+      (next) => {
+        banner(next);
+        follow();
+      },
+      (err: unknown) => {
+        process.stderr.write(`restart after registration failed: ${(err as Error).message}\n(the App's values are in .env; fix them and run npm start again)\n`);
+        process.exit(2);
+      },
+    );
   };
   follow();
   const stop = async () => {

@@ -18,12 +18,13 @@ export interface Supervised {
 export async function superviseLocal(opts: LocalOptions = {}): Promise<Supervised> {
   let env: Record<string, string | undefined> = { ...(opts.env ?? process.env) };
   // One promise per restart, in order; `nextStart` hands them out one by one.
-  const restarts: { promise: Promise<LocalServer>; resolve: (s: LocalServer) => void }[] = [];
+  const restarts: { promise: Promise<LocalServer>; resolve: (s: LocalServer) => void; reject: (e: unknown) => void }[] = [];
   const restart = (i: number) => {
     while (restarts.length <= i) {
       let resolve!: (s: LocalServer) => void;
-      const promise = new Promise<LocalServer>((r) => (resolve = r));
-      restarts.push({ promise, resolve });
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<LocalServer>((res, rej) => ((resolve = res), (reject = rej)));
+      restarts.push({ promise, resolve, reject });
     }
     return restarts[i]!;
   };
@@ -36,8 +37,13 @@ export async function superviseLocal(opts: LocalOptions = {}): Promise<Supervise
       await sup.current.close();
       // The registered values win over the environment the sandbox ran with.
       env = { ...env, ...values, PORT: port };
-      sup.current = await startLocal({ ...opts, env, onRegistered });
-      restart(done++).resolve(sup.current);
+      try {
+        sup.current = await startLocal({ ...opts, env, onRegistered });
+        restart(done++).resolve(sup.current);
+      } catch (err) {
+        // e.g. a SettingsError from the written values: nextStart() says so.
+        restart(done++).reject(err);
+      }
     });
   };
   const sup = {

@@ -50,6 +50,7 @@ describe.skipIf(!existsSync(CHROMIUM))('registering the App in Chromium', () => 
       if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
     });
     await page.goto(`${sup.current.url}/`);
+    await page.screenshot({ path: join(SHOTS, 'register-home.png'), fullPage: true });
     await page.getByRole('button', { name: 'Register the GitHub App on GitHub' }).click();
     await page.waitForURL(/\/setup\/callback\?/);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Registered arm64 CI/);

@@ -11,7 +11,7 @@ export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now:
         <section class="setup" aria-labelledby="setup-title">
           <h2 id="setup-title">Sandbox mode: connect a real GitHub</h2>
           <p class="muted">
-            The repositories below live in a local stand-in for GitHub (<code>npm run demo</code>). To check your own repositories,
+            Until then, the repositories here live in a local stand-in for GitHub (<code>npm run demo</code>). To check your own repositories,
             register the GitHub App; this server then restarts in GitHub mode.
           </p>
           <RegisterForm web={props.setup.web} needsChannel={props.setup.needsChannel} offerChannel />
