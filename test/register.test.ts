@@ -104,6 +104,8 @@ it('registers the App from the home page, refuses a wrong state, writes .env 060
   expect(next.settings.mode).toBe('github');
   expect(next.url).toBe(url);
   expect(statSync(envFile).mode & 0o777).toBe(0o600);
+  // …and never committed.
+  expect(readFileSync('.gitignore', 'utf8').split('\n')).toContain('.env');
   const written = parseEnv(readFileSync(envFile, 'utf8'));
   expect(written).toMatchObject({
     APP_ID: String(app.id),
