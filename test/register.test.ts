@@ -131,7 +131,7 @@ it('registers the App from the home page, refuses a wrong state, writes .env 060
   while (!gh.checkRuns('octo-org', 'widget').some((c) => c.headSha === sha) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   expect(gh.checkRuns('octo-org', 'widget').map((c) => c.headSha)).toContain(sha);
   expect(gh.violations).toEqual([]);
-});
+}, 60_000);
 
 it('registers on a GitHub Enterprise Server host (API under /api/v3) with a PUBLIC_URL webhook and no channel', async () => {
   const { envFile, url } = await start({ PUBLIC_URL: 'https://ci.example.test' });
