@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { logLevelOf, type Level } from './log';
+import { logLevelOf, registerSecret, type Level } from './log';
 import { DEFAULT_TABLE_NAME } from './store/schema';
 
 /**
@@ -67,6 +67,10 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
+
+  // Known to the logger from now on, so no line can carry them (src/log.ts). The sandbox's
+  // published development secret is no secret, and redacting the word would garble lines.
+  for (const s of [privateKey, webhookSecret === DEV_WEBHOOK_SECRET ? null : webhookSecret, env.BADGE_SECRET, env.CURSOR_SECRET]) registerSecret(s);
 
   return {
     mode: appId ? 'github' : 'sandbox',

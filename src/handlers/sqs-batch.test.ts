@@ -80,7 +80,8 @@ describe('sqsBatchHandler', () => {
           event: 'workflow_run',
           groupId: 'octo/b',
           receiveCount: 3,
-          error: 'Error: GitHub answered 502',
+          // The error itself, so the written line keeps its stack.
+          error: expect.objectContaining({ message: 'GitHub answered 502', stack: expect.stringContaining('GitHub answered 502') }),
         },
       },
     ]);

@@ -86,7 +86,8 @@ export function sqsBatchHandler(
           event: message.event,
           groupId: group,
           receiveCount: Number(record.attributes.ApproximateReceiveCount),
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          // The object, so the line keeps its stack and cause (src/log.ts formats it).
+          error,
         });
       }
     }

@@ -10,7 +10,9 @@ import { createWorker } from '../wiring/worker';
 import { loadSettings, type Settings } from '../settings';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../store/dynamo';
 import { PoisonMessageError } from '../worker/process';
+import { useMetrics } from '../metrics/metrics';
 import { startArtifactThread } from './artifact-thread';
+import { prometheusMetrics } from './prometheus';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
 import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
@@ -105,6 +107,11 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
 
   const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
   const root = new Hono();
+  // The numbers the functions send to CloudWatch, for a local Prometheus (or a curl) to read.
+  const prom = prometheusMetrics();
+  useMetrics(prom.sink);
+  closers.push(async () => useMetrics(null));
+  root.get('/metrics', async (c) => c.body(await prom.registry.metrics(), 200, { 'content-type': prom.registry.contentType }));
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
   root.route('/', app);
 
