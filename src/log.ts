@@ -128,18 +128,25 @@ class AppLogger extends PowertoolsLogger {
   }
 }
 
+/** Powertools drops fields named like its own keys: they are kept, under `_<key>`. */
+const RESERVED = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
+function fieldsOf(f: LogFields): LogFields {
+  if (!Object.keys(f).some((k) => RESERVED.has(k))) return f;
+  return Object.fromEntries(Object.entries(f).map(([k, v]) => [RESERVED.has(k) ? `_${k}` : k, v]));
+}
+
 function wrap(p: PowertoolsLogger): Logger {
   return {
-    debug: (m, f) => (f ? p.debug(m, f) : p.debug(m)),
-    info: (m, f) => (f ? p.info(m, f) : p.info(m)),
-    warn: (m, f) => (f ? p.warn(m, f) : p.warn(m)),
-    error: (m, f) => (f ? p.error(m, f) : p.error(m)),
+    debug: (m, f) => (f ? p.debug(m, fieldsOf(f)) : p.debug(m)),
+    info: (m, f) => (f ? p.info(m, fieldsOf(f)) : p.info(m)),
+    warn: (m, f) => (f ? p.warn(m, fieldsOf(f)) : p.warn(m)),
+    error: (m, f) => (f ? p.error(m, fieldsOf(f)) : p.error(m)),
     child: (fields) => {
       const c = p.createChild();
-      c.appendPersistentKeys(fields);
+      c.appendPersistentKeys(fieldsOf(fields));
       return wrap(c);
     },
-    appendKeys: (fields) => p.appendPersistentKeys(fields),
+    appendKeys: (fields) => p.appendPersistentKeys(fieldsOf(fields)),
   };
 }
 

@@ -283,6 +283,6 @@ async function refuseDispatch(
   );
   if (!done) return d;
   await syncCheckRun(deps, gh, done, { jobs: [] });
-  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, message });
+  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, githubMessage: message });
   return done;
 }
