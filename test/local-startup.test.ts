@@ -59,3 +59,17 @@ it('two local servers on one DATA_DIR: the second is refused with a clear reason
   const again = await startLocal({ env, log: quiet() });
   await again.close();
 });
+
+it('the sandbox home page, before any demo, says to run `npm run demo`', async () => {
+  const local = await startLocal({ env: { PORT: '0' }, inMemory: true, log: quiet() });
+  cleanup.push(() => local.close());
+  const html = await (await fetch(`${local.url}/`)).text();
+  expect(html).toContain('Run <code>npm run demo</code>');
+});
+
+it('`npm run demo -- --help` prints its usage and starts nothing', async () => {
+  const res = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--help'], { env: { ...process.env, PORT: '1' } });
+  expect(res.stdout).toMatch(/^Usage: npm run demo/);
+  expect(res.stdout).toContain('--comment');
+  expect(res.stdout).not.toContain('Starting a sandbox server');
+}, 60_000);

@@ -14,4 +14,6 @@ export interface HttpDeps {
   now: () => Date;
   /** External base URL for links and badge snippets; null → derived from the request. */
   publicUrl: string | null;
+  /** The local server in sandbox mode (a GitHub stand-in, `npm run demo`): pages say how to start. */
+  sandbox?: boolean;
 }

@@ -128,7 +128,7 @@ async function start(
   );
   closers.push(() => schedule.stop());
 
-  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
+  const app = createApp({ store, queue, log, sandbox: settings.mode === 'sandbox', webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
   const root = new Hono();
   // The numbers the functions send to CloudWatch, for a local Prometheus (or a curl) to read.
   const prom = prometheusMetrics();

@@ -13,6 +13,8 @@ export interface AppOptions {
   cursorSecret?: string | null | (() => Promise<string | null>);
   publicUrl?: string | null;
   now?: () => Date;
+  /** Sandbox mode of the local server (HttpDeps.sandbox). */
+  sandbox?: boolean;
 }
 
 const lift = <T>(v: T | (() => Promise<T>)) => (typeof v === 'function' ? (v as () => Promise<T>) : () => Promise.resolve(v));
@@ -27,5 +29,6 @@ export function httpDeps(opts: AppOptions): HttpDeps {
     cursorSecret: lift(opts.cursorSecret ?? null),
     publicUrl: opts.publicUrl ?? null,
     now: opts.now ?? (() => new Date()),
+    ...(opts.sandbox ? { sandbox: true } : {}),
   };
 }

@@ -3,11 +3,16 @@ import { percent, shortSha } from './format';
 import { BadgeImg, Layout, Pill, statusSpec, Time } from './layout';
 import type { RepoCard } from './view-models';
 
-export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date }) {
+export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; sandbox?: boolean }) {
   return (
     <Layout title="Repositories · arm64 CI">
       <h1>Repositories</h1>
-      {props.repos.length === 0 ? (
+      {props.repos.length === 0 && props.sandbox ? (
+        <p>
+          This is the sandbox: a local stand-in plays GitHub. Run <code>npm run demo</code> in another terminal to push a commit to{' '}
+          <code>octo-org/arm64-demo</code> and follow it through the whole loop; it shows up here.
+        </p>
+      ) : props.repos.length === 0 ? (
         <p>
           No public repositories here yet. Install the GitHub App on a repository with a <code>.github/arm64-ci.yml</code>, then push a
           commit.
