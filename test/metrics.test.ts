@@ -73,7 +73,13 @@ describe('GET /metrics (the local server)', () => {
       await fetch(`${local.url}/api/github/webhooks`, { method: 'POST', headers: { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'push', 'x-github-delivery': 'forged' }, body: '{}' });
       const pushed = (await (await fetch(`${local.url}/_sandbox/push`, { method: 'POST', body: '{}' })).json()) as { status: number };
       expect(pushed.status).toBe(202);
-      await local.queue.drain();
+      // The stand-in plays the run to its end (smoke results included): wait for the completion.
+      let text = '';
+      for (let tries = 0; tries < 300 && !/^arm64ci_smoke_runs_total 1$/m.test(text); tries++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await local.queue.drain();
+        text = await (await fetch(`${local.url}/metrics`)).text();
+      }
 
       const res = await fetch(`${local.url}/metrics`);
       expect(res.status).toBe(200);
@@ -88,6 +94,11 @@ describe('GET /metrics (the local server)', () => {
       expect(value('arm64ci_dispatches_total')).toBe(1);
       expect(value('arm64ci_webhooks_rejected_total', { reason: 'signature' })).toBe(1);
       expect(family('arm64ci_queue_time_seconds')?.type).toBe('HISTOGRAM');
+      expect(Number(family('arm64ci_queue_time_seconds')?.metrics[0]?.count)).toBeGreaterThanOrEqual(1);
+      expect(Number(family('arm64ci_run_duration_seconds')?.metrics[0]?.count)).toBe(1);
+      // The sandbox's demo run passes its smoke tests: pass rate 1/1.
+      expect(value('arm64ci_smoke_runs_total')).toBe(1);
+      expect(value('arm64ci_smoke_passed_total')).toBe(1);
       expect(family('arm64ci_reconciler_actions_total')?.type).toBe('COUNTER');
       expect(family('arm64ci_installed_repositories')?.type).toBe('GAUGE');
     } finally {
