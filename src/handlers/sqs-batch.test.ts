@@ -78,6 +78,7 @@ describe('sqsBatchHandler', () => {
           messageId: 'm-2',
           deliveryId: 'd-2',
           event: 'workflow_run',
+          repository: 'octo/b',
           groupId: 'octo/b',
           receiveCount: 3,
           // The error itself, so the written line keeps its stack.
