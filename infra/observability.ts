@@ -5,7 +5,7 @@
  * messages dropped as poison. The app's own numbers arrive as embedded-metric-format log lines
  * (src/metrics/), named in src/metrics/catalog.ts; this file reads the same names.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -54,6 +54,8 @@ function byDimension(key: MetricKey, label: string): cloudwatch.MathExpression {
 export function addObservability(scope: Construct, props: ObservabilityProps): cloudwatch.Alarm[] {
   const fns = Object.entries(props.functions) as [string, lambda.IFunction][];
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
+    // Named after the stack, so an operator finds it, and a second stack (stackName) has its own.
+    dashboardName: Stack.of(scope).stackName,
     defaultInterval: Duration.days(1),
   });
   const graph = (title: string, left: cloudwatch.IMetric[], opts: Partial<cloudwatch.GraphWidgetProps> = {}) =>

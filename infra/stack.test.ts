@@ -400,6 +400,7 @@ describe('dashboard', () => {
   it('shows webhooks, dispatches, queue time p50/p90, failures, the dead-letter queue, and each function’s errors and duration', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
     expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]!.Properties.DashboardName).toBe('Arm64Ci');
     // The body is JSON with the stack's references (queue names, function names) joined in.
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
     const widgets = (JSON.parse(
