@@ -1,5 +1,5 @@
 /** What a newcomer sees when `npm start` cannot start: one line that says what to change. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -72,4 +72,26 @@ it('`npm run demo -- --help` prints its usage and starts nothing', async () => {
   expect(res.stdout).toMatch(/^Usage: npm run demo/);
   expect(res.stdout).toContain('--comment');
   expect(res.stdout).not.toContain('Starting a sandbox server');
+}, 60_000);
+
+it('`npm start` writes only JSON lines to stdout; the banner for people goes to stderr', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: tempDir(), APP_ID: '', LOG_LEVEL: 'info' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Stopped once the banner is out (it is written after the server listens).
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+      if (stderr.includes('dashboard:')) resolve();
+    }),
+  );
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(stderr).toMatch(/^arm64 CI coordinator listening on http:\/\/127\.0\.0\.1:\d+ \(sandbox mode\)/);
+  const lines = stdout.split('\n').filter(Boolean);
+  expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toContain('listening');
 }, 60_000);
