@@ -134,6 +134,7 @@ function triggerText(trigger: string, actor: string | null): string {
     {
       push: 'a push',
       pull_request: 'a pull request',
+      merge_group: 'the merge queue',
       command: 'a comment command',
       rerun: 'a re-run request',
     }[trigger] ?? codeCell(trigger);

@@ -18,7 +18,7 @@ export type DispatchState =
   | 'in_progress'
   | 'completed';
 
-export type Trigger = 'push' | 'pull_request' | 'command' | 'rerun' | 'approval';
+export type Trigger = 'push' | 'pull_request' | 'merge_group' | 'command' | 'rerun' | 'approval';
 
 export interface DispatchItem {
   pk: string;
@@ -39,6 +39,11 @@ export interface DispatchItem {
   runnerLabels: string[];
   inputs: Record<string, string>;
   checkName: string;
+  /**
+   * The named target this run is for (`dgx`), absent for a file without `targets:`. It keys the
+   * run's history (store/keys.ts refName) and badges, and picks what a Re-run runs again.
+   */
+  target?: string;
   checkRunId: number | null;
   state: DispatchState;
   progress: number;

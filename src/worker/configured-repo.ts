@@ -1,4 +1,5 @@
 import type { RepoConfig } from '../core/config/schema';
+import { defaultBadgeTarget, hasNamedTargets, targetsOf } from '../core/config/targets';
 import type { GitHub } from '../github/client';
 import { upsertRepo } from '../store/repos';
 import { reportInvalidConfig } from './config-problems';
@@ -29,5 +30,23 @@ export async function configuredRepo(
     await reportInvalidConfig(deps, gh, { repo, sha: at.sha, problems: cfg.problems, deliveryId: at.deliveryId });
     return null;
   }
+  await rememberTargets(deps, repo, cfg.config);
   return { gh, config: cfg.config };
+}
+
+/**
+ * The badges read which targets exist (and which one a badge without `?target=` shows) from the
+ * repository item, since the web function never reads a config. A file without `targets:` writes
+ * nothing new: its repository item stays as it always was.
+ */
+async function rememberTargets(deps: WorkerDeps, repo: RepoRef, config: RepoConfig): Promise<void> {
+  if (!hasNamedTargets(config)) return;
+  await upsertRepo(deps.store, {
+    repo: repo.fullName,
+    private: repo.private,
+    defaultBranch: repo.defaultBranch,
+    installationId: repo.installationId,
+    now: deps.now(),
+    targets: { names: targetsOf(config).map((t) => t.name), badge: defaultBadgeTarget(config).name },
+  });
 }

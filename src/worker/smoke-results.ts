@@ -8,6 +8,7 @@
  * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
  */
 import type { RepoConfig } from '../core/config/schema';
+import { configForTarget, targetsOf } from '../core/config/targets';
 import { chunk } from '../core/chunk';
 import { repoParts } from '../core/repo-name';
 import { selectAnnotations } from '../core/smoke/annotations';
@@ -165,7 +166,9 @@ async function settingsFor(gh: GitHub, d: DispatchItem, repo: RepoRef): Promise<
   const stored = d.smokeSettings;
   if (stored) return stored;
   const cfg = await loadRepoConfig(gh, repo);
-  return cfg.kind === 'ok' ? smokeSettingsOf(cfg.config) : DEFAULT_SETTINGS;
+  if (cfg.kind !== 'ok') return DEFAULT_SETTINGS;
+  const target = d.target === undefined ? undefined : targetsOf(cfg.config).find((t) => t.name === d.target);
+  return smokeSettingsOf(target ? configForTarget(cfg.config, target) : cfg.config);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +325,7 @@ async function baseComparison(
   smoke: SmokeSet,
 ): Promise<{ diff: BaseDiff; label: string } | null> {
   const branch = d.pr ? await pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
-  const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch }));
+  const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch, target: d.target }));
   const entry = refItem?.runs.find((r) => r.dispatchId !== d.dispatchId);
   if (!entry) return null;
   const result = await getRunResult(deps.store, entry.dispatchId, entry.attempt);

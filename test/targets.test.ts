@@ -1,0 +1,134 @@
+/**
+ * Named targets end to end: one push of a three-target repository (dgx, graviton, an x86 baseline
+ * on GitHub-hosted runners) through the webhook route, dynalite and the GitHub stand-in.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CheckRunRecord } from '@arm64-ci/github-sim';
+import { smokeJUnit } from '../src/local/sandbox';
+import { getDispatch } from '../src/store/dispatches';
+import { getRefSmoke } from '../src/store/ref-smoke';
+import { seedRepo, startHarness, WORKFLOW_INPUTS, type Harness } from './support/harness';
+
+// The README's three-target example, with an input the graviton target overrides.
+const THREE = `workflow: arm64-ci.yml
+inputs:
+  python-versions: '["3.11"]'
+targets:
+  dgx:      { runner_labels: [self-hosted, arm64, dgx] }
+  graviton: { runner_labels: [self-hosted, arm64, graviton], smoke_tests: { min_pass_rate: 0.8 }, inputs: { python-versions: '["3.12"]' } }
+  x86:      { runner_labels: [ubuntu-24.04], baseline: true }
+`;
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({
+    repos: [
+      seedRepo({
+        files: { '.github/arm64-ci.yml': THREE },
+        runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
+      }),
+    ],
+  });
+});
+afterEach(async () => {
+  expect(h.gh.violations).toEqual([]);
+  expect(h.gh.unimplemented).toEqual([]);
+  await h.close();
+});
+
+const sha = (n: number) => n.toString(16).padStart(40, 'd');
+const repo = () => h.gh.repo('octo-org', 'widget');
+const checks = (headSha: string) => h.gh.checkRuns('octo-org', 'widget').filter((c) => c.headSha === headSha);
+const checkNamed = (headSha: string, name: string) =>
+  checks(headSha)
+    .filter((c) => c.name === name)
+    .at(-1)!;
+const dispatchesOf = (headSha: string) => h.gh.dispatches.filter((d) => d.inputs.sha === headSha);
+const badge = async (file: string, query = '') => h.app.request(`/badges/octo-org/widget/${file}${query}`);
+
+/** One passing and one failing smoke test (5/6 with the seed's JUnit). */
+const FILES = { 'results/smoke.xml': smokeJUnit('3.11') };
+
+async function play(runId: number, opts: { conclusion?: 'success' | 'failure'; runner?: string; files?: Record<string, string> } = {}) {
+  await h.gh.startRun(runId);
+  const job = await h.gh.queueJob(runId, { name: 'test (3.11)' });
+  await h.gh.startJob(job.id, { runnerName: opts.runner ?? 'dgx-01' });
+  await h.gh.completeJob(job.id, opts.conclusion ?? 'success');
+  h.gh.addArtifact(runId, { name: 'smoke-test-results', files: opts.files ?? FILES });
+  await h.gh.completeRun(runId, opts.conclusion ?? 'success');
+  await h.settle();
+}
+
+async function targetOf(check: CheckRunRecord): Promise<string | undefined> {
+  return (await getDispatch(h.store, 'octo-org/widget', check.externalId!))?.target;
+}
+
+describe('a three-target repository', () => {
+  it('dispatches each target with its own inputs and labels, and creates a check run per target', async () => {
+    const r = await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(1) }));
+    expect(r.status).toBe(202);
+
+    const sent = dispatchesOf(sha(1));
+    expect(sent).toHaveLength(3);
+    expect(sent.map((d) => JSON.parse(d.inputs.runner_labels!))).toEqual([
+      ['self-hosted', 'arm64', 'dgx'],
+      ['self-hosted', 'arm64', 'graviton'],
+      ['ubuntu-24.04'],
+    ]);
+    expect(sent.map((d) => d.inputs['python-versions'])).toEqual(['["3.11"]', '["3.12"]', '["3.11"]']);
+
+    expect(checks(sha(1)).map((c) => c.name).sort()).toEqual(['arm64 CI (dgx)', 'arm64 CI (graviton)', 'arm64 CI (x86)']);
+    for (const c of checks(sha(1))) expect(await targetOf(c)).toBe(/\((\w+)\)/.exec(c.name)![1]);
+
+    // graviton has no runner: its check run says so; x86 runs on GitHub's machines, and says nothing about runners.
+    expect(checkNamed(sha(1), 'arm64 CI (graviton)').output.summary).toContain('No runner has all the requested labels');
+    const x86 = checkNamed(sha(1), 'arm64 CI (x86)');
+    expect(x86.output.summary).not.toContain('runner');
+    expect(x86.output.title).not.toContain('no runner');
+  });
+
+  it('judges each target by its own smoke rules and keeps per-target history and badges', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(2) }));
+    const [dgx, graviton, x86] = dispatchesOf(sha(2));
+    await play(dgx!.runId);
+    await play(graviton!.runId, { runner: 'graviton-01' });
+    await play(x86!.runId, { runner: 'GitHub Actions 1', files: { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') } });
+
+    // 5/6: below dgx's default 100 %, above graviton's 80 %.
+    expect(checkNamed(sha(2), 'arm64 CI (dgx)')).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(checkNamed(sha(2), 'arm64 CI (graviton)')).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(checkNamed(sha(2), 'arm64 CI (x86)')).toMatchObject({ status: 'completed', conclusion: 'success' });
+
+    // History per target.
+    expect((await getRefSmoke(h.store, 'octo-org/widget', '@dgx:branch:main'))?.runs).toHaveLength(1);
+    expect((await getRefSmoke(h.store, 'octo-org/widget', '@x86:branch:main'))?.rollingRate).toBe(1);
+    expect(await getRefSmoke(h.store, 'octo-org/widget', 'branch:main')).toBeNull();
+
+    // Badges: no target → the first that is not the baseline (dgx); each target its own.
+    expect(await (await badge('status.svg')).text()).toContain('failing');
+    expect(await (await badge('status.svg', '?target=dgx')).text()).toContain('failing');
+    expect(await (await badge('status.svg', '?target=graviton')).text()).toContain('passing');
+    expect(await (await badge('smoke.svg', '?target=x86')).text()).toContain('6/6 (100%)');
+    expect(await (await badge('smoke.svg', '?target=graviton&branch=main')).text()).toContain('5/6 (83%)');
+    expect(await (await badge('smoke.svg')).text()).toContain('5/6 (83%)');
+
+    // An unknown target is as unknown as an unknown repository.
+    const unknown = await badge('status.svg', '?target=nope');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe(await (await h.app.request('/badges/octo-org/nothing/status.svg')).text());
+  });
+
+  it('re-runs only the target whose check run asked for it', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(3) }));
+    const graviton = dispatchesOf(sha(3))[1]!;
+    await play(graviton.runId, { runner: 'graviton-01', conclusion: 'failure' });
+    const before = dispatchesOf(sha(3)).length;
+    const check = checkNamed(sha(3), 'arm64 CI (graviton)');
+    await h.send(h.gh.events.checkRunEvent(check, 'rerequested'));
+    const after = dispatchesOf(sha(3));
+    expect(after).toHaveLength(before + 1);
+    expect(JSON.parse(after.at(-1)!.inputs.runner_labels!)).toEqual(['self-hosted', 'arm64', 'graviton']);
+    expect(checks(sha(3)).filter((c) => c.name === 'arm64 CI (graviton)')).toHaveLength(2);
+    expect(checks(sha(3))).toHaveLength(4);
+  });
+});
