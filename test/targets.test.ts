@@ -9,6 +9,10 @@ import { getDispatch } from '../src/store/dispatches';
 import { getRefSmoke } from '../src/store/ref-smoke';
 import { seedRepo, startHarness, WORKFLOW_INPUTS, type Harness } from './support/harness';
 
+function sha(n: number): string {
+  return n.toString(16).padStart(40, 'd');
+}
+
 // The README's three-target example, with an input the graviton target overrides.
 const THREE = `workflow: arm64-ci.yml
 inputs:
@@ -19,12 +23,15 @@ targets:
   x86:      { runner_labels: [ubuntu-24.04], baseline: true }
 `;
 
+const HEAD = sha(20);
+
 let h: Harness;
 beforeEach(async () => {
   h = await startHarness({
     repos: [
       seedRepo({
         files: { '.github/arm64-ci.yml': THREE },
+        pulls: [{ number: 12, headSha: HEAD, headRef: 'feature/x', user: 'maintainer', authorAssociation: 'MEMBER' }],
         runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
       }),
     ],
@@ -36,7 +43,6 @@ afterEach(async () => {
   await h.close();
 });
 
-const sha = (n: number) => n.toString(16).padStart(40, 'd');
 const repo = () => h.gh.repo('octo-org', 'widget');
 const checks = (headSha: string) => h.gh.checkRuns('octo-org', 'widget').filter((c) => c.headSha === headSha);
 const checkNamed = (headSha: string, name: string) =>
@@ -70,7 +76,7 @@ describe('a three-target repository', () => {
 
     const sent = dispatchesOf(sha(1));
     expect(sent).toHaveLength(3);
-    expect(sent.map((d) => JSON.parse(d.inputs.runner_labels!))).toEqual([
+    expect(sent.map((d) => JSON.parse(String(d.inputs.runner_labels)))).toEqual([
       ['self-hosted', 'arm64', 'dgx'],
       ['self-hosted', 'arm64', 'graviton'],
       ['ubuntu-24.04'],
@@ -127,8 +133,45 @@ describe('a three-target repository', () => {
     await h.send(h.gh.events.checkRunEvent(check, 'rerequested'));
     const after = dispatchesOf(sha(3));
     expect(after).toHaveLength(before + 1);
-    expect(JSON.parse(after.at(-1)!.inputs.runner_labels!)).toEqual(['self-hosted', 'arm64', 'graviton']);
+    expect(JSON.parse(String(after.at(-1)!.inputs.runner_labels))).toEqual(['self-hosted', 'arm64', 'graviton']);
     expect(checks(sha(3)).filter((c) => c.name === 'arm64 CI (graviton)')).toHaveLength(2);
     expect(checks(sha(3))).toHaveLength(4);
+  });
+});
+
+describe('slash commands with targets', () => {
+  const comment = (body: string) => h.gh.events.issueCommentEvent(repo(), { pr: 12, body, user: 'maintainer' });
+  const labelsOf = (headSha: string) => dispatchesOf(headSha).map((d) => JSON.parse(String(d.inputs.runner_labels))[2] ?? 'x86');
+
+  it('`run dgx key=value` dispatches that target only; `run` with no target dispatches every target', async () => {
+    await h.send(comment(`/arm64 run dgx python-versions='["3.13"]'`));
+    expect(labelsOf(HEAD)).toEqual(['dgx']);
+    expect(dispatchesOf(HEAD)[0]!.inputs['python-versions']).toBe('["3.13"]');
+    expect(checks(HEAD).map((c) => c.name)).toEqual(['arm64 CI (dgx)']);
+
+    await h.send(comment('/arm64 run'));
+    expect(labelsOf(HEAD)).toEqual(['dgx', 'dgx', 'graviton', 'x86']);
+    expect(h.gh.comments).toEqual([]);
+  });
+
+  it('an unknown target is refused with a reply naming the targets; nothing is dispatched', async () => {
+    await h.send(comment('/arm64 retest gravitn'));
+    expect(h.gh.dispatches).toEqual([]);
+    expect(h.gh.comments).toHaveLength(1);
+    const body = h.gh.comments[0]!.body;
+    expect(body).toContain('there is no target `gravitn`');
+    expect(body).toContain('`dgx`, `graviton`, `x86`');
+    expect(body).toContain('Did you mean `graviton`?');
+  });
+
+  it('`retest graviton` runs graviton again with its own inputs; help names the targets', async () => {
+    await h.send(h.gh.events.pullRequestEvent(repo(), 'opened', 12));
+    expect(labelsOf(HEAD)).toEqual(['dgx', 'graviton', 'x86']);
+    await h.send(comment('/arm64 retest graviton'));
+    expect(labelsOf(HEAD)).toEqual(['dgx', 'graviton', 'x86', 'graviton']);
+    expect(dispatchesOf(HEAD).at(-1)!.inputs['python-versions']).toBe('["3.12"]');
+
+    await h.send(comment('/arm64 help'));
+    expect(h.gh.comments.at(-1)!.body).toContain('Targets: `dgx`, `graviton`, `x86`.');
   });
 });
