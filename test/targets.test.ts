@@ -175,3 +175,28 @@ describe('slash commands with targets', () => {
     expect(h.gh.comments.at(-1)!.body).toContain('Targets: `dgx`, `graviton`, `x86`.');
   });
 });
+
+describe('the merge queue (merge_group)', () => {
+  it('checks the queue commit like a push, on every target, with check runs on merge_group.head_sha', async () => {
+    const queued = sha(40);
+    const r = await h.send(h.gh.events.mergeGroupEvent(repo(), { headSha: queued, pr: 12 }));
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ status: 'accepted' });
+    const sent = dispatchesOf(queued);
+    expect(sent).toHaveLength(3);
+    // Dispatched from the default branch's workflow, pointed at the queue's commit.
+    expect(sent.every((d) => d.ref === 'main' && d.inputs.pr === '')).toBe(true);
+    expect(checks(queued).map((c) => c.name)).toEqual(['arm64 CI (dgx)', 'arm64 CI (graviton)', 'arm64 CI (x86)']);
+    expect(checkNamed(queued, 'arm64 CI (dgx)').output.summary).toContain('the merge queue');
+
+    // Its runs complete as any other, and feed no badge (the queue's branch lives for minutes).
+    await play(sent[0]!.runId);
+    expect(checkNamed(queued, 'arm64 CI (dgx)')).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(await (await badge('status.svg')).text()).toContain('no runs');
+
+    // The same delivery again is a duplicate; `destroyed` is not used.
+    const destroyed = await h.send(h.gh.events.mergeGroupEvent(repo(), { headSha: queued, pr: 12, action: 'destroyed' }));
+    expect(destroyed.body).toMatchObject({ status: 'ignored' });
+    expect(dispatchesOf(queued)).toHaveLength(3);
+  });
+});

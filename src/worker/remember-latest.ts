@@ -9,7 +9,8 @@ import type { WorkerDeps } from './deps';
  * badge without `?target=` too.
  */
 export async function rememberLatest(deps: WorkerDeps, d: DispatchItem): Promise<void> {
-  if (d.pr || !d.branch) return;
+  // A merge queue's branch lives for minutes: its runs feed no badge (and leave no LATEST item behind).
+  if (d.pr || !d.branch || d.trigger === 'merge_group') return;
   const branch = d.branch;
   const meta = await getRepo(deps.store, d.repo);
   // While a new run is under way the smoke badge keeps the last results rather than "no data".
