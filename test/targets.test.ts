@@ -200,3 +200,46 @@ describe('the merge queue (merge_group)', () => {
     expect(dispatchesOf(queued)).toHaveLength(3);
   });
 });
+
+describe('arm64 against the x86 baseline', () => {
+  const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+  /** x86 runs every test in a tenth of the time. */
+  const FAST_X86 = { 'results/smoke.xml': ALL_PASS['results/smoke.xml'].replace(/time="0\.0(\d)"/g, 'time="0.00$1"').replace(/time="0\.0(\d)"/g, 'time="0.00$1"') };
+
+  it('baseline finishing after the arm64 target: the arm64 check run is updated with the comparison, naming the test failing only on arm64', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(5) }));
+    const [dgx, , x86] = dispatchesOf(sha(5));
+    await play(dgx!.runId);
+    // Nothing to compare with yet: no x86 run of this commit, none on main.
+    expect(checkNamed(sha(5), 'arm64 CI (dgx)').output.summary).not.toContain('compared with');
+
+    await play(x86!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS });
+    const summary = checkNamed(sha(5), 'arm64 CI (dgx)').output.summary!;
+    expect(summary).toContain('### dgx compared with x86');
+    expect(summary).not.toContain('_Baseline:');
+    expect(summary).toContain('| Smoke tests | 5/6 (83%) | 6/6 (100%) |');
+    expect(summary).toContain('#### Failing only on dgx (1)');
+    expect(summary).toContain('**test\\_basic\\_api\\_availability** (x86: passed)');
+    expect(summary).toContain('#### Matrix legs');
+    // The baseline's own check run compares with nothing.
+    expect(checkNamed(sha(5), 'arm64 CI (x86)').output.summary).not.toContain('compared with');
+  });
+
+  it('baseline finishing before: the arm64 check run has the comparison at once; a later commit without x86 results compares with main', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(6) }));
+    const [dgx, , x86] = dispatchesOf(sha(6));
+    await play(x86!.runId, { runner: 'GitHub Actions 1', files: FAST_X86 });
+    await play(dgx!.runId, { files: ALL_PASS });
+    const summary = checkNamed(sha(6), 'arm64 CI (dgx)').output.summary!;
+    expect(summary).toContain('### dgx compared with x86');
+    expect(summary).toContain('**Test time: dgx takes');
+    expect(summary).toContain('#### Largest duration ratios (dgx ÷ x86)');
+    expect(summary).not.toContain('Failing only on dgx');
+
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(7) }));
+    await play(dispatchesOf(sha(7))[0]!.runId, { files: ALL_PASS });
+    expect(checkNamed(sha(7), 'arm64 CI (dgx)').output.summary).toContain(
+      `_Baseline: the latest run of main (${sha(6).slice(0, 7)}): this commit has no x86 results yet._`,
+    );
+  });
+});

@@ -44,6 +44,14 @@ export interface DispatchItem {
    * run's history (store/keys.ts refName) and badges, and picks what a Re-run runs again.
    */
   target?: string;
+  /** The baseline target this run is compared with (`x86`); absent for the baseline itself and without one. */
+  baseline?: string;
+  /**
+   * The comparison with the baseline as the check run shows it (Markdown, core/compare/render.ts),
+   * with where the baseline's results came from; set once both sides have results, replaced when
+   * the same commit's baseline run finishes later.
+   */
+  comparison?: { markdown: string; baselineDispatchId: string; baselineAttempt: number; sameCommit: boolean };
   checkRunId: number | null;
   state: DispatchState;
   progress: number;

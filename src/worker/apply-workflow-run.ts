@@ -14,6 +14,7 @@ import type { RepoRef, WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';
 import { rememberLatest } from './remember-latest';
 import { collectSmokeResults } from './smoke-results';
+import { compareWithBaseline, refreshComparisons } from './baseline';
 
 export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo: RepoRef): Promise<void> {
   const d = await findDispatchForRun(deps, run, repo.fullName);
@@ -51,9 +52,13 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     updated = d;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
-  const final = updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+  const collected =
+    updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+  // An arm64 target against the baseline (named targets); a finished baseline renews its commit's comparisons.
+  const final = await compareWithBaseline(deps, collected);
   await syncCheckRun(deps, gh, final);
   await rememberLatest(deps, final);
+  await refreshComparisons(deps, gh, final);
 }
 
 /** The report is of the completion the dispatch already recorded. */

@@ -26,7 +26,8 @@ import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
 import { refName, testHash, ttlAfter } from '../store/keys';
 import { getRefSmoke, recordRefRun } from '../store/ref-smoke';
-import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
+import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem, type TimedRow } from '../store/run-results';
+import { mergeTests } from '../core/compare/tests';
 import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode } from '../store/test-history-codec';
 import { putTestRuns, type TrackedTest } from '../store/test-runs';
 import { updateTestSummaries } from '../store/test-summaries';
@@ -109,6 +110,7 @@ export async function collectSmokeResults(
     outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runOutcomeCode(t)])),
     truncated: tracked.truncated,
     flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),
+    ...(hasData ? { timed: timedRows(smoke, tracked.tests) } : {}),
     createdAt: now.toISOString(),
     ttl,
   });
@@ -274,6 +276,13 @@ function trackTests(smoke: SmokeSet): { tests: TrackedTest[]; truncated: boolean
   const rest = all.filter((t) => t.failed === 0);
   const ordered = [...failing, ...rest];
   return { tests: ordered.slice(0, MAX_TRACKED_TESTS), truncated: ordered.length > MAX_TRACKED_TESTS };
+}
+
+/** The tracked tests, merged across files with their mean passing time, for the baseline comparison (worker/baseline.ts). */
+function timedRows(smoke: SmokeSet, tracked: TrackedTest[]): TimedRow[] {
+  const keep = new Set(tracked.map((t) => t.hash));
+  const merged = mergeTests(smoke.files.flatMap((f) => f.tests.map((t) => ({ ...t, id: testHash(t.id) }))));
+  return [...merged.values()].filter((t) => keep.has(t.id)).map((t) => [t.id, t.name, t.outcome, t.durationSeconds]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { RepoConfig } from '../core/config/schema';
-import { configForTarget, hasNamedTargets, targetsOf, type ResolvedTarget } from '../core/config/targets';
+import { baselineTarget, configForTarget, hasNamedTargets, targetsOf, type ResolvedTarget } from '../core/config/targets';
 import { isHostedRequest } from '../core/routing';
 import { dispatchInputs } from '../core/dispatch-inputs';
 import { progressOf } from '../core/progress';
@@ -52,6 +52,8 @@ interface RunRequest {
   dispatchId?: string;
   /** The named target the run is for; absent for a file without `targets:` (`config` is then the target's view). */
   target?: string;
+  /** The baseline target the run is compared with (named targets only, never the baseline's own run). */
+  baseline?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       inputs,
       checkName: req.config.check_name,
       ...(req.target !== undefined ? { target: req.target } : {}),
+      ...(req.baseline !== undefined ? { baseline: req.baseline } : {}),
       checkRunId: null,
       state: req.hold ? 'awaiting_approval' : 'pending',
       progress: progressOf(req.hold ? 'awaiting_approval' : 'pending'),
@@ -149,6 +152,7 @@ type TargetsRequest = Omit<RunRequest, 'target' | 'dispatchId'> & {
 export async function startTargets(deps: WorkerDeps, gh: GitHub, req: TargetsRequest): Promise<DispatchItem[]> {
   const { only, dispatchId, claimDelivery, overridesByTarget, ...base } = req;
   const named = hasNamedTargets(req.config);
+  const baseline = baselineTarget(req.config);
   const out: DispatchItem[] = [];
   // One at a time: each is a check run and a dispatch, and GitHub asks integrations not to burst.
   for (const [i, t] of (only ?? targetsOf(req.config)).entries()) {
@@ -169,6 +173,7 @@ export async function startTargets(deps: WorkerDeps, gh: GitHub, req: TargetsReq
         ...(overrides !== undefined ? { overrides: named ? declaredOnly(overrides, config) : overrides } : {}),
         ...(id !== undefined ? { dispatchId: id } : {}),
         ...(named ? { target: t.name } : {}),
+        ...(baseline && !t.baseline ? { baseline: baseline.name } : {}),
       }),
     );
   }
