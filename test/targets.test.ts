@@ -2,6 +2,7 @@
  * Named targets end to end: one push of a three-target repository (dgx, graviton, an x86 baseline
  * on GitHub-hosted runners) through the webhook route, dynalite and the GitHub stand-in.
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckRunRecord } from '@arm64-ci/github-sim';
 import { smokeJUnit } from '../src/local/sandbox';
@@ -55,12 +56,16 @@ const badge = async (file: string, query = '') => h.app.request(`/badges/octo-or
 /** One passing and one failing smoke test (5/6 with the seed's JUnit). */
 const FILES = { 'results/smoke.xml': smokeJUnit('3.11') };
 
-async function play(runId: number, opts: { conclusion?: 'success' | 'failure'; runner?: string; files?: Record<string, string> } = {}) {
+async function play(
+  runId: number,
+  opts: { conclusion?: 'success' | 'failure'; runner?: string; files?: Record<string, string>; extra?: { name: string; files: Record<string, string> }[] } = {},
+) {
   await h.gh.startRun(runId);
   const job = await h.gh.queueJob(runId, { name: 'test (3.11)' });
   await h.gh.startJob(job.id, { runnerName: opts.runner ?? 'dgx-01' });
   await h.gh.completeJob(job.id, opts.conclusion ?? 'success');
   h.gh.addArtifact(runId, { name: 'smoke-test-results', files: opts.files ?? FILES });
+  for (const a of opts.extra ?? []) h.gh.addArtifact(runId, a);
   await h.gh.completeRun(runId, opts.conclusion ?? 'success');
   await h.settle();
 }
@@ -241,5 +246,34 @@ describe('arm64 against the x86 baseline', () => {
     expect(checkNamed(sha(7), 'arm64 CI (dgx)').output.summary).toContain(
       `_Baseline: the latest run of main (${sha(6).slice(0, 7)}): this commit has no x86 results yet._`,
     );
+  });
+});
+
+describe('artifact sizes', () => {
+  /** Incompressible content, so the zip's size follows it. */
+  const wheel = (bytes: number) => ({ name: 'wheel', files: { 'pkg-1.0-py3-none-linux_aarch64.whl': randomBytes(bytes).toString('base64') } });
+
+  it('records every artifact of a run and warns when one grew more than artifacts.max_growth against main', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(11) }));
+    await play(dispatchesOf(sha(11))[0]!.runId, { extra: [wheel(30_000)] });
+    const first = checkNamed(sha(11), 'arm64 CI (dgx)').output.summary!;
+    expect(first).toContain('#### Artifact sizes');
+    expect(first).toContain('No run of main to compare sizes with.');
+    expect(first).toMatch(/\| wheel \| \d+(\.\d)? KiB \|/);
+
+    // 10 % more is within the limit; 50 % more is not.
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(12) }));
+    await play(dispatchesOf(sha(12))[0]!.runId, { extra: [wheel(31_000)] });
+    expect(checkNamed(sha(12), 'arm64 CI (dgx)').output.summary).not.toContain('⚠️ **wheel**');
+
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(13) }));
+    await play(dispatchesOf(sha(13))[0]!.runId, { extra: [wheel(47_000)] });
+    const grown = checkNamed(sha(13), 'arm64 CI (dgx)').output.summary!;
+    expect(grown).toMatch(/> ⚠️ \*\*wheel\*\* grew \+\d+(\.\d)?% \(.* → .*\), more than the 10% allowed by `artifacts.max_growth`\./);
+    expect(grown).toContain(`| Artifact | Size | main (${sha(12).slice(0, 7)}) | Change |`);
+
+    // Each target keeps its own series: graviton's first run has nothing to compare with.
+    await play(dispatchesOf(sha(13))[1]!.runId, { runner: 'graviton-01', extra: [wheel(47_000)] });
+    expect(checkNamed(sha(13), 'arm64 CI (graviton)').output.summary).toContain('No run of main to compare sizes with.');
   });
 });

@@ -71,7 +71,7 @@ export interface DispatchItem {
   gsi2sk: string;
   ttl: number;
   /** Config the run is judged by, copied at dispatch so completion and the reconciler need no config read. */
-  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number };
+  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number; maxGrowth?: number };
   dispatchTimeoutMinutes?: number;
   timeoutMinutes?: number;
   /**

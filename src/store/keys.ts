@@ -43,6 +43,11 @@
  *   dispatch, ⌈n/25⌉ BatchWriteItem TEST#, ⌈n/100⌉ BatchGetItem + ⌈n/25⌉ BatchWriteItem TESTS#,
  *   1 get + 1 conditional put SMOKE#; no tests → only the first two.
  *
+ * Artifact sizes (store/artifact-sizes.ts; the sizes from the run's artifact list, nothing downloaded):
+ *   a ref's artifact sizes,     ARTSIZES#<owner/repo>#<ref> / <ulid>#<attempt>  (one put per completed run; query newest
+ *     newest first                                                               first: the base's latest, the dashboard's
+ *                                                                                 chart; TTL history_days)
+ *
  * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
  * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
  */
@@ -85,6 +90,7 @@ export const resultSk = (attempt: number) => `RESULT#${pad(attempt)}`;
 export const testKey = (repo: string, hash: string) => `TEST#${repo.toLowerCase()}#${hash}`;
 export const testSummaryKey = (repo: string, ref: string) => `TESTS#${repo.toLowerCase()}#${ref}`;
 export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
+export const artifactSizesKey = (repo: string, ref: string) => `ARTSIZES#${repo.toLowerCase()}#${ref}`;
 
 /** Test ids can be long (suite path + class + name): keys use a hash, items keep the id. */
 export function testHash(testId: string): string {

@@ -43,6 +43,8 @@ export interface RunResultItem {
    * for the comparison of an arm64 target with the baseline. Absent on results stored before it was kept.
    */
   timed?: TimedRow[];
+  /** The artifact-size section (core/compare/artifacts.ts), rendered once; absent when the run had no artifacts. */
+  artifactsMarkdown?: string;
   createdAt: string;
   ttl: number;
 }
