@@ -51,7 +51,14 @@ export interface DispatchItem {
    * with where the baseline's results came from; set once both sides have results, replaced when
    * the same commit's baseline run finishes later.
    */
-  comparison?: { markdown: string; baselineDispatchId: string; baselineAttempt: number; sameCommit: boolean };
+  comparison?: {
+    markdown: string;
+    baselineDispatchId: string;
+    baselineAttempt: number;
+    sameCommit: boolean;
+    /** Total test time arm64 ÷ baseline (null: no test passed with a time on both), for the dashboard. */
+    ratio?: number | null;
+  };
   checkRunId: number | null;
   state: DispatchState;
   progress: number;

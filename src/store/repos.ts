@@ -52,6 +52,8 @@ export interface RepoTargets {
   names: string[];
   /** defaultBadgeTarget's name. */
   badge: string;
+  /** The baseline target's name, when there is one. */
+  baseline?: string;
 }
 
 /** A branch's newest run. It carries no visibility: readers check the repository's META item. */

@@ -90,7 +90,15 @@ export async function compareWithBaseline(deps: WorkerDeps, d: DispatchItem): Pr
   return patchDispatch(
     deps.store,
     d,
-    { comparison: { markdown, baselineDispatchId: base.dispatch.dispatchId, baselineAttempt: base.result.attempt, sameCommit: base.sameCommit } },
+    {
+      comparison: {
+        markdown,
+        baselineDispatchId: base.dispatch.dispatchId,
+        baselineAttempt: base.result.attempt,
+        sameCommit: base.sameCommit,
+        ratio: comparison.total.ratio,
+      },
+    },
     deps.now(),
   );
 }

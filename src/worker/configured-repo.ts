@@ -1,5 +1,5 @@
 import type { RepoConfig } from '../core/config/schema';
-import { defaultBadgeTarget, hasNamedTargets, targetsOf } from '../core/config/targets';
+import { baselineTarget, defaultBadgeTarget, hasNamedTargets, targetsOf } from '../core/config/targets';
 import type { GitHub } from '../github/client';
 import { upsertRepo } from '../store/repos';
 import { reportInvalidConfig } from './config-problems';
@@ -47,6 +47,10 @@ async function rememberTargets(deps: WorkerDeps, repo: RepoRef, config: RepoConf
     defaultBranch: repo.defaultBranch,
     installationId: repo.installationId,
     now: deps.now(),
-    targets: { names: targetsOf(config).map((t) => t.name), badge: defaultBadgeTarget(config).name },
+    targets: {
+      names: targetsOf(config).map((t) => t.name),
+      badge: defaultBadgeTarget(config).name,
+      ...(baselineTarget(config) ? { baseline: baselineTarget(config)!.name } : {}),
+    },
   });
 }
