@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckRunRecord } from '@arm64-ci/github-sim';
+import { badgeToken } from '../src/http/badge-token';
 import { smokeJUnit } from '../src/local/sandbox';
 import { getDispatch } from '../src/store/dispatches';
 import { getRefSmoke } from '../src/store/ref-smoke';
@@ -275,5 +276,55 @@ describe('artifact sizes', () => {
     // Each target keeps its own series: graviton's first run has nothing to compare with.
     await play(dispatchesOf(sha(13))[1]!.runId, { runner: 'graviton-01', extra: [wheel(47_000)] });
     expect(checkNamed(sha(13), 'arm64 CI (graviton)').output.summary).toContain('No run of main to compare sizes with.');
+  });
+});
+
+describe('the dashboard with targets', () => {
+  it('shows the targets side by side and the comparison of a run, as a page and as JSON', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(30) }));
+    const [dgx, graviton, x86] = dispatchesOf(sha(30));
+    await play(x86!.runId, { runner: 'GitHub Actions 1', files: { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') } });
+    await play(dgx!.runId);
+    await play(graviton!.runId, { runner: 'graviton-01' });
+
+    const api = await (await h.app.request('/api/repos/octo-org/widget')).json();
+    expect(api.targets.map((t: { name: string; baseline: boolean; smoke: string; status: { word: string } }) => [t.name, t.baseline, t.smoke, t.status.word])).toEqual([
+      ['dgx', false, '5/6 (83%)', 'failed'],
+      ['graviton', false, '5/6 (83%)', 'passed'],
+      ['x86', true, '6/6 (100%)', 'passed'],
+    ]);
+    expect(api.targets[0].ratio).toBeGreaterThan(0);
+    expect(api.targets[2].ratio).toBeNull();
+    expect(api.targets[0].badges.status).toMatch(/\/badges\/octo-org\/widget\/status\.svg\?target=dgx$/);
+
+    const dgxId = checkNamed(sha(30), 'arm64 CI (dgx)').externalId!;
+    const cmp = await (await h.app.request(`/api/repos/octo-org/widget/runs/${dgxId}/compare`)).json();
+    expect(cmp).toMatchObject({ run: { target: 'dgx' }, baseline: { target: 'x86', sameCommit: true } });
+    expect(cmp.comparison.failingOnlyOnTarget.map((f: { name: string }) => f.name)).toEqual(['test_basic_api_availability']);
+    expect(api.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare`);
+
+    const page = await (await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare`)).text();
+    expect(page).toContain('dgx compared with x86');
+    expect(page).toContain('test_basic_api_availability');
+    const repoPage = await (await h.app.request('/repos/octo-org/widget')).text();
+    expect(repoPage).toContain('data-target="graviton"');
+
+    // Unknown runs are not found.
+    expect((await h.app.request('/api/repos/octo-org/widget/runs/01JAAAAAAAAAAAAAAAAAAAAAAA/compare')).status).toBe(404);
+
+    // Private: the comparison, the targets and each target's badge close with the repository; its token opens them.
+    await h.gh.setVisibility('octo-org', 'widget', 'private');
+    await h.settle();
+    for (const path of [
+      `/repos/octo-org/widget/runs/${dgxId}/compare`,
+      `/api/repos/octo-org/widget/runs/${dgxId}/compare`,
+      '/api/repos/octo-org/widget',
+      '/badges/octo-org/widget/status.svg?target=x86',
+    ])
+      expect((await h.app.request(path)).status, path).toBe(404);
+    const token = badgeToken('badge-secret', 'octo-org/widget');
+    const opened = await (await h.app.request(`/api/repos/octo-org/widget?token=${token}`)).json();
+    expect(opened.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`);
+    expect((await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`)).status).toBe(200);
   });
 });
