@@ -33,7 +33,10 @@ beforeEach(async () => {
     repos: [
       seedRepo({
         files: { '.github/arm64-ci.yml': THREE },
-        pulls: [{ number: 12, headSha: HEAD, headRef: 'feature/x', user: 'maintainer', authorAssociation: 'MEMBER' }],
+        pulls: [
+          { number: 12, headSha: HEAD, headRef: 'feature/x', user: 'maintainer', authorAssociation: 'MEMBER' },
+          { number: 13, headSha: sha(50), headRef: 'patch-1', headRepo: 'stranger/widget', user: 'stranger', authorAssociation: 'NONE' },
+        ],
         runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
       }),
     ],
@@ -326,5 +329,30 @@ describe('the dashboard with targets', () => {
     const opened = await (await h.app.request(`/api/repos/octo-org/widget?token=${token}`)).json();
     expect(opened.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`);
     expect((await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`)).status).toBe(200);
+  });
+});
+
+describe('a fork pull request with targets', () => {
+  it('holds every target until /ok-to-test, which releases each held check run and dispatches every target once', async () => {
+    await h.send(h.gh.events.pullRequestEvent(repo(), 'opened', 13));
+    expect(dispatchesOf(sha(50))).toEqual([]);
+    expect(checks(sha(50)).map((c) => [c.name, c.conclusion])).toEqual([
+      ['arm64 CI (dgx)', 'action_required'],
+      ['arm64 CI (graviton)', 'action_required'],
+      ['arm64 CI (x86)', 'action_required'],
+    ]);
+
+    // A maintainer reads the held commit, then approves it.
+    h.clock.advance(60_000);
+    const ok = h.gh.events.issueCommentEvent(repo(), { pr: 13, body: '/ok-to-test', user: 'maintainer' });
+    await h.send(ok);
+    expect(dispatchesOf(sha(50)).map((d) => JSON.parse(String(d.inputs.runner_labels)).at(-1))).toEqual(['dgx', 'graviton', 'ubuntu-24.04']);
+    const after = checks(sha(50));
+    expect(after.filter((c) => c.conclusion === 'neutral')).toHaveLength(3);
+    expect(after.filter((c) => c.status === 'queued').map((c) => c.name)).toEqual(['arm64 CI (dgx)', 'arm64 CI (graviton)', 'arm64 CI (x86)']);
+
+    // The same delivery again changes nothing.
+    await h.send(ok, { deliveryId: 'redelivered-ok' });
+    expect(dispatchesOf(sha(50))).toHaveLength(3);
   });
 });
