@@ -279,6 +279,18 @@ describe('artifact sizes', () => {
     // Each target keeps its own series: graviton's first run has nothing to compare with.
     await play(dispatchesOf(sha(13))[1]!.runId, { runner: 'graviton-01', extra: [wheel(47_000)] });
     expect(checkNamed(sha(13), 'arm64 CI (graviton)').output.summary).toContain('No run of main to compare sizes with.');
+
+    // The dashboard plots each artifact over main's runs of the default badge target (dgx), largest first.
+    const api = await (await h.app.request('/api/repos/octo-org/widget')).json();
+    expect(api.artifactSizes).toMatchObject({ branch: 'main', target: 'dgx' });
+    const [wheelSeries, smokeSeries] = api.artifactSizes.series;
+    expect([wheelSeries.name, smokeSeries.name]).toEqual(['wheel', 'smoke-test-results']);
+    expect(wheelSeries.points.map((p: { sha: string }) => p.sha)).toEqual([sha(11), sha(12), sha(13)]);
+    const bytes = wheelSeries.points.map((p: { bytes: number }) => p.bytes);
+    expect(bytes[2]).toBeGreaterThan(bytes[1] * 1.1);
+    const page = await (await h.app.request('/repos/octo-org/widget')).text();
+    expect(page).toContain('<figure data-artifact="wheel">');
+    expect(page).toMatch(/aria-label="Size of wheel on main: 3 runs, now [\d.]+ KiB"/);
   });
 });
 

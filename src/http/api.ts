@@ -11,6 +11,7 @@ import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './p
 import { visibleRepo } from './visibility';
 import { compareView } from './pages/compare-view';
 import { targetsView } from './pages/targets-view';
+import { artifactSizesView } from './pages/artifact-sizes-view';
 
 /** The JSON behind the pages, cursor-paginated, so scripts read what people see. */
 export function apiRoutes(deps: HttpDeps): Hono {
@@ -29,12 +30,14 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
-    const [view, targets] = await Promise.all([
+    const [view, targets, artifactSizes] = await Promise.all([
       repoView(deps, meta, { token, url: c.req.url }, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }),
       targetsView(deps, meta, meta.private ? token : null),
+      artifactSizesView(deps, meta),
     ]);
-    // `targets`: the named targets side by side (absent for a repository without `targets:`).
-    return c.json(targets ? { ...view, targets } : view);
+    // `targets`: the named targets side by side (absent for a repository without `targets:`);
+    // `artifactSizes`: each artifact's size over the default branch's runs.
+    return c.json({ ...view, ...(targets ? { targets } : {}), artifactSizes });
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {

@@ -9,6 +9,7 @@ import { RunPage } from './run';
 import { ComparePage } from './compare';
 import { compareView } from './compare-view';
 import { targetsView } from './targets-view';
+import { artifactSizesView } from './artifact-sizes-view';
 import { RunnersPage } from './runners';
 import { homeView, limitOf, repoView, runnersView, runView } from './view-models';
 
@@ -34,11 +35,14 @@ export function pageRoutes(deps: HttpDeps): Hono {
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, repo, token ?? undefined);
     if (!meta) return c.html(<NotFound />, 404);
-    const [view, targets] = await Promise.all([
+    const [view, targets, artifacts] = await Promise.all([
       repoView(deps, meta, { token, url: c.req.url }, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) }),
       targetsView(deps, meta, meta.private ? token : null),
+      artifactSizesView(deps, meta),
     ]);
-    return c.html(<RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} targets={targets} />);
+    return c.html(
+      <RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} targets={targets} artifacts={artifacts} />,
+    );
   });
 
   pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, boundedQuery, async (c) => {

@@ -1,3 +1,5 @@
+import { ArtifactSizes } from './artifact-sizes-chart';
+import type { ArtifactSizesView } from './artifact-sizes-view';
 import { TargetsTable } from './targets-table';
 import type { TargetRow } from './targets-view';
 import { TrendChart } from './chart-svg';
@@ -96,7 +98,14 @@ export function QueueTable(props: { queue: LabelSetStats[] }) {
   );
 }
 
-export function RepoPage(props: { view: RepoView; latest: LatestRun | null; token: string | null; now: Date; targets?: TargetRow[] | null }) {
+export function RepoPage(props: {
+  view: RepoView;
+  latest: LatestRun | null;
+  token: string | null;
+  now: Date;
+  targets?: TargetRow[] | null;
+  artifacts?: ArtifactSizesView | null;
+}) {
   const v = props.view;
   const withData = v.trends.filter((t) => t.points.length > 0);
   // The preview loads from this server, whatever PUBLIC_URL the snippet names.
@@ -124,6 +133,8 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
           <a href={older}>Older runs</a>
         </p>
       ) : null}
+
+      {props.artifacts ? <ArtifactSizes view={props.artifacts} /> : null}
 
       <h2>Smoke-test pass rate</h2>
       {withData.length === 0 ? (
