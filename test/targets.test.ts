@@ -39,6 +39,8 @@ beforeEach(async () => {
         ],
         runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
       }),
+      // Today's single-target file: one target called `default`.
+      seedRepo({ name: 'plain' }),
     ],
   });
 });
@@ -366,5 +368,25 @@ describe('a fork pull request with targets', () => {
     // The same delivery again changes nothing.
     await h.send(ok, { deliveryId: 'redelivered-ok' });
     expect(dispatchesOf(sha(50))).toHaveLength(3);
+  });
+});
+
+describe('a single-target file', () => {
+  it('is one target called default: one dispatch, the plain check name, no target stored, and ?target=default is the plain badge', async () => {
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'plain'), { ref: 'refs/heads/main', after: sha(60) }));
+    const sent = h.gh.dispatches.filter((d) => d.repo === 'octo-org/plain');
+    expect(sent).toHaveLength(1);
+    const [check] = h.gh.checkRuns('octo-org', 'plain');
+    expect(check!.name).toBe('arm64 CI');
+    const stored = await getDispatch(h.store, 'octo-org/plain', check!.externalId!);
+    expect(stored).not.toHaveProperty('target');
+    expect(stored).not.toHaveProperty('baseline');
+    await play(sent[0]!.runId);
+    expect(await getRefSmoke(h.store, 'octo-org/plain', 'branch:main')).not.toBeNull();
+
+    const plain = await (await h.app.request('/badges/octo-org/plain/status.svg')).text();
+    expect(await (await h.app.request('/badges/octo-org/plain/status.svg?target=default')).text()).toBe(plain);
+    expect((await h.app.request('/badges/octo-org/plain/status.svg?target=dgx')).status).toBe(404);
+    expect((await (await h.app.request('/api/repos/octo-org/plain')).json()).targets).toBeUndefined();
   });
 });
