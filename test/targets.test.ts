@@ -184,6 +184,12 @@ describe('slash commands with targets', () => {
 
     await h.send(comment('/arm64 help'));
     expect(h.gh.comments.at(-1)!.body).toContain('Targets: `dgx`, `graviton`, `x86`.');
+
+    // `status` says which target each run is for.
+    await h.send(comment('/arm64 status'));
+    const status = h.gh.comments.at(-1)!.body;
+    expect(status).toContain('| commit | target | trigger | by | state | link |');
+    expect(status).toMatch(/\| `dddddd[0-9a-f]` \(head\) \| `graviton` \| re-run \| @maintainer \|/);
   });
 });
 
