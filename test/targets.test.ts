@@ -396,3 +396,15 @@ describe('a single-target file', () => {
     expect((await (await h.app.request('/api/repos/octo-org/plain')).json()).targets).toBeUndefined();
   });
 });
+
+describe('a config that drops targets:', () => {
+  it('closes the ?target= badges at the next push', async () => {
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(70) }));
+    expect((await badge('status.svg', '?target=graviton')).status).toBe(200);
+    repo().files['.github/arm64-ci.yml'] = 'workflow: arm64-ci.yml\nrunner_labels: [self-hosted, arm64, dgx]\n';
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(71) }));
+    expect((await badge('status.svg', '?target=graviton')).status).toBe(404);
+    expect((await badge('status.svg', '?target=default')).status).toBe(200);
+    expect(checks(sha(71)).map((c) => c.name)).toEqual(['arm64 CI']);
+  });
+});

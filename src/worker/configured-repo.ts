@@ -22,6 +22,9 @@ export async function configuredRepo(
     defaultBranch: repo.defaultBranch,
     installationId: repo.installationId,
     now: deps.now(),
+    // Cleared here and set again below once the config is read: a file that dropped `targets:`
+    // leaves no `?target=` badges behind (the write is the same one either way).
+    targets: null,
   });
   const gh = await deps.github.forInstallation(repo.installationId);
   const cfg = await loadRepoConfig(gh, repo);
@@ -37,7 +40,7 @@ export async function configuredRepo(
 /**
  * The badges read which targets exist (and which one a badge without `?target=` shows) from the
  * repository item, since the web function never reads a config. A file without `targets:` writes
- * nothing new: its repository item stays as it always was.
+ * nothing more: its repository item stays as it always was.
  */
 async function rememberTargets(deps: WorkerDeps, repo: RepoRef, config: RepoConfig): Promise<void> {
   if (!hasNamedTargets(config)) return;
