@@ -9,7 +9,9 @@
  *   scheduled pass checkpoint   CHECKPOINT#<pass> / CHECKPOINT                (forward-only conditional put)
  *   repository settings         REPO#<owner/repo> / META                     (one read for a default-branch badge)
  *   runs of a repo, newest 1st  REPO#<owner/repo> / DISPATCH#<ulid>           (query, ScanIndexForward=false)
- *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge)
+ *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge; with named targets,
+ *                                                                               the default badge target's)
+ *   … of a named target         REPO#<owner/repo> / LATEST#@<target>:<branch> (`?target=` badges)
  *   dispatch by workflow run    WFRUN#<run id> / WFRUN                        (pointer, strongly consistent)
  *   jobs of a dispatch          DISPATCH#<ulid> / JOB#<job id>
  *   dispatches of a commit      gsi1-keys: COMMIT#<owner/repo>#<sha> / <ulid>  (keys only: then BatchGetItem)
@@ -31,7 +33,7 @@
  *
  * Smoke-test results (store/dispatch-smoke.ts, run-results.ts, run-tests.ts, test-catalogs.ts, test-standing.ts,
  * test-runs.ts, ref-smoke.ts; packing in store/test-pack.ts, outcome codes in store/test-history-codec.ts;
- * <ref> = branch:<name> | pr:<n>; <target> = the config's target, `default` for a single-target
+ * <ref> = branch:<name> | pr:<n>, prefixed `@<target>:` for a named target; <target> = the config's target, `default` for a single-target
  * config; all with TTL history_days):
  *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
  *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section, flaky tests)
@@ -52,6 +54,11 @@
  *   the catalog's parts only when the set of tests changed (or weekly, to move its TTL). Every
  *   partition takes at most a few items per run: none is written faster than 100 items a second.
  *
+ * Artifact sizes (store/artifact-sizes.ts; the sizes from the run's artifact list, nothing downloaded):
+ *   a ref's artifact sizes,     ARTSIZES#<owner/repo>#<ref> / <ulid>#<attempt>  (one put per completed run; query newest
+ *     newest first                                                               first: the base's latest, the dashboard's
+ *                                                                                 chart; TTL history_days)
+ *
  * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
  * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
  */
@@ -68,6 +75,8 @@ export const LEGACY_OPEN_KEY = 'OPEN';
 export const statsKey = (fullName: string) => `STATS#${fullName.toLowerCase()}`;
 export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const latestSk = (branch: string) => `LATEST#${branch}`;
+/** A named target's latest run of a branch (`:` never occurs in a branch name, so no branch looks like one). */
+export const latestTargetSk = (target: string, branch: string) => `LATEST#@${target}:${branch}`;
 export const workflowRunKey = (runId: number) => `WFRUN#${runId}`;
 export const dispatchKey = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const jobSk = (jobId: number) => `JOB#${jobId}`;
@@ -80,9 +89,15 @@ export const ttlAfter = (now: Date, days: number) => Math.floor(now.getTime() / 
 
 // Smoke-test results
 
-/** A branch run or a pull request's runs: results are compared and listed per ref. */
-export const refName = (ref: { branch?: string | null; pr?: number | null }) =>
-  ref.pr ? `pr:${ref.pr}` : `branch:${ref.branch ?? ''}`;
+/**
+ * A branch run or a pull request's runs: results are compared and listed per ref, and per target
+ * for a repository with named targets (`@dgx:branch:main`; a plain ref never starts with `@`). A
+ * dispatch item passes its own `target`, so its history is its target's.
+ */
+export const refName = (ref: { branch?: string | null; pr?: number | null; target?: string | null }) => {
+  const plain = ref.pr ? `pr:${ref.pr}` : `branch:${ref.branch ?? ''}`;
+  return ref.target ? `@${ref.target}:${plain}` : plain;
+};
 const pad = (attempt: number) => String(attempt).padStart(3, '0');
 /** `<dispatch ulid>#<attempt>`: sorts by time, then attempt. */
 export const runKey = (dispatchId: string, attempt: number) => `${dispatchId}#${pad(attempt)}`;
@@ -96,6 +111,7 @@ export const catalogSk = (catalog: string, part: number) => `${catalog}#${part}`
 /** Until the worker knows named targets, every run belongs to the one target a single-target config means. */
 export const DEFAULT_TARGET = 'default';
 export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
+export const artifactSizesKey = (repo: string, ref: string) => `ARTSIZES#${repo.toLowerCase()}#${ref}`;
 
 /** Test ids can be long (suite path + class + name): keys use a hash, items keep the id. */
 export function testHash(testId: string): string {

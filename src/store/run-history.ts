@@ -5,7 +5,11 @@
  * only for the few tests worth a history of their own: failing, flaky, or changed since their last
  * run on the ref. Write counts: ./keys.ts. Also reads a run back in catalog terms.
  */
+import type { TimedTest } from '../core/compare/tests';
 import { isFailing } from '../core/test-results';
+import { DEFAULT_TARGET, testHash } from './keys';
+import { legacyTimedTests, type RunResultItem } from './run-results';
+import { outcomeOfRunCode, type RunOutcomeCode } from './test-history-codec';
 import type { StoreContext } from './dynamo';
 import { batchPutPaced } from './dynamo';
 import { getRunTests, putRunTests, recentRunTests, type RunTests, type RunTestsKey } from './run-tests';
@@ -116,4 +120,20 @@ export async function durationHistory(
     });
   }
   return out;
+}
+
+/**
+ * The comparison's view of a stored result (core/compare/tests.ts TimedTest, id = the test hash as
+ * before): every test from the packed run (its outcome, its mean passing time); results stored
+ * before packing carry their own rows.
+ */
+export async function timedTestsOf(ctx: StoreContext, r: RunResultItem): Promise<TimedTest[]> {
+  if (r.timed) return legacyTimedTests(r);
+  const list = await readRunTests(ctx, { repo: r.repo, target: r.target ?? DEFAULT_TARGET, ref: r.ref, dispatchId: r.dispatchId, attempt: r.attempt });
+  return (list?.tests ?? []).map((t) => ({
+    id: testHash(t.id),
+    name: t.name,
+    outcome: outcomeOfRunCode(t.code as RunOutcomeCode),
+    durationSeconds: t.code === 'P' ? t.durationSeconds : null,
+  }));
 }

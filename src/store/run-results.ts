@@ -7,7 +7,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Slowdown } from '../core/compare/slowdown';
 import type { SmokeReport } from '../core/smoke/report';
-import type { Counts } from '../core/test-results';
+import type { TimedTest } from '../core/compare/tests';
+import type { Counts, Outcome } from '../core/test-results';
 import type { StoreContext } from './dynamo';
 import { getItem, queryPage } from './dynamo';
 import { dispatchKey, resultSk } from './keys';
@@ -38,8 +39,22 @@ export interface RunResultItem {
   slowdowns?: Slowdown[];
   /** What they were measured against, and how many were flagged in all. */
   slowdownRule?: { branch: string; factor: number; window: number; flagged: number };
+  /**
+   * The tracked tests merged per test (core/compare/tests.ts) as `[hash, name, outcome, seconds]`,
+   * for the comparison of an arm64 target with the baseline. Absent on results stored before it was kept.
+   */
+  timed?: TimedRow[];
+  /** The artifact-size section (core/compare/artifacts.ts), rendered once; absent when the run had no artifacts. */
+  artifactsMarkdown?: string;
   createdAt: string;
   ttl: number;
+}
+
+export type TimedRow = [hash: string, name: string, outcome: Outcome, seconds: number | null];
+
+/** Timed rows of results stored before every test was packed (./run-history.ts timedTestsOf reads both). */
+export function legacyTimedTests(r: RunResultItem): TimedTest[] {
+  return (r.timed ?? []).map(([id, name, outcome, durationSeconds]) => ({ id, name, outcome, durationSeconds }));
 }
 
 export async function putRunResult(ctx: StoreContext, item: Omit<RunResultItem, 'pk' | 'sk' | 'type'>): Promise<void> {
