@@ -1,3 +1,4 @@
+import { rateLimitReserveOf } from '../github/rate-budget';
 import { createLogger, logLevelOf } from '../log';
 import { createDocumentClient, type StoreContext } from '../store/dynamo';
 import { DEFAULT_TABLE_NAME } from '../store/schema';
@@ -15,6 +16,8 @@ export const store: StoreContext = {
 };
 
 export const githubApiUrl = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+/** Requests of an installation's hour kept for dispatches and conclusions (src/github/rate-budget.ts). */
+export const githubRateLimitReserve = rateLimitReserveOf(process.env.GITHUB_RATE_LIMIT_RESERVE);
 export const publicUrl = process.env.PUBLIC_URL?.replace(/\/+$/, '') || null;
 
 export function required(name: string): string {

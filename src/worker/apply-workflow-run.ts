@@ -51,8 +51,13 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     updated = d;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
-  const final = updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
-  await syncCheckRun(deps, gh, final);
+  const collected =
+    updated.state === 'completed' && currentSmoke(updated) === null
+      ? await collectSmokeResults(deps, gh, updated, { run, repo })
+      : { dispatch: updated, annotations: [] };
+  const final = collected.dispatch;
+  // One PATCH: the conclusion, the summary and the first 50 annotations together.
+  await syncCheckRun(deps, gh, final, { annotations: collected.annotations });
   await rememberLatest(deps, final);
 }
 
