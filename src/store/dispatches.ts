@@ -68,6 +68,8 @@ export interface DispatchItem {
    * a comment's `created_at`; see core/approval.ts). Absent until the check run exists.
    */
   heldAt?: string;
+  /** A pull request's base branch, from the event that started it: completion compares with it without asking GitHub. */
+  prBase?: string;
   /** What its check run last showed (worker/check-run.ts): the next update goes out only on a visible change. */
   checkShown?: ShownCheck;
 }

@@ -37,6 +37,7 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     },
     { now },
   );
+  let repeated = false;
   if (!updated) {
     if (!completedAt(d, state, attempt)) {
       deps.log.debug('stale workflow run report dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
@@ -47,12 +48,15 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     // must not re-decide it.
     if (d.conclusion !== check.conclusion && currentSmoke(d) === null) return;
     // The same completion again: a retry after a failure half-way (GitHub or DynamoDB down).
-    // Finish what is missing; the PATCH below is idempotent.
+    // Finish what is missing; the PATCH below is sent only if the check run does not show it yet.
     updated = d;
+    // Also the `cancelled` that our own cancel (a superseding push, /arm64 cancel) caused: the
+    // check run already says why, and a cancelled run has no results worth two more requests.
+    repeated = true;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
   const collected =
-    updated.state === 'completed' && currentSmoke(updated) === null
+    updated.state === 'completed' && currentSmoke(updated) === null && !(repeated && check.conclusion === 'cancelled')
       ? await collectSmokeResults(deps, gh, updated, { run, repo })
       : { dispatch: updated, annotations: [] };
   const final = collected.dispatch;

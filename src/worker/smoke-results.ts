@@ -18,6 +18,7 @@ import type { Outcome, TestCaseResult } from '../core/test-results';
 import { smokeReport } from '../core/smoke/report';
 import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
+import { conditionalGet } from '../github/conditional';
 import type { ReportedRun } from '../github/workflow-runs';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
@@ -317,13 +318,17 @@ async function baseComparison(
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
 }
 
-/** The event usually names the pull request's base; else one request, else the default branch. */
+/**
+ * The base stored with the dispatch (from the pull_request event), else the one the event names
+ * (dispatched runs usually list no pull requests), else one conditional request, else the default branch.
+ */
 async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
+  if (d.prBase) return d.prBase;
   const listed = run.pull_requests?.find((p) => p?.number === d.pr)?.base.ref;
   if (listed) return listed;
   try {
-    const r = await gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.name, pull_number: d.pr! });
-    return r.data.base.ref;
+    const pull = await conditionalGet(gh, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.name, pull_number: d.pr! });
+    return pull.base.ref;
   } catch (err) {
     if (httpStatus(err) !== 404) throw err;
     return repo.defaultBranch;

@@ -42,6 +42,8 @@ interface RunRequest {
    * `action_required` with this explanation, but nothing is dispatched until someone approves.
    */
   hold?: string;
+  /** The pull request's base branch when the caller knows it (stored, so completion need not ask GitHub). */
+  prBase?: string;
   /** Extra lines for the check run summary (who approved it, which run this re-runs). */
   notes?: string[];
   /**
@@ -97,6 +99,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       startedAt: null,
       completedAt: null,
       historyDays: req.config.history_days,
+      ...(req.prBase ? { prBase: req.prBase } : {}),
     }),
     // The reconciler's limits and the smoke rules travel with the dispatch, so neither the
     // reconciler nor the completion handler needs to read the config again.
