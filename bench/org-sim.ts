@@ -27,6 +27,7 @@ import { refreshFleet } from '../src/worker/fleet';
 import { PoisonMessageError } from '../src/worker/process';
 import { loadRepoConfig } from '../src/worker/repo-config';
 import { smokeJUnit } from '../src/local/sandbox';
+import { ASSUMPTIONS, costPer1000Pushes, monthlyCost, PRICES, type CostRow, type HourlyLoad } from './lib/aws-cost';
 import { meterCapacity } from './lib/capacity';
 import { sinkLogger } from './lib/contenders';
 import { meterIndexWrites } from './lib/index-writes';
@@ -63,6 +64,8 @@ export interface OrgSimResult {
   reconciler: { passes: number; backlogAtEnd: number; notCompletedAtEnd: number };
   lambda: { ingestInvocationsPerHour: number; workerMessagesPerHour: number; workerCpuMsPerMessage: number; scheduledInvocationsPerHour: number };
   deadLetters: number;
+  /** Monthly AWS cost at this rate for 10, 100 and 1,000 repositories, and per 1,000 pushes (./lib/aws-cost.ts). */
+  cost: { rows: CostRow[]; per1000Pushes: ReturnType<typeof costPer1000Pushes>; prices: typeof PRICES; assumptions: typeof ASSUMPTIONS };
 }
 
 const WEBHOOK_SECRET = 'org-sim-secret';
@@ -375,7 +378,17 @@ export async function runOrgSim(
       scheduledInvocationsPerHour: 12,
     },
     deadLetters: queue.deadLetters.length,
+    cost: { rows: [], per1000Pushes: { lambda: 0, dynamo: 0, sqs: 0, total: 0 }, prices: PRICES, assumptions: ASSUMPTIONS },
   };
+  const perRepoHour: HourlyLoad = {
+    pushes: (totalPushes * scale) / repos,
+    webhooks: (webhooks * scale) / repos,
+    workerMessages: (workerMessages * scale) / repos,
+    readUnits: (capacity.read * scale) / repos,
+    writeUnits: ((tableWrite + indexes.write) * scale) / repos,
+  };
+  result.cost.rows = [10, 100, 1000].map((n) => monthlyCost(perRepoHour, n));
+  result.cost.per1000Pushes = costPer1000Pushes(perRepoHour);
   doc.destroy();
   await gh.close();
   return result;
@@ -424,6 +437,15 @@ export function orgSimReport(r: OrgSimResult): string {
     '',
     'GitHub requests per hour by operation: ' + r.github.byOperation.map((o) => `${o.operation} ${fmt(o.perHour)}`).join(' · '),
   ];
+  const c = r.cost.per1000Pushes;
+  lines.push(
+    '',
+    `Monthly AWS cost at ${r.pushesPerRepoHour} pushes per repository-hour for ${r.cost.assumptions.busyHoursPerMonth} busy hours a month (prices ${r.cost.prices.date}):`,
+    'repositories  pushes/month  Lambda  DynamoDB  SQS  Secrets  total (USD)',
+    ...r.cost.rows.map((x) => `${fmt(x.repos)}  ${fmt(x.pushesPerMonth)}  ${fmt(x.lambda, 2)}  ${fmt(x.dynamo, 2)}  ${fmt(x.sqs, 2)}  ${fmt(x.secrets, 2)}  ${fmt(x.total, 2)}`),
+    `per 1,000 pushes: $${c.total} (Lambda ${c.lambda}, DynamoDB ${c.dynamo}, SQS ${c.sqs})`,
+    '',
+  );
   for (const t of orgSimTargets(r)) lines.push(`${t.met ? 'met    ' : 'NOT MET'}  ${t.metric}: ${fmt(t.value)} (target ${t.target}; ${t.note})`);
   return lines.join('\n');
 }
