@@ -48,6 +48,8 @@ export interface OrgSimResult {
     perInstallationHourMax: number;
     perInstallationHourMean: number;
     perPush: number;
+    /** One push on its own followed to its conclusion with smoke results and one job. */
+    perPushLifecycle: number;
     notModifiedPerHour: number;
     appJwtRequestsPerHour: number;
     byOperation: { operation: string; perHour: number }[];
@@ -307,6 +309,30 @@ export async function runOrgSim(
     }
     now += 60_000;
   }
+  // One more push on its own, followed to its conclusion with smoke results and one job: the
+  // requests of a single push lifecycle (issue 14 target: ≤ 6), in the warm state of the window.
+  now += 5 * 60_000;
+  const lone = seeds[0]!;
+  const loneFull = `${lone.owner}/${lone.name}`;
+  const loneFrom = gh.requests.length;
+  {
+    const after = fakeSha(`${loneFull}:lone`);
+    const before = heads.get(loneFull)!;
+    gh.setBranch(lone.owner, lone.name, 'main', after);
+    await gh.deliver(gh.events.pushEvent(loneFull, { ref: 'main', before, after }));
+    await settle();
+    const runId = gh.dispatches.at(-1)!.runId;
+    seenDispatches = gh.dispatches.length;
+    await gh.requestRun(runId);
+    const job = await gh.queueJob(runId, { name: 'test (3.11)' });
+    await gh.startRun(runId);
+    await gh.startJob(job.id);
+    await gh.completeJob(job.id, 'success');
+    gh.addArtifact(runId, { name: 'smoke-test-results', files: { 'results/junit.xml': small } });
+    await gh.completeRun(runId, 'success');
+    await settle();
+  }
+  const lonePush = gh.requests.slice(loneFrom).filter((r) => r.rateLimited).length;
   // Last pass after everything finished: what it cannot close is the backlog.
   now += 10 * 60_000;
   for (let k = 0; k < 2; k++) {
@@ -328,7 +354,7 @@ export async function runOrgSim(
   const notCompleted = dispatchItems.filter((d) => d.state !== 'completed' && d.state !== 'awaiting_approval');
   const backlog = notCompleted.filter((d) => !d.workflowRunId || gh.state.run(d.workflowRunId)?.status === 'completed' || !gh.state.run(d.workflowRunId));
 
-  const reqs = gh.requests.slice(t0Requests);
+  const reqs = gh.requests.slice(t0Requests, loneFrom);
   const counted = reqs.filter((r) => r.rateLimited);
   const perInstallation = new Map<number, number>();
   for (const r of counted) perInstallation.set(r.installationId!, (perInstallation.get(r.installationId!) ?? 0) + 1);
@@ -357,6 +383,7 @@ export async function runOrgSim(
       perInstallationHourMax: Math.round(Math.max(0, ...perInstallation.values()) * scale),
       perInstallationHourMean: Math.round((counted.length / installations) * scale),
       perPush: round(counted.length / totalPushes, 2),
+      perPushLifecycle: lonePush,
       notModifiedPerHour: Math.round(reqs.filter((r) => r.status === 304).length * scale),
       appJwtRequestsPerHour: Math.round(reqs.filter((r) => r.path.startsWith('/app')).length * scale),
       byOperation: [...byOp].sort((a, b) => b[1] - a[1]).map(([operation, n]) => ({ operation, perHour: Math.round(n * scale) })),
@@ -397,6 +424,13 @@ export async function runOrgSim(
 export function orgSimTargets(r: OrgSimResult) {
   return [
     {
+      metric: 'GitHub requests per push lifecycle (smoke results, one job)',
+      value: r.github.perPushLifecycle,
+      target: '≤ 6',
+      met: r.github.perPushLifecycle <= 6,
+      note: 'create, dispatch, in progress, artifacts, zip, conclusion; config and runners 304',
+    },
+    {
       metric: 'org sim: GitHub requests per installation-hour (busiest)',
       value: r.github.perInstallationHourMax,
       target: '< 5,000',
@@ -425,7 +459,8 @@ export function orgSimReport(r: OrgSimResult): string {
     '-----------------------------------------------  ----------',
     `GitHub requests per installation-hour (busiest)   ${fmt(r.github.perInstallationHourMax)}`,
     `GitHub requests per installation-hour (mean)      ${fmt(r.github.perInstallationHourMean)}`,
-    `GitHub requests per push                          ${fmt(r.github.perPush, 2)}`,
+    `GitHub requests per push (whole mix)              ${fmt(r.github.perPush, 2)}`,
+    `GitHub requests of one push lifecycle             ${fmt(r.github.perPushLifecycle)}`,
     `conditional reads answered 304 (free)             ${fmt(r.github.notModifiedPerHour)}`,
     `App (JWT) requests: tokens, delivery log          ${fmt(r.github.appJwtRequestsPerHour)}`,
     `DynamoDB read units                               ${fmt(r.dynamo.readUnitsPerHour)}`,
@@ -441,8 +476,10 @@ export function orgSimReport(r: OrgSimResult): string {
   lines.push(
     '',
     `Monthly AWS cost at ${r.pushesPerRepoHour} pushes per repository-hour for ${r.cost.assumptions.busyHoursPerMonth} busy hours a month (prices ${r.cost.prices.date}):`,
-    'repositories  pushes/month  Lambda  DynamoDB  SQS  Secrets  total (USD)',
-    ...r.cost.rows.map((x) => `${fmt(x.repos)}  ${fmt(x.pushesPerMonth)}  ${fmt(x.lambda, 2)}  ${fmt(x.dynamo, 2)}  ${fmt(x.sqs, 2)}  ${fmt(x.secrets, 2)}  ${fmt(x.total, 2)}`),
+    ...[
+      ['repositories', 'pushes/month', 'Lambda', 'DynamoDB', 'SQS', 'Secrets', 'total USD'],
+      ...r.cost.rows.map((x) => [fmt(x.repos), fmt(x.pushesPerMonth), fmt(x.lambda, 2), fmt(x.dynamo, 2), fmt(x.sqs, 2), fmt(x.secrets, 2), fmt(x.total, 2)]),
+    ].map((row) => row.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(i === 1 ? 12 : 9))).join('  ')),
     `per 1,000 pushes: $${c.total} (Lambda ${c.lambda}, DynamoDB ${c.dynamo}, SQS ${c.sqs})`,
     '',
   );
