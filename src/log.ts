@@ -2,7 +2,7 @@
  * JSON-lines logger. Secrets must never reach a log line, so values under keys that look like
  * credentials are replaced before writing, whatever the caller passed.
  */
-type LogFields = Record<string, unknown>;
+export type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;

@@ -17,6 +17,10 @@ export interface Settings {
   host: string;
   port: number;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set (an address GitHub can reach), not derived from HOST and PORT. */
+  publicUrlSet: boolean;
+  /** WEBHOOK_PROXY_URL: a smee.io channel the local server forwards to its webhook route. */
+  webhookProxyUrl: string | null;
   tableName: string;
   dynamodbEndpoint: string | null;
   dataDir: string;
@@ -77,6 +81,11 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
 
+  const webhookProxyUrl = env.WEBHOOK_PROXY_URL?.trim() || null;
+  if (webhookProxyUrl && !/^https?:\/\/[^/\s]+\/\S+$/.test(webhookProxyUrl)) {
+    throw new SettingsError(`WEBHOOK_PROXY_URL must be a channel URL such as https://smee.io/AbC123, got "${webhookProxyUrl}"`);
+  }
+
   return {
     mode: appId ? 'github' : 'sandbox',
     appId,
@@ -86,6 +95,8 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     host,
     port,
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, ''),
+    publicUrlSet: Boolean(env.PUBLIC_URL),
+    webhookProxyUrl,
     tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || null,
     dataDir: env.DATA_DIR || '.data',

@@ -14,8 +14,15 @@ import { startArtifactThread } from './artifact-thread';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
 import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { envOfApp, writeEnvValues } from './register/env-file';
+import { hostFromApiUrl } from './register/hosts';
+import { registrationRoutes } from './register/routes';
+import { forwardWebhooks, type Forwarder } from './smee';
+import { createJournal } from './journal';
 
-interface LocalServer {
+export interface LocalServer {
   url: string;
   settings: Settings;
   store: StoreContext;
@@ -23,10 +30,15 @@ interface LocalServer {
   standIn: GitHubStandIn | null;
   /** The scheduled passes (redelivery, …) as the Lambda runs them; `schedule.runNow()` runs one tick. */
   schedule: Schedule;
+  /** WEBHOOK_PROXY_URL's forwarder, when set. */
+  proxy: Forwarder | null;
   close(): Promise<void>;
 }
 
-interface LocalOptions {
+/** The values registration writes to .env, and restarts the server with. */
+export type RegisteredEnv = Record<string, string>;
+
+export interface LocalOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Keep the embedded DynamoDB in memory instead of DATA_DIR (tests, throwaway demos). */
@@ -40,7 +52,16 @@ interface LocalOptions {
   scheduleEveryMs?: number;
   /** Tests: the artifact thread's gate (ArtifactThreadOptions.gate), to catch a parse under way. */
   artifactGate?: SharedArrayBuffer;
+  /** Where registration writes the App's credentials. Default `.env` in the working directory. */
+  envFile?: string;
+  /** smee.io's new-channel URL (tests: a local event stream server). */
+  newChannelUrl?: string;
+  /** Called once the App is registered and .env written: the supervisor restarts in GitHub mode. */
+  onRegistered?: (values: RegisteredEnv) => void;
 }
+
+const APP_YML = fileURLToPath(new URL('../../app.yml', import.meta.url));
+
 
 /**
  * `npm start`: the same Hono app and worker as on Lambda, on embedded DynamoDB, with the queue
@@ -76,14 +97,17 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   // Smoke artifacts are parsed off the main thread: here the worker shares it with webhook intake.
   const artifacts = startArtifactThread(opts.artifactGate ? { gate: opts.artifactGate } : {});
   closers.push(() => artifacts.close());
+  // What the worker did per delivery, for `npm run replay` (GET /_local/deliveries/:id).
+  const journal = createJournal();
+  const workerLog = journal.logger(log);
   const worker = createWorker({
     store,
-    log,
+    log: workerLog,
     publicUrl: settings.publicUrl,
     github: githubOpts,
     parseSmokeArtifact: artifacts.parse,
   });
-  const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
+  const queue = createInProcessQueue({ process: worker.process, log: workerLog, isPermanent: (e) => e instanceof PoisonMessageError });
   closers.push(async () => queue.close());
 
   // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
@@ -103,9 +127,47 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   );
   closers.push(() => schedule.stop());
 
-  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
+  const fixedWebhookUrl = settings.webhookProxyUrl ?? (settings.publicUrlSet ? `${settings.publicUrl}/api/github/webhooks` : null);
+  const registerHost = hostFromApiUrl(settings.githubApiUrl);
+  const app = createApp({
+    store,
+    queue,
+    log,
+    webhookSecret: settings.webhookSecret,
+    badgeSecret: settings.badgeSecret,
+    cursorSecret: settings.cursorSecret,
+    publicUrl: settings.publicUrl,
+    setup: settings.mode === 'sandbox' ? { web: registerHost.web, needsChannel: !fixedWebhookUrl } : null,
+  });
   const root = new Hono();
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
+  // Local only (never on Lambda), for `npm run replay`: what the worker did with a delivery.
+  root.get('/_local/deliveries/:id', (c) => {
+    const entry = journal.get(c.req.param('id'));
+    return entry ? c.json(entry) : c.json({ error: 'no such delivery seen by this server' }, 404);
+  });
+  if (settings.mode === 'sandbox') {
+    // No App yet: /setup registers one (the manifest flow), writes .env and asks for a restart.
+    const envFile = opts.envFile ?? '.env';
+    root.route(
+      '/setup',
+      registrationRoutes({
+        host: registerHost,
+        appYml: readFileSync(APP_YML, 'utf8'),
+        webhookUrl: fixedWebhookUrl,
+        homepage: settings.publicUrlSet ? settings.publicUrl : null,
+        ...(opts.newChannelUrl ? { newChannelUrl: opts.newChannelUrl } : {}),
+        log,
+        save: async (registered, extra) => {
+          const values = envOfApp(registered, extra.webhookProxyUrl ?? settings.webhookProxyUrl);
+          writeEnvValues(envFile, values);
+          // After this answer is sent: the restart closes this server.
+          setTimeout(() => opts.onRegistered?.(values), 200);
+          return `Its id, private key, webhook secret and client secret are in ${envFile} (readable by you only; never commit it). This server now restarts in GitHub mode.`;
+        },
+      }),
+    );
+  }
   root.route('/', app);
 
   const server: ServerType = await new Promise((resolve) => {
@@ -126,6 +188,13 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     settings.publicUrl = url;
     worker.deps.publicUrl = url;
   }
+  let proxy: Forwarder | null = null;
+  // Only with a real App: the sandbox's deliveries come from its stand-in, signed with its own secret.
+  if (settings.webhookProxyUrl && settings.mode === 'github') {
+    const forwarder = forwardWebhooks(settings.webhookProxyUrl, `${url}/api/github/webhooks`, log);
+    proxy = forwarder;
+    closers.push(() => forwarder.close());
+  }
   log.info('listening', { url, mode: settings.mode, table: settings.tableName, dynamodb: dynamo ? 'embedded' : endpoint });
 
   return {
@@ -135,6 +204,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     queue,
     standIn,
     schedule,
+    proxy,
     async close() {
       for (const c of closers.reverse()) await c().catch(() => {});
     },

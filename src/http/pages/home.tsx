@@ -1,11 +1,22 @@
 import { Sparkline } from './chart-svg';
 import { percent, shortSha } from './format';
 import { BadgeImg, Layout, Pill, statusSpec, Time } from './layout';
+import { RegisterForm } from './register-form';
 import type { RepoCard } from './view-models';
 
-export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date }) {
+export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; setup?: { web: string; needsChannel: boolean } | null }) {
   return (
     <Layout title="Repositories · arm64 CI">
+      {props.setup ? (
+        <section class="setup" aria-labelledby="setup-title">
+          <h2 id="setup-title">Sandbox mode: connect a real GitHub</h2>
+          <p class="muted">
+            Until then, the repositories here live in a local stand-in for GitHub (<code>npm run demo</code>). To check your own repositories,
+            register the GitHub App; this server then restarts in GitHub mode.
+          </p>
+          <RegisterForm web={props.setup.web} needsChannel={props.setup.needsChannel} offerChannel />
+        </section>
+      ) : null}
       <h1>Repositories</h1>
       {props.repos.length === 0 ? (
         <p>

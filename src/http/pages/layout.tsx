@@ -70,6 +70,9 @@ const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.targe
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
+/** The CSP source of the Layout's stylesheet, for pages that set their own policy. */
+export const STYLE_SRC = sha256(STYLE);
+
 /** Pages load nothing from elsewhere; the one inline script and the stylesheet are pinned by hash (no 'unsafe-inline'). */
 export const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
