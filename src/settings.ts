@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rateLimitReserveOf } from './github/rate-budget';
-import { logLevelOf, type Level } from './log';
+import { logLevelOf, registerSecret, type Level } from './log';
 import { DEFAULT_TABLE_NAME } from './store/schema';
 
 /**
@@ -85,6 +85,9 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
   if (webhookProxyUrl && !/^https?:\/\/[^/\s]+\/\S+$/.test(webhookProxyUrl)) {
     throw new SettingsError(`WEBHOOK_PROXY_URL must be a channel URL such as https://smee.io/AbC123, got "${webhookProxyUrl}"`);
   }
+  // Known to the logger from now on, so no line can carry them (src/log.ts). The sandbox's
+  // published development secret is no secret, and redacting the word would garble lines.
+  for (const s of [privateKey, webhookSecret === DEV_WEBHOOK_SECRET ? null : webhookSecret, env.BADGE_SECRET, env.CURSOR_SECRET, env.GITHUB_CLIENT_SECRET]) registerSecret(s);
 
   return {
     mode: appId ? 'github' : 'sandbox',

@@ -19,4 +19,6 @@ export interface HttpDeps {
    * it would register on and whether a webhook channel is needed. null on AWS and in GitHub mode.
    */
   setup: { web: string; needsChannel: boolean } | null;
+  /** The local server in sandbox mode (a GitHub stand-in, `npm run demo`): pages say how to start. */
+  sandbox?: boolean;
 }

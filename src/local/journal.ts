@@ -40,6 +40,8 @@ export function createJournal(max = 1000): DeliveryJournal {
     warn: (m, f) => (note('warn', m, { ...base, ...f }), log.warn(m, f)),
     error: (m, f) => (note('error', m, { ...base, ...f }), log.error(m, f)),
     child: (fields) => wrap(log.child(fields), { ...base, ...fields }),
+    // Keys appended later (the dispatch id once known) belong to this delivery's lines too.
+    appendKeys: (fields) => (Object.assign(base, fields), log.appendKeys(fields)),
   });
   return { get: (id) => entries.get(id), logger: (log) => wrap(log, {}) };
 }

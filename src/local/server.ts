@@ -7,11 +7,14 @@ import { createGitHubClients } from '../github/client';
 import { schedulePasses, type Schedule } from '../scheduled/passes';
 import { createApp } from '../wiring/app';
 import { createWorker } from '../wiring/worker';
-import { loadSettings, type Settings } from '../settings';
+import { loadSettings, SettingsError, type Settings } from '../settings';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../store/dynamo';
 import { PoisonMessageError } from '../worker/process';
+import { useMetrics } from '../metrics/metrics';
 import { startArtifactThread } from './artifact-thread';
+import { prometheusMetrics } from './prometheus';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
+import { lockDataDir } from './data-dir-lock';
 import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
 import { readFileSync } from 'node:fs';
@@ -71,10 +74,32 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   const settings = loadSettings(opts.env ?? process.env);
   const log = opts.log ?? createLogger({ level: settings.logLevel, base: { service: 'arm64-ci' } });
   const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+  };
+  try {
+    return await start(opts, settings, log, closers, closeAll);
+  } catch (err) {
+    // Whatever started before the failure (the data directory's lock, dynalite, the stand-in) stops.
+    await closeAll();
+    throw err;
+  }
+}
+
+async function start(
+  opts: LocalOptions,
+  settings: Settings,
+  log: Logger,
+  closers: (() => Promise<void>)[],
+  closeAll: () => Promise<void>,
+): Promise<LocalServer> {
 
   let dynamo: EmbeddedDynamo | null = null;
   let endpoint = settings.dynamodbEndpoint;
   if (!endpoint) {
+    // One server per data directory: a second one would find the database locked and fail later
+    // with "Database is closed".
+    if (!opts.inMemory) closers.push(await lockDataDir(settings.dataDir, log));
     dynamo = await startDynalite(opts.inMemory ? {} : { path: settings.dataDir });
     endpoint = dynamo.endpoint;
     closers.push(() => dynamo!.close());
@@ -137,9 +162,15 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     badgeSecret: settings.badgeSecret,
     cursorSecret: settings.cursorSecret,
     publicUrl: settings.publicUrl,
+    sandbox: settings.mode === 'sandbox',
     setup: settings.mode === 'sandbox' ? { web: registerHost.web, needsChannel: !fixedWebhookUrl } : null,
   });
   const root = new Hono();
+  // The numbers the functions send to CloudWatch, for a local Prometheus (or a curl) to read.
+  const prom = prometheusMetrics();
+  useMetrics(prom.sink);
+  closers.push(async () => useMetrics(null));
+  root.get('/metrics', async (c) => c.body(await prom.registry.metrics(), 200, { 'content-type': prom.registry.contentType }));
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
   // Local only (never on Lambda), for `npm run replay`: what the worker did with a delivery.
   root.get('/_local/deliveries/:id', (c) => {
@@ -170,8 +201,15 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   }
   root.route('/', app);
 
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: root.fetch, port: settings.port, hostname: settings.host }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new SettingsError(`PORT ${settings.port} is already in use on ${settings.host}: stop what listens there, or set PORT to a free port (PORT=0 picks one)`)
+          : err,
+      ),
+    );
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host}:${port}`;
@@ -205,9 +243,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     standIn,
     schedule,
     proxy,
-    async close() {
-      for (const c of closers.reverse()) await c().catch(() => {});
-    },
+    close: closeAll,
   };
 }
 

@@ -15,6 +15,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Sandbox mode only: the home page offers to register the GitHub App (HttpDeps.setup). */
   setup?: { web: string; needsChannel: boolean } | null;
+  /** Sandbox mode of the local server (HttpDeps.sandbox). */
+  sandbox?: boolean;
 }
 
 const lift = <T>(v: T | (() => Promise<T>)) => (typeof v === 'function' ? (v as () => Promise<T>) : () => Promise.resolve(v));
@@ -30,5 +32,6 @@ export function httpDeps(opts: AppOptions): HttpDeps {
     publicUrl: opts.publicUrl ?? null,
     now: opts.now ?? (() => new Date()),
     setup: opts.setup ?? null,
+    ...(opts.sandbox ? { sandbox: true } : {}),
   };
 }

@@ -12,12 +12,19 @@ import { currentSmoke } from '../store/dispatch-smoke';
 import { syncCheckRun } from './check-run';
 import type { RepoRef, WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';
+import { ignored } from './outcome';
 import { rememberLatest } from './remember-latest';
 import { collectSmokeResults } from './smoke-results';
+import { metrics } from '../metrics/metrics';
+import { durationSeconds } from '../core/jobs';
 
 export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo: RepoRef): Promise<void> {
   const d = await findDispatchForRun(deps, run, repo.fullName);
-  if (!d) return;
+  if (!d) {
+    ignored(deps, `workflow run ${run.id} is not one this app dispatched`);
+    return;
+  }
+  deps.log.appendKeys({ dispatchId: d.dispatchId });
   const state = stateOfStatus(run.status);
   const attempt = run.run_attempt ?? 1;
   const check = checkStateFromWorkflowRun({ status: run.status, conclusion: run.conclusion });
@@ -37,10 +44,15 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     },
     { now },
   );
+  if (updated?.state === 'completed') {
+    // The first report of this completion (a repeat finds `updated` null): the run's duration, once.
+    const seconds = durationSeconds(run.run_started_at ?? updated.startedAt ?? null, updated.completedAt ?? null);
+    if (seconds !== null) metrics.observe('runDuration', seconds);
+  }
   let repeated = false;
   if (!updated) {
     if (!completedAt(d, state, attempt)) {
-      deps.log.debug('stale workflow run report dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
+      ignored(deps, `stale workflow run report (${run.status}, attempt ${attempt}) after the dispatch moved on`, { status: run.status, attempt });
       return;
     }
     // Finished first-hand before GitHub's word came (the reconciler's timed_out, a lost dispatch):
@@ -62,6 +74,7 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
   const final = collected.dispatch;
   // One PATCH: the conclusion, the summary and the first 50 annotations together.
   await syncCheckRun(deps, gh, final, { annotations: collected.annotations });
+  deps.outcome?.add('updated check run', `${final.state}${final.conclusion ? ` ${final.conclusion}` : ''}`);
   await rememberLatest(deps, final);
 }
 

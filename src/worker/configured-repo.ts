@@ -1,8 +1,9 @@
-import type { RepoConfig } from '../core/config/schema';
+import { CONFIG_PATH, type RepoConfig } from '../core/config/schema';
 import type { GitHub } from '../github/client';
 import { upsertRepo } from '../store/repos';
 import { reportInvalidConfig } from './config-problems';
 import type { RepoRef, WorkerDeps } from './deps';
+import { ignored } from './outcome';
 import { loadRepoConfig } from './repo-config';
 
 /**
@@ -24,9 +25,13 @@ export async function configuredRepo(
   });
   const gh = await deps.github.forInstallation(repo.installationId);
   const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return null;
+  if (cfg.kind === 'missing') {
+    ignored(deps, `not configured: no ${CONFIG_PATH} on ${repo.defaultBranch}`);
+    return null;
+  }
   if (cfg.kind === 'invalid') {
     await reportInvalidConfig(deps, gh, { repo, sha: at.sha, problems: cfg.problems, deliveryId: at.deliveryId });
+    deps.outcome?.add('updated check run', `invalid ${CONFIG_PATH}`);
     return null;
   }
   return { gh, config: cfg.config };

@@ -8,6 +8,7 @@ import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
 import { rerunDispatch } from './redispatch';
 import { loadRepoConfig } from './repo-config';
+import { ignored } from './outcome';
 
 type CheckSuitePayload = EmitterWebhookEvent<'check_suite'>['payload'];
 
@@ -28,7 +29,7 @@ export async function onCheckSuite(deps: WorkerDeps, deliveryId: string, payload
   const sha = payload.check_suite.head_sha;
   const sources = latestPerRef(await dispatchesOfCommit(deps.store, repo.fullName, sha, 100));
   if (sources.length === 0) {
-    deps.log.debug('check suite re-run without dispatches', { repo: repo.fullName, sha });
+    ignored(deps, 're-run of a check suite with no run of this app on the commit');
     return;
   }
   const gh = await deps.github.forInstallation(repo.installationId);

@@ -5,6 +5,7 @@ import { approvalOf, holdReason, notCoveredBy, trustOf } from './approval';
 import { configuredRepo } from './configured-repo';
 import { loadRepoConfig } from './repo-config';
 import { repoRef, type WorkerDeps } from './deps';
+import { ignored } from './outcome';
 import { startRun } from './start-run';
 import { IN_FLIGHT, cancelSuperseded, stopAll } from './supersede';
 
@@ -18,7 +19,10 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     await onClosed(deps, payload);
     return;
   }
-  if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) return;
+  if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) {
+    ignored(deps, `pull_request.${payload.action} does not start a run`, { pr: pr.number });
+    return;
+  }
   const ready = await configuredRepo(deps, repo, { sha: pr.head.sha, deliveryId });
   if (!ready) return;
   const { gh, config } = ready;
@@ -53,6 +57,8 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
       prBase: pr.base.ref,
       ...(held ? { hold: holdReason(trust, config.commands.min_permission, more) } : {}),
     });
+  } else {
+    ignored(deps, decision.reason, { pr: pr.number });
   }
   // The commit this push replaced is moot on this pull request, whether or not the new one runs.
   if (payload.action === 'synchronize' && typeof payload.before === 'string') {

@@ -30,6 +30,7 @@ import { putTestRuns, type TrackedTest } from '../store/test-runs';
 import { updateTestSummaries } from '../store/test-summaries';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
+import { metrics } from '../metrics/metrics';
 
 /** The few config settings needed once a run completes. */
 interface SmokeSettings {
@@ -124,6 +125,10 @@ export async function collectSmokeResults(
     writes += await putTestRuns(deps.store, runCtx, tracked.tests);
     writes += await updateTestSummaries(deps.store, runCtx, tracked.tests);
     await recordRefRun(deps.store, { repo: d.repo, ref, entry: { dispatchId: d.dispatchId, attempt, sha: d.sha, counts }, now, ttl });
+  }
+  if (hasData) {
+    metrics.count('smokeRuns');
+    if (decision.conclusion === 'success') metrics.count('smokePassed');
   }
   deps.log.info('smoke results stored', {
     dispatchId: d.dispatchId,

@@ -24,6 +24,7 @@ import { smokeSettingsOf } from './smoke-results';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
+import { metrics } from '../metrics/metrics';
 
 interface RunRequest {
   repo: RepoRef;
@@ -124,7 +125,22 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
   if (d.checkRunId === null) d = await ensureCheckRun(deps, gh, d, created);
   if (d.state === 'dispatching') d = await resolveInFlight(deps, gh, d);
   if (d.state === 'pending') d = await dispatch(deps, gh, d);
+  noteStart(deps, d);
   return d;
+}
+
+/** What starting this run came to, for the delivery's `processed` line. */
+function noteStart(deps: WorkerDeps, d: DispatchItem): void {
+  if (d.state === 'awaiting_approval') {
+    // The first note is the hold's reason (see startRun); its first line says who must approve.
+    const why = (d.notes[0] ?? 'awaiting approval').split(/(?<=\.)\s/)[0]!.slice(0, 200);
+    deps.log.info('held: awaiting approval', { dispatchId: d.dispatchId, reason: why });
+    deps.outcome?.add('held', why);
+  } else if (d.state === 'completed') {
+    deps.outcome?.add('updated check run', `${d.dispatchId} ${d.conclusion ?? 'completed'}`);
+  } else {
+    deps.outcome?.add('dispatched', d.dispatchId);
+  }
 }
 
 /** Stored on the dispatch item for reconcile/reconciler.ts. */
@@ -240,6 +256,8 @@ async function recordDispatched(
     },
     { now },
   );
+  metrics.count('dispatches');
+  deps.log.info('dispatched', { dispatchId: d.dispatchId, workflowRunId, workflow: d.workflow });
   // A workflow_run event may already have moved it further: that is fine, keep its version.
   return next ?? d;
 }
@@ -273,6 +291,6 @@ async function refuseDispatch(
   );
   if (!done) return d;
   await syncCheckRun(deps, gh, done, { jobs: [] });
-  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, message });
+  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, githubMessage: message });
   return done;
 }

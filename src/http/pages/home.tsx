@@ -4,7 +4,7 @@ import { BadgeImg, Layout, Pill, statusSpec, Time } from './layout';
 import { RegisterForm } from './register-form';
 import type { RepoCard } from './view-models';
 
-export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; setup?: { web: string; needsChannel: boolean } | null }) {
+export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; setup?: { web: string; needsChannel: boolean } | null; sandbox?: boolean }) {
   return (
     <Layout title="Repositories · arm64 CI">
       {props.setup ? (
@@ -18,7 +18,12 @@ export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now:
         </section>
       ) : null}
       <h1>Repositories</h1>
-      {props.repos.length === 0 ? (
+      {props.repos.length === 0 && props.sandbox ? (
+        <p>
+          This is the sandbox: a local stand-in plays GitHub. Run <code>npm run demo</code> in another terminal to push a commit to{' '}
+          <code>octo-org/arm64-demo</code> and follow it through the whole loop; it shows up here.
+        </p>
+      ) : props.repos.length === 0 ? (
         <p>
           No public repositories here yet. Install the GitHub App on a repository with a <code>.github/arm64-ci.yml</code>, then push a
           commit.

@@ -18,7 +18,7 @@ export function pageRoutes(deps: HttpDeps): Hono {
 
   pages.get('/', pageHeaders, boundedQuery, async (c) => {
     const view = await homeView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
-    return c.html(<HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} setup={deps.setup} />);
+    return c.html(<HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} setup={deps.setup} sandbox={deps.sandbox ?? false} />);
   });
 
   pages.get('/runners', pageHeaders, boundedQuery, async (c) => {
