@@ -1,7 +1,8 @@
 // `npm run demo`: push a commit to the sandbox's demo repository and follow it through the whole
 // loop (webhook → check run → workflow_dispatch → the stand-in plays the run → check run → badge).
 // Uses the sandbox server of `npm start` when one is running, else starts one in this process.
-// With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts).
+// With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts); with
+// `-- --targets`, a push to the three-target repository (dgx, graviton, x86 baseline; demo-targets.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { parseArgs } from 'node:util';
 
@@ -70,6 +71,17 @@ if (commentArgs) {
     await local.queue.drain();
     await local.close();
   }
+  process.exit(code);
+}
+
+// `npm run demo -- --targets`: three targets and the comparison with x86.
+if (process.argv.slice(2).includes('--targets')) {
+  const { targetsDemo } = await import('./demo-targets');
+  const code = await targetsDemo(base, local ? `http://${host}:${port}` : base, say, async () => {
+    if (local) await local.queue.drain();
+    else await new Promise((r) => setTimeout(r, 1500));
+  });
+  await local?.close();
   process.exit(code);
 }
 

@@ -17,6 +17,7 @@ import { rememberLatest } from './remember-latest';
 import { collectSmokeResults } from './smoke-results';
 import { metrics } from '../metrics/metrics';
 import { durationSeconds } from '../core/jobs';
+import { compareWithBaseline, refreshComparisons } from './baseline';
 
 export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo: RepoRef): Promise<void> {
   const d = await findDispatchForRun(deps, run, repo.fullName);
@@ -24,7 +25,7 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     ignored(deps, `workflow run ${run.id} is not one this app dispatched`);
     return;
   }
-  deps.log.appendKeys({ dispatchId: d.dispatchId });
+  deps.log.appendKeys({ dispatchId: d.dispatchId, ...(d.target ? { target: d.target } : {}) });
   const state = stateOfStatus(run.status);
   const attempt = run.run_attempt ?? 1;
   const check = checkStateFromWorkflowRun({ status: run.status, conclusion: run.conclusion });
@@ -71,11 +72,13 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     updated.state === 'completed' && currentSmoke(updated) === null && !(repeated && check.conclusion === 'cancelled')
       ? await collectSmokeResults(deps, gh, updated, { run, repo })
       : { dispatch: updated, annotations: [] };
-  const final = collected.dispatch;
+  // An arm64 target against the baseline (named targets); a finished baseline renews its commit's comparisons.
+  const final = await compareWithBaseline(deps, collected.dispatch);
   // One PATCH: the conclusion, the summary and the first 50 annotations together.
   await syncCheckRun(deps, gh, final, { annotations: collected.annotations });
   deps.outcome?.add('updated check run', `${final.state}${final.conclusion ? ` ${final.conclusion}` : ''}`);
   await rememberLatest(deps, final);
+  await refreshComparisons(deps, gh, final);
 }
 
 /** The report is of the completion the dispatch already recorded. */

@@ -12,11 +12,11 @@ import { ignored } from './outcome';
 
 type CheckSuitePayload = EmitterWebhookEvent<'check_suite'>['payload'];
 
-/** The newest dispatch per branch or pull request (the list is newest first). */
+/** The newest dispatch per branch or pull request, and per target (the list is newest first). */
 function latestPerRef(list: DispatchItem[]): DispatchItem[] {
   const seen = new Map<string, DispatchItem>();
   for (const d of list) {
-    const key = d.pr !== null ? `pr:${d.pr}` : `branch:${d.branch ?? ''}`;
+    const key = `${d.target ?? ''}\u0000${d.pr !== null ? `pr:${d.pr}` : `branch:${d.branch ?? ''}`}`;
     if (!seen.has(key)) seen.set(key, d);
   }
   return [...seen.values()];

@@ -6,7 +6,7 @@ import { configuredRepo } from './configured-repo';
 import { loadRepoConfig } from './repo-config';
 import { repoRef, type WorkerDeps } from './deps';
 import { ignored } from './outcome';
-import { startRun } from './start-run';
+import { startTargets } from './start-run';
 import { IN_FLIGHT, cancelSuperseded, stopAll } from './supersede';
 
 type PullRequestPayload = EmitterWebhookEvent<'pull_request'>['payload'];
@@ -44,7 +44,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     const held = !trust.trusted && !(await approvalOf(deps, repo.fullName, decision.sha));
     // Say so when an earlier /ok-to-test on this pull request does not cover the new head.
     const more = held ? await notCoveredBy(deps, { repo: repo.fullName, pr: pr.number, sha: decision.sha, pushedAt: pr.updated_at }) : [];
-    await startRun(deps, gh, {
+    await startTargets(deps, gh, {
       repo,
       config,
       sha: decision.sha,

@@ -3,7 +3,7 @@ import { decidePush } from '../core/triggers';
 import { configuredRepo } from './configured-repo';
 import { repoRef, type WorkerDeps } from './deps';
 import { ignored } from './outcome';
-import { startRun } from './start-run';
+import { startTargets } from './start-run';
 import { cancelSuperseded } from './supersede';
 
 type PushPayload = EmitterWebhookEvent<'push'>['payload'];
@@ -23,7 +23,7 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
   const { gh, config } = ready;
   const decision = decidePush({ ref: payload.ref, after: payload.after, deleted: payload.deleted }, config);
   if (decision.dispatch) {
-    await startRun(deps, gh, {
+    await startTargets(deps, gh, {
       repo,
       config,
       sha: decision.sha,

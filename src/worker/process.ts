@@ -11,6 +11,7 @@ import { onCheckSuite } from './on-check-suite';
 import { onInstallation } from './on-installation';
 import { onIssueComment } from './on-issue-comment';
 import { onPullRequest } from './on-pull-request';
+import { onMergeGroup } from './on-merge-group';
 import { onPush } from './on-push';
 import { onRepository } from './on-repository';
 import { onWorkflowJob } from './on-workflow-job';
@@ -27,6 +28,7 @@ type Handler<E extends HandledEvent> = (deps: WorkerDeps, deliveryId: string, pa
 /** Each handled event's handler, given the payload @octokit/webhooks describes for that event. */
 const HANDLERS: { [E in HandledEvent]: Handler<E> } = {
   push: onPush,
+  merge_group: onMergeGroup,
   pull_request: onPullRequest,
   issue_comment: onIssueComment,
   check_run: onCheckRun,

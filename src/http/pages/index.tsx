@@ -6,6 +6,10 @@ import { HomePage } from './home';
 import { NotFound, pageHeaders } from './layout';
 import { RepoPage } from './repo';
 import { RunPage } from './run';
+import { ComparePage } from './compare';
+import { compareView } from './compare-view';
+import { targetsView } from './targets-view';
+import { artifactSizesView } from './artifact-sizes-view';
 import { RunnersPage } from './runners';
 import { homeView, limitOf, repoView, runnersView, runView } from './view-models';
 
@@ -31,8 +35,14 @@ export function pageRoutes(deps: HttpDeps): Hono {
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, repo, token ?? undefined);
     if (!meta) return c.html(<NotFound />, 404);
-    const view = await repoView(deps, meta, { token, url: c.req.url }, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
-    return c.html(<RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} />);
+    const [view, targets, artifacts] = await Promise.all([
+      repoView(deps, meta, { token, url: c.req.url }, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) }),
+      targetsView(deps, meta, meta.private ? token : null),
+      artifactSizesView(deps, meta),
+    ]);
+    return c.html(
+      <RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} targets={targets} artifacts={artifacts} />,
+    );
   });
 
   pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, boundedQuery, async (c) => {
@@ -44,6 +54,16 @@ export function pageRoutes(deps: HttpDeps): Hono {
       : null;
     if (!meta || !view) return c.html(<NotFound />, 404);
     return c.html(<RunPage view={view} token={meta.private ? token : null} now={deps.now()} />);
+  });
+
+  // An arm64 run against the baseline's (named targets): the diff table and the duration ratios.
+  pages.get('/repos/:owner/:repo/runs/:id/compare', pageHeaders, boundedQuery, async (c) => {
+    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, repo, token ?? undefined);
+    const view = meta && isDispatchId(c.req.param('id')) ? await compareView(deps, meta, c.req.param('id'), meta.private ? token : null) : null;
+    if (!meta || !view) return c.html(<NotFound />, 404);
+    return c.html(<ComparePage view={view} />);
   });
 
   return pages;

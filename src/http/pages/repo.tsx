@@ -1,3 +1,7 @@
+import { ArtifactSizes } from './artifact-sizes-chart';
+import type { ArtifactSizesView } from './artifact-sizes-view';
+import { TargetsTable } from './targets-table';
+import type { TargetRow } from './targets-view';
 import { TrendChart } from './chart-svg';
 import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
 import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time } from './layout';
@@ -94,7 +98,14 @@ export function QueueTable(props: { queue: LabelSetStats[] }) {
   );
 }
 
-export function RepoPage(props: { view: RepoView; latest: LatestRun | null; token: string | null; now: Date }) {
+export function RepoPage(props: {
+  view: RepoView;
+  latest: LatestRun | null;
+  token: string | null;
+  now: Date;
+  targets?: TargetRow[] | null;
+  artifacts?: ArtifactSizesView | null;
+}) {
   const v = props.view;
   const withData = v.trends.filter((t) => t.points.length > 0);
   // The preview loads from this server, whatever PUBLIC_URL the snippet names.
@@ -113,6 +124,7 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
           default branch <code>{v.defaultBranch}</code>
         </span>
       </div>
+      {props.targets ? <TargetsTable targets={props.targets} /> : null}
 
       <h2>Runs</h2>
       {v.runs.length === 0 ? <p>No runs yet: push a commit or open a pull request.</p> : <RunsTable runs={v.runs} now={props.now} />}
@@ -121,6 +133,8 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
           <a href={older}>Older runs</a>
         </p>
       ) : null}
+
+      {props.artifacts ? <ArtifactSizes view={props.artifacts} /> : null}
 
       <h2>Smoke-test pass rate</h2>
       {withData.length === 0 ? (

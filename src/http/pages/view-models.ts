@@ -100,6 +100,10 @@ export interface RunRow {
   notes: string[];
   /** The dashboard page of this run (with the token for a private repository). */
   url: string;
+  /** The named target this run is for (null without `targets:`). */
+  target: string | null;
+  /** Its comparison with the baseline (./compare-view.ts), once it has one. */
+  compareUrl: string | null;
 }
 
 function smokeOf(s: DispatchSmoke | null): SmokeCounts | null {
@@ -132,6 +136,8 @@ function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
     checkRunId: d.checkRunId,
     notes: d.notes,
     url: withToken(runPath(d.repo, d.dispatchId), token),
+    target: d.target ?? null,
+    compareUrl: d.comparison ? withToken(`${runPath(d.repo, d.dispatchId)}/compare`, token) : null,
   };
 }
 
