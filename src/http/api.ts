@@ -18,7 +18,7 @@ export function apiRoutes(deps: HttpDeps): Hono {
   api.use('/repos/*', boundedQuery);
   api.use('/runners', boundedQuery);
 
-  // The dashboard's pages and these routes share one view model each (pages/view-models.ts).
+  // The dashboard's pages and these routes share one view model each (pages/view-models/).
   api.get('/repos', async (c) => {
     return c.json(await homeView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
   });

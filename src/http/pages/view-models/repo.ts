@@ -1,0 +1,90 @@
+/** `/repos/{owner}/{repo}` and `GET /api/repos/{owner}/{repo}`: one repository. */
+import type { LabelSetStats } from '../../../core/percentiles';
+import { refName } from '../../../store/keys';
+import { refSmokesOf } from '../../../store/ref-smoke';
+import type { RepoMeta } from '../../../store/repos';
+import { repoStats } from '../../../store/stats';
+import { listTestSummaries } from '../../../store/test-summaries';
+import { badgeToken } from '../../badge-token';
+import type { HttpDeps } from '../../deps';
+import { repoPath, runsPage, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+
+interface FlakyTest {
+  id: string;
+  name: string;
+  passRate: number | null;
+  runs: number;
+  lastOutcome: string;
+  lastFlakySha: string | null;
+  lastFlakyAt: string | null;
+}
+
+export interface RepoView {
+  repo: string;
+  defaultBranch: string;
+  private: boolean;
+  url: string;
+  badge: { status: string; smoke: string; markdown: string };
+  runs: RunRow[];
+  cursor: string | null;
+  /** The default branch first, then other branches seen in this page of runs (at most 4 in all). */
+  trends: Trend[];
+  /** Tests that passed and failed on the same commit within the default branch's recent runs. */
+  flaky: FlakyTest[];
+  /** Queue time (dispatch → job start) and job duration per runner-label set over the last 7 days, as `/api/repos/{o}/{r}/stats`. */
+  queue: LabelSetStats[];
+}
+
+const MAX_TRENDS = 4;
+const FLAKY_SCAN = 100;
+
+export async function repoView(
+  deps: HttpDeps,
+  meta: RepoMeta,
+  req: { token: string | null; url: string },
+  paging: Paging,
+): Promise<RepoView> {
+  const token = meta.private ? req.token : null;
+  const base = deps.publicUrl ?? new URL(req.url).origin;
+  const secret = meta.private ? await deps.badgeSecret() : null;
+  const badgeQuery = secret ? `?token=${badgeToken(secret, meta.repo)}` : '';
+  const page = `${base}${withToken(repoPath(meta.repo), secret ? badgeToken(secret, meta.repo) : null)}`;
+  const status = `${base}/badges/${meta.repo}/status.svg${badgeQuery}`;
+  const smoke = `${base}/badges/${meta.repo}/smoke.svg${badgeQuery}`;
+
+  const { runs, cursor } = await runsPage(deps, meta, token, paging);
+  const branches = [meta.defaultBranch];
+  for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
+  const [smokes, tests, stats] = await Promise.all([
+    refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refName({ branch: b }) }))),
+    listTestSummaries(deps.store, meta.repo, refName({ branch: meta.defaultBranch }), { limit: FLAKY_SCAN }),
+    repoStats(deps.store, meta.repo, deps.now()),
+  ]);
+  return {
+    repo: meta.repo,
+    defaultBranch: meta.defaultBranch,
+    private: meta.private,
+    url: withToken(repoPath(meta.repo), token),
+    badge: {
+      status,
+      smoke,
+      markdown: `[![arm64 status](${status})](${page}) [![smoke tests](${smoke})](${page})`,
+    },
+    runs,
+    cursor,
+    trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refName({ branch: b })}`))),
+    flaky: tests.items
+      .filter((t) => t.flaky)
+      .map((t) => ({
+        id: t.testId,
+        name: t.name,
+        passRate: t.passRate,
+        runs: t.runs,
+        lastOutcome: t.lastOutcome,
+        lastFlakySha: t.lastFlakySha,
+        lastFlakyAt: t.lastFlakyAt,
+      })),
+    queue: stats.labelSets,
+  };
+}
+
