@@ -6,7 +6,7 @@ import { recentRuns } from '../store/test-history-codec';
 import { listTestSummaries, type TestSummaryItem } from '../store/test-summaries';
 import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
-import { boundedQuery, isDispatchId } from './inputs';
+import { boundedQuery, isDispatchId, runFilterOf } from './inputs';
 import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
 
@@ -23,18 +23,26 @@ export function apiRoutes(deps: HttpDeps): Hono {
     return c.json(await homeView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
   });
 
+  // Both take the run filters (?branch=&pr=&status=&target=&author=, core/run-filter.ts); a bad
+  // value is a 400 naming it, before the repository is looked up.
   api.get('/repos/:owner/:repo', async (c) => {
+    const filter = runFilterOf(c.req.query());
+    if (!filter.ok) return c.json({ error: filter.error }, 400);
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
-    return c.json(await repoView(deps, meta, { token, url: c.req.url }, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
+    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
+    return c.json(await repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter));
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {
+    const filter = runFilterOf(c.req.query());
+    if (!filter.ok) return c.json({ error: filter.error }, 400);
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
-    const page = await runsPage(deps, meta, meta.private ? token : null, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') });
+    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
+    const page = await runsPage(deps, meta, meta.private ? token : null, paging, filter.filter);
     return c.json({ repo: meta.repo, ...page });
   });
 

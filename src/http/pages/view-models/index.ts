@@ -3,4 +3,6 @@ export * from './home';
 export * from './repo';
 export * from './run';
 export * from './runners';
+export * from './runs';
+export * from './series';
 export * from './shared';

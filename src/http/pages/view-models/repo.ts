@@ -1,13 +1,17 @@
 /** `/repos/{owner}/{repo}` and `GET /api/repos/{owner}/{repo}`: one repository. */
-import type { LabelSetStats } from '../../../core/percentiles';
+import { statsByLabelSet, type LabelSetStats } from '../../../core/percentiles';
+import { dispatchesOfRef } from '../../../store/dispatches';
 import { refName } from '../../../store/keys';
 import { refSmokesOf } from '../../../store/ref-smoke';
 import type { RepoMeta } from '../../../store/repos';
-import { repoStats } from '../../../store/stats';
+import { jobTimingsSince, STATS_WINDOW_DAYS } from '../../../store/stats';
+import { durationSeries, queueSeries, SERIES_POINTS, type Series } from './series';
 import { listTestSummaries } from '../../../store/test-summaries';
 import { badgeToken } from '../../badge-token';
 import type { HttpDeps } from '../../deps';
-import { repoPath, runsPage, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+import type { RunFilter } from '../../../core/run-filter';
+import { runsPage } from './runs';
+import { repoPath, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
 
 interface FlakyTest {
   id: string;
@@ -27,12 +31,18 @@ export interface RepoView {
   badge: { status: string; smoke: string; markdown: string };
   runs: RunRow[];
   cursor: string | null;
+  /** The run filter applied to `runs` (core/run-filter.ts); `{}` for all runs. */
+  filter: RunFilter;
   /** The default branch first, then other branches seen in this page of runs (at most 4 in all). */
   trends: Trend[];
   /** Tests that passed and failed on the same commit within the default branch's recent runs. */
   flaky: FlakyTest[];
   /** Queue time (dispatch → job start) and job duration per runner-label set over the last 7 days, as `/api/repos/{o}/{r}/stats`. */
   queue: LabelSetStats[];
+  /** Run time of the default branch's recent completed runs, oldest first (the duration chart). */
+  duration: Series;
+  /** Per run of the last 7 days, the longest a job waited for a runner, oldest first (the queue-time chart). */
+  queueTrend: Series;
 }
 
 const MAX_TRENDS = 4;
@@ -43,6 +53,7 @@ export async function repoView(
   meta: RepoMeta,
   req: { token: string | null; url: string },
   paging: Paging,
+  filter: RunFilter = {},
 ): Promise<RepoView> {
   const token = meta.private ? req.token : null;
   const base = deps.publicUrl ?? new URL(req.url).origin;
@@ -52,14 +63,18 @@ export async function repoView(
   const status = `${base}/badges/${meta.repo}/status.svg${badgeQuery}`;
   const smoke = `${base}/badges/${meta.repo}/smoke.svg${badgeQuery}`;
 
-  const { runs, cursor } = await runsPage(deps, meta, token, paging);
+  const { runs, cursor } = await runsPage(deps, meta, token, paging, filter);
   const branches = [meta.defaultBranch];
   for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
-  const [smokes, tests, stats] = await Promise.all([
+  const since = new Date(deps.now().getTime() - STATS_WINDOW_DAYS * 86_400_000);
+  const [smokes, tests, timings, recent] = await Promise.all([
     refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refName({ branch: b }) }))),
     listTestSummaries(deps.store, meta.repo, refName({ branch: meta.defaultBranch }), { limit: FLAKY_SCAN }),
-    repoStats(deps.store, meta.repo, deps.now()),
+    // One read of the 7-day timings serves both the percentiles and the chart.
+    jobTimingsSince(deps.store, meta.repo, since),
+    dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS),
   ]);
+  const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
   return {
     repo: meta.repo,
     defaultBranch: meta.defaultBranch,
@@ -72,6 +87,7 @@ export async function repoView(
     },
     runs,
     cursor,
+    filter,
     trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refName({ branch: b })}`))),
     flaky: tests.items
       .filter((t) => t.flaky)
@@ -84,7 +100,9 @@ export async function repoView(
         lastFlakySha: t.lastFlakySha,
         lastFlakyAt: t.lastFlakyAt,
       })),
-    queue: stats.labelSets,
+    queue: statsByLabelSet(timings.map((t) => ({ labels: t.labels, queueSeconds: t.queueSeconds ?? null, durationSeconds: t.durationSeconds ?? null }))),
+    duration: durationSeries(recent),
+    queueTrend: queueSeries(timings, (id) => shas.get(id) ?? null),
   };
 }
 

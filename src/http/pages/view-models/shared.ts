@@ -5,15 +5,16 @@
  * reads cannot drift. Each reads the store with a bounded number of requests; callers decide
  * visibility (../../visibility.ts) before calling.
  */
+import { DEFAULT_TARGET } from '../../../core/config/targets';
 import type { Counts } from '../../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../../store/dispatch-smoke';
-import { listDispatches, type DispatchItem } from '../../../store/dispatches';
-import { dispatchSk, repoKey } from '../../../store/keys';
+import type { DispatchItem } from '../../../store/dispatches';
 import type { RefSmokeItem } from '../../../store/ref-smoke';
-import { listPublicRepos, REPO_LIST_KEY, type RepoMeta } from '../../../store/repos';
+import { listPublicRepos, REPO_LIST_KEY } from '../../../store/repos';
 import { cursorsOf, fits, scopes } from '../../cursors';
 import type { HttpDeps } from '../../deps';
 import { runSeconds, statusOf, type Tone } from '../format';
+import { dispatchedAt } from './series';
 
 export interface Paging {
   cursor?: string | null;
@@ -85,6 +86,8 @@ export interface RunRow {
   /** Run time (start to finish, or so far); null before it started. */
   durationSeconds: number | null;
   smoke: SmokeCounts | null;
+  /** The target (runner pool) the run was for; `default` for a repository with one. */
+  target: string;
   workflowRunId: number | null;
   workflowRunUrl: string | null;
   checkRunId: number | null;
@@ -118,22 +121,13 @@ export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow
     completedAt: d.completedAt,
     durationSeconds: runSeconds(d.startedAt, d.completedAt, now),
     smoke: smokeOf(currentSmoke(d)),
+    target: (d as DispatchItem & { target?: string | null }).target || DEFAULT_TARGET,
     workflowRunId: d.workflowRunId,
     workflowRunUrl: d.workflowRunUrl,
     checkRunId: d.checkRunId,
     notes: d.notes,
     url: withToken(runPath(d.repo, d.dispatchId), token),
   };
-}
-
-/** A page of a repository's runs, newest first. */
-export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | null, paging: Paging) {
-  const cursors = await cursorsOf(deps);
-  const scope = scopes.runs(meta.repo);
-  const after = cursors.open(scope, paging.cursor, fits.table(repoKey(meta.repo), dispatchSk('')));
-  const page = await listDispatches(deps.store, meta.repo, { limit: paging.limit ?? DEFAULT_LIMIT, after });
-  const now = deps.now();
-  return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null };
 }
 
 /** A page of public repositories, filled from the filtered list (store/repos.ts listPublicRepos). */
@@ -150,6 +144,8 @@ export async function publicReposPage(deps: HttpDeps, scope: string, paging: Pag
 
 export interface TrendPoint {
   dispatchId: string;
+  /** When the run was dispatched (ISO), for the chart's tooltip; null for an id that is not a ULID. */
+  at: string | null;
   sha: string;
   passed: number;
   /** Tests that ran (skips excluded). */
@@ -169,7 +165,7 @@ export interface Trend {
 export function trendOf(branch: string, item: RefSmokeItem | undefined): Trend {
   const points = [...(item?.runs ?? [])].reverse().map((r) => {
     const ran = r.counts.total - r.counts.skipped;
-    return { dispatchId: r.dispatchId, sha: r.sha, passed: r.counts.passed, ran, rate: ran > 0 ? r.counts.passed / ran : null };
+    return { dispatchId: r.dispatchId, at: dispatchedAt(r.dispatchId), sha: r.sha, passed: r.counts.passed, ran, rate: ran > 0 ? r.counts.passed / ran : null };
   });
   return { branch, rate: item?.rollingRate ?? null, runs: item?.rollingRuns ?? 0, points };
 }
