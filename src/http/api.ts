@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { etag } from 'hono/etag';
 import { refName, testSummaryKey } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
 import { repoStats } from '../store/stats';
@@ -10,6 +11,12 @@ import { boundedQuery, isDispatchId, runFilterOf } from './inputs';
 import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
 
+/** Caches may keep an answer but must ask again each time (with its ETag) before using it. */
+const revalidate: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.ok) c.res.headers.set('Cache-Control', 'no-cache');
+};
+
 /** The JSON behind the pages, cursor-paginated, so scripts read what people see. */
 export function apiRoutes(deps: HttpDeps): Hono {
   const api = new Hono();
@@ -17,6 +24,9 @@ export function apiRoutes(deps: HttpDeps): Hono {
   api.use('/repos', boundedQuery);
   api.use('/repos/*', boundedQuery);
   api.use('/runners', boundedQuery);
+  // ETags (a hash of the body): the dashboard script polls with If-None-Match and gets a bodiless
+  // 304 until something changes. Only successful answers get one, so a 404 stays a 404.
+  for (const path of ['/repos', '/repos/*', '/runners']) api.use(path, revalidate, etag());
 
   // The dashboard's pages and these routes share one view model each (pages/view-models/).
   api.get('/repos', async (c) => {

@@ -1,9 +1,83 @@
-import { TrendChart } from './chart-svg';
-import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
-import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time } from './layout';
-import type { LatestRun } from '../../store/repos';
+import { DEFAULT_TARGET } from '../../core/config/targets';
 import type { LabelSetStats } from '../../core/percentiles';
+import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatusFilter } from '../../core/run-filter';
+import type { LatestRun } from '../../store/repos';
+import { SecondsChart, TrendChart } from './chart-svg';
+import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
+import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
 import { withToken, type RepoView, type RunRow } from './view-models';
+
+const STATUS_WORDS: Record<RunStatusFilter, string> = {
+  queued: 'queued',
+  in_progress: 'running',
+  awaiting_approval: 'awaiting /ok-to-test',
+  completed: 'finished (any result)',
+  success: 'passed',
+  failure: 'failed',
+  cancelled: 'cancelled',
+};
+
+/**
+ * The run filters as a plain GET form: submitting it is a URL anyone can share (blank fields are
+ * left out by the dashboard script). Suggestions come from the runs on this page.
+ */
+function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: string; base: string; token: string | null }) {
+  const f = props.filter;
+  const branches = [...new Set([props.defaultBranch, ...props.runs.map((r) => r.branch).filter((b): b is string => !!b)])];
+  const authors = [...new Set(props.runs.map((r) => r.actor).filter((a): a is string => !!a))];
+  const targets = [...new Set([DEFAULT_TARGET, ...props.runs.map((r) => r.target)])];
+  return (
+    <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
+      <label>
+        Branch
+        <input name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
+      </label>
+      <datalist id="branch-options">
+        {branches.map((b) => (
+          <option value={b} />
+        ))}
+      </datalist>
+      <label>
+        Pull request
+        <input name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
+      </label>
+      <label>
+        Status
+        <select name="status">
+          <option value="">any</option>
+          {RUN_STATUSES.map((st) => (
+            <option value={st} selected={f.status === st}>
+              {STATUS_WORDS[st]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Target
+        <select name="target">
+          <option value="">any</option>
+          {[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => (
+            <option value={t} selected={f.target === t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Author
+        <input name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
+      </label>
+      <datalist id="author-options">
+        {authors.map((a) => (
+          <option value={a} />
+        ))}
+      </datalist>
+      {props.token ? <input type="hidden" name="token" value={props.token} /> : null}
+      <button type="submit">Filter</button>
+      {isEmptyFilter(f) ? null : <a href={withToken(props.base, props.token)}>Clear filters</a>}
+    </form>
+  );
+}
 
 function RunsTable(props: { runs: RunRow[]; now: Date }) {
   return (
@@ -94,7 +168,7 @@ export function QueueTable(props: { queue: LabelSetStats[] }) {
   );
 }
 
-export function RepoPage(props: { view: RepoView; latest: LatestRun | null; token: string | null; now: Date }) {
+export function RepoPage(props: { view: RepoView; latest: LatestRun | null; token: string | null; now: Date; live?: Live | null }) {
   const v = props.view;
   const withData = v.trends.filter((t) => t.points.length > 0);
   // The preview loads from this server, whatever PUBLIC_URL the snippet names.
@@ -102,9 +176,12 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
     const url = new URL(u);
     return `${url.pathname}${url.search}`;
   };
-  const older = v.cursor ? withToken(`${v.url.split('?')[0]}?cursor=${encodeURIComponent(v.cursor)}`, props.token) : null;
+  const base = v.url.split('?')[0]!;
+  const query = filterQuery(v.filter);
+  const older = v.cursor ? withToken(`${base}?${query ? `${query}&` : ''}cursor=${encodeURIComponent(v.cursor)}`, props.token) : null;
+  const filtered = !isEmptyFilter(v.filter);
   return (
-    <Layout title={`${v.repo} · arm64 CI`} script>
+    <Layout title={`${v.repo} · arm64 CI`} script live={props.live ?? null}>
       <h1>{v.repo}</h1>
       <div class="row">
         <BadgeImg src={local(v.badge.status)} spec={statusSpec(props.latest)} alt={`arm64 status: ${statusSpec(props.latest).message}`} />
@@ -115,13 +192,22 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
       </div>
 
       <h2>Runs</h2>
-      {v.runs.length === 0 ? <p>No runs yet: push a commit or open a pull request.</p> : <RunsTable runs={v.runs} now={props.now} />}
-      {older ? (
-        <p class="more">
-          <a href={older}>Older runs</a>
-        </p>
-      ) : null}
+      <Filters filter={v.filter} runs={v.runs} defaultBranch={v.defaultBranch} base={base} token={props.token} />
+      <div id="runs-live" data-live-part>
+        {v.runs.length === 0 ? (
+          <p>{filtered ? (older ? 'No runs on this page match these filters; older runs may.' : 'No runs match these filters.') : 'No runs yet: push a commit or open a pull request.'}</p>
+        ) : (
+          <RunsTable runs={v.runs} now={props.now} />
+        )}
+        {older ? (
+          <p class="more">
+            <a href={older}>Older runs</a>
+          </p>
+        ) : null}
+        {props.live ? <p class="muted live-note">This list updates by itself while runs are in flight.</p> : null}
+      </div>
 
+      <div id="charts-live" data-live-part>
       <h2>Smoke-test pass rate</h2>
       {withData.length === 0 ? (
         <p>No smoke-test results yet.</p>
@@ -140,6 +226,27 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
           ))}
         </div>
       )}
+
+      <h2>Run time and queue time</h2>
+      {v.duration.points.length === 0 && v.queueTrend.points.length === 0 ? (
+        <p>No finished runs yet.</p>
+      ) : (
+        <div class="charts">
+          <figure data-series="duration">
+            <h3>
+              Run time on <code>{v.defaultBranch}</code>
+            </h3>
+            <SecondsChart series={v.duration} what="ran" title={`Run time on ${v.defaultBranch}`} kind="duration" />
+            <figcaption>Start to finish of each recent run on the default branch.</figcaption>
+          </figure>
+          <figure data-series="queue">
+            <h3>Queue time</h3>
+            <SecondsChart series={v.queueTrend} what="waited" title="Queue time" kind="queue" />
+            <figcaption>Per run of the last 7 days (any branch), the longest a job waited for a runner.</figcaption>
+          </figure>
+        </div>
+      )}
+      </div>
 
       <h2>Flaky tests</h2>
       {v.flaky.length === 0 ? (

@@ -1,5 +1,5 @@
-import { formatDuration, safeHref, shortSha, triggerText, utc, type Tone } from './format';
-import { Breakable, Chips, Layout, Pill, Time } from './layout';
+import { formatDuration, noteSegments, safeHref, shortSha, triggerText, utc, type Tone } from './format';
+import { Breakable, Chips, Layout, Pill, Time, type Live } from './layout';
 import { SmokeSummary } from './smoke-summary';
 import { withToken, type RunTest, type RunView } from './view-models';
 
@@ -16,13 +16,46 @@ function ExternalLink(props: { href: string | null; children: string }) {
   return href ? <a href={href}>{props.children}</a> : null;
 }
 
-export function RunPage(props: { view: RunView; token: string | null; now: Date }) {
+/** A note as text, code and links to the runs it names (format.ts noteSegments). */
+function Note(props: { note: string; held: boolean; runUrl: (dispatchId: string) => string }) {
+  return (
+    <>
+      {noteSegments(props.note, { held: props.held }).map((s) =>
+        'code' in s ? <code>{s.code}</code> : 'run' in s ? <a href={props.runUrl(s.run)}>{s.run}</a> : s.text,
+      )}
+    </>
+  );
+}
+
+/**
+ * Re-running and cancelling need a GitHub sign-in, which this dashboard does not have: link to the
+ * workflow run on GitHub, where people with write access have both buttons. A held run has neither
+ * (only /ok-to-test releases it).
+ */
+function GitHubActions(props: { view: RunView }) {
+  const { run, links } = props.view;
+  const href = safeHref(links.workflowRun);
+  if (!href || run.state === 'awaiting_approval') return null;
+  const done = run.state === 'completed';
+  return (
+    <p data-github-actions>
+      <a href={href}>{done ? 'Re-run on GitHub' : 'Cancel on GitHub'}</a>{' '}
+      <span class="muted">
+        (the workflow run's page has the “{done ? 'Re-run jobs' : 'Cancel workflow'}” button for people with write access; this dashboard has no
+        sign-in)
+      </span>
+    </p>
+  );
+}
+
+export function RunPage(props: { view: RunView; token: string | null; now: Date; live?: Live | null }) {
   const { run, links, jobs, smoke, tests } = props.view;
   const repo = props.view.repo;
   const multiAttempt = new Set(jobs.map((j) => j.attempt)).size > 1;
   const more = props.view.cursor ? withToken(`${run.url.split('?')[0]}?cursor=${encodeURIComponent(props.view.cursor)}`, props.token) : null;
   return (
-    <Layout title={`${repo} ${shortSha(run.sha)} · arm64 CI`}>
+    <Layout title={`${repo} ${shortSha(run.sha)} · ${run.status.word} · arm64 CI`} live={props.live ?? null}>
+      <div id="run-live" data-live-part>
       <p class="muted">
         <a href={links.repo}>
           <span class="sr">Back to </span>
@@ -67,10 +100,13 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date 
           </>
         ) : null}
       </dl>
+      <GitHubActions view={props.view} />
       {run.notes.length ? (
-        <ul>
+        <ul class="notes">
           {run.notes.map((n) => (
-            <li>{n}</li>
+            <li>
+              <Note note={n} held={run.state === 'awaiting_approval'} runUrl={(id) => withToken(`${links.repo.split('?')[0]}/runs/${encodeURIComponent(id)}`, props.token)} />
+            </li>
           ))}
         </ul>
       ) : null}
@@ -172,8 +208,16 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date 
           ) : null}
         </>
       ) : (
-        <p>{run.status.tone === 'running' || run.status.tone === 'waiting' ? 'The run has not finished yet.' : 'This run has no smoke-test section.'}</p>
+        <p>
+          {run.state === 'awaiting_approval'
+            ? 'Nothing ran: the commit waits for /ok-to-test.'
+            : run.status.tone === 'running' || run.status.tone === 'waiting'
+              ? 'The run has not finished yet.'
+              : 'This run has no smoke-test section.'}
+        </p>
       )}
+      {props.live ? <p class="muted live-note">This page updates by itself until the run finishes.</p> : null}
+      </div>
     </Layout>
   );
 }

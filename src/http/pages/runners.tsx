@@ -1,5 +1,5 @@
 import type { Tone } from './format';
-import { Chips, Layout, Pill, Time } from './layout';
+import { Chips, Layout, Pill, Time, type Live } from './layout';
 import { QueueTable } from './repo';
 import type { RunnerRow, RunnersView } from './view-models';
 
@@ -11,11 +11,11 @@ function state(r: RunnerRow): { word: string; tone: Tone } {
 
 const SOURCE: Record<RunnerRow['source'], string> = { repo: 'repository', org: 'organization', job: 'job events' };
 
-export function RunnersPage(props: { view: RunnersView; now: Date }) {
+export function RunnersPage(props: { view: RunnersView; now: Date; live?: Live | null }) {
   const v = props.view;
   const denied = v.repos.filter((r) => r.access.repo === 'denied' || r.access.org === 'denied').map((r) => r.repo);
   return (
-    <Layout title="Runners · arm64 CI">
+    <Layout title="Runners · arm64 CI" live={props.live ?? null}>
       <h1>Runners</h1>
       <p class="muted">
         Self-hosted runners of public repositories, as GitHub lists them and as job events show them.
@@ -27,6 +27,7 @@ export function RunnersPage(props: { view: RunnersView; now: Date }) {
           from the jobs they ran.
         </p>
       ) : null}
+      <div id="runners-live" data-live-part>
       {v.runners.length === 0 ? (
         <p>No runner known yet: runners appear once a run is dispatched or a job starts.</p>
       ) : (
@@ -77,6 +78,7 @@ export function RunnersPage(props: { view: RunnersView; now: Date }) {
           </table>
         </div>
       )}
+      </div>
       {v.cursor ? (
         <p class="more">
           <a href={`/runners?cursor=${encodeURIComponent(v.cursor)}`}>Runners of more repositories</a>
