@@ -62,7 +62,7 @@ blockquote{margin:.5rem 0;padding:0 .75rem;border-left:4px solid #d0d7de;color:#
 .tip{position:absolute;z-index:2;max-width:min(90vw,24rem);background:#1f2328;color:#fff;font-size:13px;padding:.3rem .55rem;border-radius:6px;pointer-events:none;white-space:nowrap}
 circle.point{cursor:pointer}circle.point:focus{outline:none;stroke:#1f2328;stroke-width:2}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0 1rem}
-form.filters label{display:flex;flex-direction:column;font-size:13px;color:#57606a;gap:.15rem}
+form.filters .field{display:flex;flex-direction:column;gap:.15rem}form.filters label{font-size:13px;color:#57606a}
 form.filters input,form.filters select{font:inherit;font-size:14px;color:#1f2328;padding:.3rem .45rem;border:1px solid #8c959f;border-radius:6px;min-height:36px;background:#fff;width:10rem}
 form.filters input.short{width:6rem}
 .live-note{font-size:13px}

@@ -28,22 +28,22 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
   const targets = [...new Set([DEFAULT_TARGET, ...props.runs.map((r) => r.target)])];
   return (
     <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
-      <label>
-        Branch
-        <input name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
-      </label>
+      <div class="field">
+        <label for="filter-branch">Branch</label>
+        <input id="filter-branch" name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
+      </div>
       <datalist id="branch-options">
         {branches.map((b) => (
           <option value={b} />
         ))}
       </datalist>
-      <label>
-        Pull request
-        <input name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
-      </label>
-      <label>
-        Status
-        <select name="status">
+      <div class="field">
+        <label for="filter-pr">Pull request</label>
+        <input id="filter-pr" name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" name="status">
           <option value="">any</option>
           {RUN_STATUSES.map((st) => (
             <option value={st} selected={f.status === st}>
@@ -51,10 +51,10 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Target
-        <select name="target">
+      </div>
+      <div class="field">
+        <label for="filter-target">Target</label>
+        <select id="filter-target" name="target">
           <option value="">any</option>
           {[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => (
             <option value={t} selected={f.target === t}>
@@ -62,11 +62,11 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Author
-        <input name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
-      </label>
+      </div>
+      <div class="field">
+        <label for="filter-author">Author</label>
+        <input id="filter-author" name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
+      </div>
       <datalist id="author-options">
         {authors.map((a) => (
           <option value={a} />
