@@ -196,7 +196,7 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date;
       {smoke ? (
         <>
           <p>
-            Decided by: {smoke.rule}.
+            Decided by: <Note note={smoke.rule} held={false} runUrl={(id) => withToken(`${links.repo.split('?')[0]}/runs/${encodeURIComponent(id)}`, props.token)} />.
           </p>
           {smoke.report ? (
             <SmokeSummary report={smoke.report} />
