@@ -146,6 +146,15 @@ describe('run filters in the JSON API', { timeout: 60_000 }, () => {
     expect(page.text).toContain('data-live="/api/repos/octo-org/widget/runs?branch=release%2F1.0&amp;status=success"');
   });
 
+  it('nothing anonymous names the private repository: the home table, its series and the runners', async () => {
+    for (const path of ['/', '/api/repos', '/runners', '/api/runners', '/api/repos?limit=1']) {
+      const r = await get(path);
+      expect(r.status).toBe(200);
+      expect(r.text).not.toMatch(/gadget/i);
+      expect(r.text).not.toContain(ids.gadget);
+    }
+  });
+
   it('a private repository is filtered only with its token, and its links keep the token', async () => {
     const token = badgeToken('badge-secret', 'octo-org/gadget');
     expect((await get('/api/repos/octo-org/gadget/runs?status=completed')).status).toBe(404);
