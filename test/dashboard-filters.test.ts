@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badgeToken } from '../src/http/badge-token';
+import { batchPut } from '../src/store/dynamo';
+import { dispatchItem } from '../src/store/dispatches';
 import { startHarness, type Harness } from './support/harness';
 import { dashboardRepos, pushAndPlay, smokeXml } from './browser/seed';
 
@@ -214,5 +216,59 @@ describe('live polling', { timeout: 60_000 }, () => {
     expect(page.text).toContain('<script src="/assets/dashboard.js" defer="">');
     // No inline event handlers anywhere.
     expect(page.text).not.toMatch(/\son[a-z]+=/);
+  });
+});
+
+describe('a filter over many runs', { timeout: 120_000 }, () => {
+  it('reads at most 500 runs a request: rare matches come on later pages, each exactly once', async () => {
+    await pushAndPlay(h, 7, { repo: 'gizmo' });
+    // 700 older runs of gizmo written straight to the store: the two oldest on a rarely used branch.
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const items = Array.from({ length: 700 }, (_, i) =>
+      dispatchItem({
+        dispatchId: `01KAAAAAAA${String(i).padStart(16, '0')}`,
+        repo: 'octo-org/gizmo',
+        installationId: 1,
+        private: false,
+        sha: String(i).padStart(40, 'e'),
+        branch: i < 2 ? 'rare' : 'main',
+        pr: null,
+        trigger: 'push',
+        actor: 'octo-org',
+        deliveryId: `d${i}`,
+        workflow: 'arm64-ci.yml',
+        ref: 'main',
+        runnerLabels: ['self-hosted'],
+        inputs: {},
+        checkName: 'arm64',
+        checkRunId: null,
+        state: 'completed',
+        progress: 100,
+        attempt: 1,
+        conclusion: 'success',
+        workflowRunId: null,
+        workflowRunUrl: null,
+        notes: [],
+        createdAt: new Date(t0 + i * 60_000).toISOString(),
+        dispatchedAt: null,
+        startedAt: null,
+        completedAt: null,
+        historyDays: 90,
+      }),
+    );
+    await batchPut(h.store, items);
+    const pages: { runs: string[]; cursor: string | null }[] = [];
+    let url: string | null = '/api/repos/octo-org/gizmo/runs?branch=rare&limit=25';
+    while (url && pages.length < 10) {
+      const r = await get(url);
+      expect(r.status).toBe(200);
+      pages.push({ runs: r.json.runs.map((x: { dispatchId: string }) => x.dispatchId), cursor: r.json.cursor });
+      url = r.json.cursor ? `/api/repos/octo-org/gizmo/runs?branch=rare&limit=25&cursor=${encodeURIComponent(r.json.cursor)}` : null;
+    }
+    // The first request read the newest 500 (none match) and says where to go on.
+    expect(pages[0]).toEqual({ runs: [], cursor: expect.any(String) });
+    expect(pages.flatMap((p) => p.runs)).toEqual([items[1]!.dispatchId, items[0]!.dispatchId]);
+    expect(pages.at(-1)!.cursor).toBeNull();
+    expect(pages).toHaveLength(2);
   });
 });
