@@ -30,7 +30,7 @@ th,td{border-bottom:1px solid #d8dee4;padding:.45rem .6rem;text-align:left;verti
 th{background:#f6f8fa;font-weight:600}
 td.text{white-space:normal;min-width:12rem;overflow-wrap:break-word}
 .num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto;margin:.5rem 0;border:1px solid #d8dee4;border-radius:6px}
+.scroll{overflow-x:auto;margin:.5rem 0;border:1px solid #d8dee4;border-radius:6px;position:relative}
 .scroll table{border:0}.scroll tr:last-child td{border-bottom:0}
 code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 code{background:#eff2f5;padding:.1rem .3rem;border-radius:4px}
