@@ -461,6 +461,21 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('repository page: a new run appears in the list without a reload, the filter form untouched', async () => {
+    const page = await open('/repos/octo-org/gizmo');
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const before = await page.locator('tr[data-run]').count();
+    // Something typed in the form survives the redraw.
+    await page.getByLabel('Author', { exact: true }).fill('someone');
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'gizmo'), { ref: 'refs/heads/main', after: sha(21) }));
+    await h.settle();
+    await page.locator(`tr[data-run] >> text=${sha(21).slice(0, 7)}`).waitFor();
+    await expect(page.locator('tr[data-run]').count()).resolves.toBe(before + 1);
+    await expect(page.getByLabel('Author', { exact: true }).inputValue()).resolves.toBe('someone');
+    await expect(page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('live polling: the JSON answers 304 with its ETag while nothing changes', async () => {
     const url = `${base}/api/repos/octo-org/widget/runs/${seeded.widgetRuns[0]}`;
     const first = await fetch(url);
