@@ -73,7 +73,7 @@ export function pageRoutes(deps: HttpDeps): Hono {
     if (!meta || !view) return c.html(<NotFound />, 404);
     const now = deps.now();
     const ended = view.run.completedAt ? Date.parse(view.run.completedAt) : NaN;
-    const watching = view.run.state !== 'completed' || !(now.getTime() - ended > AFTER_COMPLETION_MS);
+    const watching = view.run.state !== 'completed' || (Number.isFinite(ended) && now.getTime() - ended <= AFTER_COMPLETION_MS);
     // A held run waits for a person (/ok-to-test), not a runner: no need to ask as often.
     const every = view.run.state === 'awaiting_approval' ? POLL_MS.repo : POLL_MS.run;
     const live: Live | null = watching ? { url: apiOf(c, c.req.path), everyMs: every } : null;
