@@ -148,6 +148,22 @@ describe('run filters in the JSON API', { timeout: 60_000 }, () => {
     expect(page.text).toContain('data-live="/api/repos/octo-org/widget/runs?branch=release%2F1.0&amp;status=success"');
   });
 
+  it('the home JSON carries each repository’s run-time and queue-time series, dated, oldest first', async () => {
+    const widget = (await get('/api/repos')).json.repos.find((r: { repo: string }) => r.repo === 'octo-org/widget');
+    // Three finished runs on main (the fourth is still running; release/1.0 is another branch).
+    expect(widget.duration.points).toHaveLength(3);
+    expect(widget.duration.points.map((p: { dispatchId: string }) => p.dispatchId)).toEqual(ids.main);
+    for (const p of [...widget.duration.points, ...widget.queue.points]) {
+      expect(Date.parse(p.at)).not.toBeNaN();
+      expect(typeof p.value).toBe('number');
+    }
+    expect(widget.duration.latest).toBe(widget.duration.points.at(-1).value);
+    // Every run whose jobs started, on any branch, has a queue time: 45 s in the seed.
+    expect(widget.queue.points.length).toBeGreaterThanOrEqual(5);
+    expect(widget.queue.latest).toBe(45);
+    expect(widget.smoke.points.every((p: { at: string }) => !Number.isNaN(Date.parse(p.at)))).toBe(true);
+  });
+
   it('nothing anonymous names the private repository: the home table, its series and the runners', async () => {
     for (const path of ['/', '/api/repos', '/runners', '/api/runners', '/api/repos?limit=1']) {
       const r = await get(path);
