@@ -208,44 +208,44 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
       </div>
 
       <div id="charts-live" data-live-part>
-      <h2>Smoke-test pass rate</h2>
-      {withData.length === 0 ? (
-        <p>No smoke-test results yet.</p>
-      ) : (
-        <div class="charts">
-          {withData.map((t) => (
-            <figure data-branch={t.branch}>
-              <h3>
-                Branch <code>{t.branch}</code>
-              </h3>
-              <TrendChart trend={t} />
-              <figcaption>
-                Rolling pass rate {percent(t.rate)} over the last {t.runs} {t.runs === 1 ? 'run' : 'runs'} with results.
-              </figcaption>
-            </figure>
-          ))}
-        </div>
-      )}
+        <h2>Smoke-test pass rate</h2>
+        {withData.length === 0 ? (
+          <p>No smoke-test results yet.</p>
+        ) : (
+          <div class="charts">
+            {withData.map((t) => (
+              <figure data-branch={t.branch}>
+                <h3>
+                  Branch <code>{t.branch}</code>
+                </h3>
+                <TrendChart trend={t} />
+                <figcaption>
+                  Rolling pass rate {percent(t.rate)} over the last {t.runs} {t.runs === 1 ? 'run' : 'runs'} with results.
+                </figcaption>
+              </figure>
+            ))}
+          </div>
+        )}
 
-      <h2>Run time and queue time</h2>
-      {v.duration.points.length === 0 && v.queueTrend.points.length === 0 ? (
-        <p>No finished runs yet.</p>
-      ) : (
-        <div class="charts">
-          <figure data-series="duration">
-            <h3>
-              Run time on <code>{v.defaultBranch}</code>
-            </h3>
-            <SecondsChart series={v.duration} what="ran" title={`Run time on ${v.defaultBranch}`} kind="duration" />
-            <figcaption>Start to finish of each recent run on the default branch.</figcaption>
-          </figure>
-          <figure data-series="queue">
-            <h3>Queue time</h3>
-            <SecondsChart series={v.queueTrend} what="waited" title="Queue time" kind="queue" />
-            <figcaption>Per run of the last 7 days (any branch), the longest a job waited for a runner.</figcaption>
-          </figure>
-        </div>
-      )}
+        <h2>Run time and queue time</h2>
+        {v.duration.points.length === 0 && v.queueTrend.points.length === 0 ? (
+          <p>No finished runs yet.</p>
+        ) : (
+          <div class="charts">
+            <figure data-series="duration">
+              <h3>
+                Run time on <code>{v.defaultBranch}</code>
+              </h3>
+              <SecondsChart series={v.duration} what="ran" title={`Run time on ${v.defaultBranch}`} kind="duration" />
+              <figcaption>Start to finish of each recent run on the default branch.</figcaption>
+            </figure>
+            <figure data-series="queue">
+              <h3>Queue time</h3>
+              <SecondsChart series={v.queueTrend} what="waited" title="Queue time" kind="queue" />
+              <figcaption>Per run of the last 7 days (any branch), the longest a job waited for a runner.</figcaption>
+            </figure>
+          </div>
+        )}
       </div>
 
       <h2>Flaky tests</h2>
