@@ -65,7 +65,9 @@ describe('held and approved runs on the dashboard', { timeout: 60_000 }, () => {
     expect(before).toMatchObject({ conclusion: 'neutral' });
     const { text } = await page(`/repos/octo-org/widget/runs/${before!.externalId}`);
     expect(text).toContain(`<a href="/repos/octo-org/widget/runs/${approved!.externalId}">${approved!.externalId}</a>`);
-    // Neutral, then: the reason it was held is still told in full.
+    // Not a bare "neutral": the pill says what happened.
+    expect(text).toContain('<span class="pill neutral">approved, run anew</span>');
+    // The reason it was held is still told in full.
     expect(visible(text)).toContain('Waiting for /ok-to-test:');
   });
 });

@@ -101,6 +101,15 @@ export function smokeOf(s: DispatchSmoke | null): SmokeCounts | null {
   return { ...s.counts, rate: s.rate, rateText: s.rateText };
 }
 
+/**
+ * A run's pill. A held run that was approved ends `neutral` on GitHub (a completed check run cannot
+ * go back to queued); here it says what happened: it was approved and another run took over.
+ */
+function runStatus(d: DispatchItem): { word: string; tone: Tone } {
+  if (d.state === 'completed' && d.conclusion === 'neutral' && d.heldAt) return { word: 'approved, run anew', tone: 'neutral' };
+  return statusOf(d.state, d.conclusion);
+}
+
 export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
   return {
     dispatchId: d.dispatchId,
@@ -112,7 +121,7 @@ export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow
     actor: d.actor,
     state: d.state,
     conclusion: d.conclusion,
-    status: statusOf(d.state, d.conclusion),
+    status: runStatus(d),
     attempt: d.attempt,
     workflow: d.workflow,
     runnerLabels: d.runnerLabels,
