@@ -316,7 +316,7 @@ describe('alarms', () => {
   it('watch the dead-letter queue, the age of queued work, and each function’s errors and throttles', () => {
     const dlq = ofType('AWS::SQS::Queue').find(([id]) => id.startsWith('DeadLetterQueue'))?.[0];
     const work = ofType('AWS::SQS::Queue').find(([id]) => id.startsWith('WorkQueue'))?.[0];
-    const watched = alarms(template).map((a) => {
+    const watched = alarms(template).filter((a) => String(a.Properties.Namespace).startsWith('AWS/')).map((a) => {
       const dimension = a.Properties.Dimensions[0].Value as { Ref?: string; 'Fn::GetAtt'?: string[] };
       return `${a.Properties.MetricName} ${dimension.Ref ?? dimension['Fn::GetAtt']?.[0]} >= ${a.Properties.Threshold}`;
     });
@@ -335,6 +335,36 @@ describe('alarms', () => {
       expect(alarm.Properties.AlarmActions).toBeUndefined();
     }
     template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('watch meaning: no webhook accepted for 24 hours while repositories are installed, a dispatch lost, a poison message', () => {
+    const byId = template.findResources('AWS::CloudWatch::Alarm');
+    const silent = Object.entries(byId).find(([id]) => id.startsWith('NoWebhookAccepted'))?.[1] as Resource;
+    const props = silent.Properties;
+    // Hourly, a whole day of silent hours, while the scheduled pass counts installed repositories.
+    expect(props).toMatchObject({ EvaluationPeriods: 24, DatapointsToAlarm: 24, Threshold: 1, TreatMissingData: 'notBreaching' });
+    const expression = props.Metrics.find((m: any) => m.Expression);
+    expect(expression.Expression).toBe('IF(installed > 0 AND FILL(accepted, 0) == 0, 1, 0)');
+    expect(expression.ReturnData).not.toBe(false);
+    const metric = (id: string) => props.Metrics.find((m: any) => m.Id === id).MetricStat;
+    expect(metric('installed')).toMatchObject({ Metric: { Namespace: 'Arm64Ci', MetricName: 'InstalledRepositories', Dimensions: [{ Name: 'service', Value: 'arm64-ci' }] }, Period: 3600, Stat: 'Maximum' });
+    expect(metric('accepted')).toMatchObject({ Metric: { Namespace: 'Arm64Ci', MetricName: 'WebhooksAccepted' }, Period: 3600, Stat: 'Sum' });
+
+    const single = (prefix: string) => (Object.entries(byId).find(([id]) => id.startsWith(prefix))?.[1] as Resource).Properties;
+    expect(single('DispatchLost')).toMatchObject({
+      Namespace: 'Arm64Ci',
+      MetricName: 'ReconcilerActions',
+      Dimensions: expect.arrayContaining([{ Name: 'action', Value: 'lost' }, { Name: 'service', Value: 'arm64-ci' }]),
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+    expect(single('PoisonMessages')).toMatchObject({ Namespace: 'Arm64Ci', MetricName: 'PoisonMessages', Threshold: 1 });
+  });
+
+  it('the silence alarm takes its hours from context, within what CloudWatch accepts', () => {
+    const t = synth({ noWebhookAlarmHours: 6 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { EvaluationPeriods: 6, DatapointsToAlarm: 6, Metrics: Match.anyValue() });
+    expect(() => synth({ noWebhookAlarmHours: 25 })).toThrow(/noWebhookAlarmHours/);
   });
 
   it('notify a new encrypted topic, with an email subscription, when alarmEmail is set', () => {
@@ -361,8 +391,35 @@ describe('alarms', () => {
     const t = synth({ alarmTopicArn: arn });
     t.resourceCountIs('AWS::SNS::Topic', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);
-    expect(alarms(t)).toHaveLength(10);
+    expect(alarms(t)).toHaveLength(13);
     for (const alarm of alarms(t)) expect(alarm.Properties.AlarmActions).toEqual([arn]);
+  });
+});
+
+describe('dashboard', () => {
+  it('shows webhooks, dispatches, queue time p50/p90, failures, the dead-letter queue, and each function’s errors and duration', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]!.Properties.DashboardName).toBe('Arm64Ci');
+    // The body is JSON with the stack's references (queue names, function names) joined in.
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    const widgets = (JSON.parse(
+      (dashboards[0]!.Properties.DashboardBody['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join(''),
+    ) as { widgets: { properties: { title: string; metrics?: unknown[][] } }[] }).widgets;
+    const titles = widgets.map((w) => w.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(['Webhooks', 'Dispatches', 'Queue time (dispatch → runner starts the job)', 'Failures', 'Queues', 'Lambda errors', 'Lambda duration p90']));
+    const metricsOf = (title: string) => JSON.stringify(widgets.find((w) => w.properties.title === title)!.properties.metrics);
+    expect(metricsOf('Webhooks')).toContain('WebhooksAccepted');
+    expect(metricsOf('Webhooks')).toContain('MetricName=\\"WebhooksRejected\\"');
+    expect(metricsOf('Dispatches')).toContain('Dispatches');
+    expect(metricsOf('Queue time (dispatch → runner starts the job)')).toMatch(/"QueueTime".*"stat":"p50".*"QueueTime".*"stat":"p90"/);
+    expect(metricsOf('Failures')).toContain('"action","lost"');
+    expect(metricsOf('Queues')).toContain('ApproximateNumberOfMessagesVisible');
+    for (const name of ['Ingest', 'Web', 'Worker', 'Scheduled']) {
+      expect(body).toContain(`{"Ref":"${functionId(name)}"}`);
+    }
+    expect(metricsOf('Lambda errors').match(/"Errors"/g)).toHaveLength(4);
+    expect(metricsOf('Lambda duration p90').match(/"Duration"/g)).toHaveLength(4);
   });
 });
 
@@ -415,6 +472,14 @@ describe('outputs', () => {
 });
 
 describe('context settings', () => {
+  it('set LOG_LEVEL on every function when logLevel is given, and refuse a level the functions would not know', () => {
+    const t = synth({ logLevel: 'DEBUG' });
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')) as Resource[];
+    expect(fns.map((fn) => fn.Properties.Environment.Variables.LOG_LEVEL)).toEqual(['debug', 'debug', 'debug', 'debug']);
+    expect(functions().map(([, fn]) => fn.Properties.Environment.Variables.LOG_LEVEL)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(() => synth({ logLevel: 'verbose' })).toThrow(/logLevel/);
+  });
+
   it('reserve ingest concurrency, bound the worker and set log retention when asked', () => {
     const t = synth({ ingestReservedConcurrency: '20', webReservedConcurrency: '10', workerMaxConcurrency: 10, logRetentionDays: 90 });
     const fns = t.toJSON().Resources as Record<string, Resource>;

@@ -24,6 +24,11 @@
  *   webReservedConcurrency    cap (and reserve) the web function's concurrency (badges, pages)
  *   workerMaxConcurrency      most worker instances SQS may run at once (GitHub rate limits), default 5
  *   logRetentionDays          CloudWatch Logs retention, default 30
+ *   logLevel                  LOG_LEVEL of every function (debug, info, warn, error), default info
+ *   noWebhookAlarmHours       hours without an accepted webhook, while repositories are installed,
+ *                             before the NoWebhookAccepted alarm (1..24), default 24
+ *
+ * The dashboard and the alarms on the app's own metrics are in observability.ts.
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -45,6 +50,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { GSI, TABLE_KEYS } from '../src/store/schema';
+import { addObservability } from './observability';
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -55,6 +61,7 @@ export const FUNCTION_ENV_KEYS = [
   'SECRET_ARN',
   'GITHUB_API_URL',
   'NODE_OPTIONS',
+  'LOG_LEVEL',
   'QUEUE_URL',
   'PUBLIC_URL',
 ] as const;
@@ -80,6 +87,22 @@ interface Settings {
   webReservedConcurrency?: number;
   workerMaxConcurrency: number;
   logRetention: logs.RetentionDays;
+  logLevel?: string;
+  noWebhookAlarmHours: number;
+}
+
+/** The functions read LOG_LEVEL as src/log.ts does; a typo fails the synth, not the function. */
+function level(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(v)) throw new Error(`context "logLevel" must be debug, info, warn or error, got "${value}"`);
+  return v;
+}
+
+/** A CloudWatch alarm looks back at most one day: 24 hourly periods. */
+function hoursUpTo24(value: number | undefined): number {
+  if (value !== undefined && value > 24) throw new Error(`context "noWebhookAlarmHours" must be 1..24 (an alarm looks back at most a day), got ${value}`);
+  return value ?? 24;
 }
 
 function readSettings(scope: Construct): Settings {
@@ -111,6 +134,8 @@ function readSettings(scope: Construct): Settings {
     // SQS event sources accept 2..1000.
     workerMaxConcurrency: integer('workerMaxConcurrency', 2) ?? 5,
     logRetention: retentionDays as logs.RetentionDays,
+    logLevel: level(text('logLevel')),
+    noWebhookAlarmHours: hoursUpTo24(integer('noWebhookAlarmHours', 1)),
   };
 }
 
@@ -189,6 +214,7 @@ export class Arm64CiStack extends Stack {
       SECRET_ARN: secret.secretArn,
       GITHUB_API_URL: settings.githubApiUrl,
       NODE_OPTIONS: '--enable-source-maps',
+      ...(settings.logLevel ? { LOG_LEVEL: settings.logLevel } : {}),
     };
 
     const ingest = this.lambdaFunction('Ingest', {
@@ -337,6 +363,15 @@ export class Arm64CiStack extends Stack {
         }),
       );
     }
+
+    alarms.push(
+      ...addObservability(this, {
+        functions: { Ingest: ingest, Web: web, Worker: worker, Scheduled: scheduled },
+        workQueue,
+        deadLetterQueue,
+        noWebhookHours: settings.noWebhookAlarmHours,
+      }),
+    );
 
     const alarmTopic = this.alarmTopic(settings);
     if (alarmTopic) {

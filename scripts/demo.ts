@@ -1,8 +1,36 @@
 // `npm run demo`: push a commit to the sandbox's demo repository and follow it through the whole
 // loop (webhook → check run → workflow_dispatch → the stand-in plays the run → check run → badge).
 // Uses the sandbox server of `npm start` when one is running, else starts one in this process.
-// With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts).
+// With `-- --comment "/arm64 run"` it plays a slash command instead (see demo-comment.ts); with
+// `-- --targets`, a push to the three-target repository (dgx, graviton, x86 baseline; demo-targets.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: npm run demo [-- options]
+
+Pushes a commit to the sandbox's octo-org/arm64-demo and follows it through the whole loop
+(webhook → check run → workflow_dispatch → the stand-in plays the run → check run → badge).
+Uses the sandbox server of \`npm start\` on PORT (default 3000) when one runs, else starts one.
+
+Options:
+  --comment TEXT   comment TEXT on a pull request instead (a slash command, e.g. "/arm64 run")
+  --pr N           the pull request to comment on (default 1; opened when missing)
+  --user LOGIN     who comments (default octo-maintainer)
+  --fork           open the pull request from an outside contributor's fork
+  -h, --help       print this and exit
+`;
+try {
+  const { values } = parseArgs({
+    options: { comment: { type: 'string' }, pr: { type: 'string' }, user: { type: 'string' }, fork: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
 const { createLogger } = await import('../src/log');
 const { startLocal } = await import('../src/local/server');
 const { DEMO_REPO } = await import('../src/local/sandbox');
@@ -43,6 +71,17 @@ if (commentArgs) {
     await local.queue.drain();
     await local.close();
   }
+  process.exit(code);
+}
+
+// `npm run demo -- --targets`: three targets and the comparison with x86.
+if (process.argv.slice(2).includes('--targets')) {
+  const { targetsDemo } = await import('./demo-targets');
+  const code = await targetsDemo(base, local ? `http://${host}:${port}` : base, say, async () => {
+    if (local) await local.queue.drain();
+    else await new Promise((r) => setTimeout(r, 1500));
+  });
+  await local?.close();
   process.exit(code);
 }
 

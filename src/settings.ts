@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { logLevelOf, type Level } from './log';
+import { logLevelOf, registerSecret, type Level } from './log';
 import { DEFAULT_TABLE_NAME } from './store/schema';
 
 /**
@@ -16,6 +16,10 @@ export interface Settings {
   host: string;
   port: number;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set (an address GitHub can reach), not derived from HOST and PORT. */
+  publicUrlSet: boolean;
+  /** WEBHOOK_PROXY_URL: a smee.io channel the local server forwards to its webhook route. */
+  webhookProxyUrl: string | null;
   tableName: string;
   dynamodbEndpoint: string | null;
   dataDir: string;
@@ -68,6 +72,14 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
 
+  const webhookProxyUrl = env.WEBHOOK_PROXY_URL?.trim() || null;
+  if (webhookProxyUrl && !/^https?:\/\/[^/\s]+\/\S+$/.test(webhookProxyUrl)) {
+    throw new SettingsError(`WEBHOOK_PROXY_URL must be a channel URL such as https://smee.io/AbC123, got "${webhookProxyUrl}"`);
+  }
+  // Known to the logger from now on, so no line can carry them (src/log.ts). The sandbox's
+  // published development secret is no secret, and redacting the word would garble lines.
+  for (const s of [privateKey, webhookSecret === DEV_WEBHOOK_SECRET ? null : webhookSecret, env.BADGE_SECRET, env.CURSOR_SECRET, env.GITHUB_CLIENT_SECRET]) registerSecret(s);
+
   return {
     mode: appId ? 'github' : 'sandbox',
     appId,
@@ -77,6 +89,8 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     host,
     port,
     publicUrl: (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/+$/, ''),
+    publicUrlSet: Boolean(env.PUBLIC_URL),
+    webhookProxyUrl,
     tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || null,
     dataDir: env.DATA_DIR || '.data',

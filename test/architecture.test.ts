@@ -187,6 +187,14 @@ describe('the walls of the house, on the tree as it is', () => {
     expect(dependencies('package.json')).toEqual(runtimePackages('src'));
   });
 
+  it('infra and scripts load only declared packages, and aws-cdk-lib is for infra only (never a runtime dependency)', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]);
+    for (const dir of ['infra', 'scripts']) expect(runtimePackages(dir).filter((p) => !declared.has(p))).toEqual([]);
+    expect(runtimePackages('infra')).toContain('aws-cdk-lib');
+    expect(Object.keys(manifest.dependencies)).not.toContain('aws-cdk-lib');
+  });
+
   it("declares as the simulator's dependencies exactly what its source loads", () => {
     expect(dependencies('packages/github-sim/package.json')).toEqual(runtimePackages('packages/github-sim/src'));
   });

@@ -6,7 +6,7 @@ afterEach(() => {
 });
 
 /** The JSON lines `npm start` writes to stdout while it starts and stops with this LOG_LEVEL. */
-async function startupLines(level: string): Promise<{ level: string; msg: string }[]> {
+async function startupLines(level: string): Promise<{ level: string; message: string }[]> {
   const lines: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -15,10 +15,10 @@ async function startupLines(level: string): Promise<{ level: string; msg: string
   const local = await startLocal({ env: { PORT: '0', LOG_LEVEL: level }, inMemory: true });
   await local.close();
   vi.restoreAllMocks();
-  return lines.map((l) => JSON.parse(l) as { level: string; msg: string });
+  return lines.map((l) => JSON.parse(l) as { level: string; message: string });
 }
 
 it('the local server honours LOG_LEVEL as the functions do', async () => {
-  expect((await startupLines('info')).map((l) => l.msg)).toContain('listening');
+  expect((await startupLines('info')).map((l) => l.message)).toContain('listening');
   expect(await startupLines('WARN')).toEqual([]);
 });

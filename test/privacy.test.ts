@@ -232,7 +232,7 @@ describe('privacy of listings and cursors', { timeout: 120_000 }, () => {
     h.clock.advance(25 * 60 * 60 * 1000);
     await invalid(withParam('/api/repos/octo-org/widget/runs', 'cursor', runs));
     await invalid(withParam('/api/repos', 'cursor', repos));
-    expect(h.logs.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
+    expect(h.logs.filter((l) => JSON.parse(l).level === 'ERROR')).toEqual([]);
   });
 });
 

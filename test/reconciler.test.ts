@@ -4,10 +4,13 @@ import type { GitHubClients } from '../src/github/client';
 import { createLogger } from '../src/log';
 import { reconcilePass } from '../src/reconcile/pass';
 import type { ReconcileReport } from '../src/reconcile/reconciler';
+import { useMetrics } from '../src/metrics/metrics';
 import { CONFIG, PUBLIC_URL, seedRepo, startHarness, type Harness } from './support/harness';
+import { recordingMetrics } from './support/recording-metrics';
 
 let h: Harness;
 afterEach(async () => {
+  useMetrics(null);
   expect(h.gh.violations).toEqual([]);
   expect(h.gh.unimplemented).toEqual([]);
   await h.close();
@@ -217,8 +220,12 @@ describe('the reconciler', () => {
     h.clock.advance(31 * MIN);
     const patchesBefore = checks().map((_, i) => patches(i));
     const cancelsBefore = h.gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/cancel')).length;
+    const metrics = recordingMetrics();
+    useMetrics(metrics.sink);
     // No webhooks while the passes run, so every PATCH counted below is one of theirs.
     const [a, b] = await silently(() => Promise.all([pass(), pass()]));
+    // What the dashboard and the DispatchLost alarm count: each action once.
+    expect(metrics.counts).toEqual({ 'reconcilerActions:lost': 1, 'reconcilerActions:adopted': 1, 'reconcilerActions:timed_out': 1 });
 
     const sum = (k: keyof ReconcileReport) => a[k] + b[k];
     expect({ lost: sum('lost'), adopted: sum('adopted'), timedOut: sum('timedOut'), repaired: sum('repaired'), examined: sum('examined') }).toEqual({

@@ -684,3 +684,12 @@ describe('parseCommands: /ok-to-test <sha>', () => {
     expect(cmd?.kind === 'invalid' && cmd.error).toContain('`/ok-to-test <sha>`');
   });
 });
+
+describe('renderHelp with targets', () => {
+  it('names the targets only when there are named ones', () => {
+    expect(renderHelp('/arm64', [])).not.toContain('Targets');
+    const help = renderHelp('/arm64', [], ['dgx', 'x86']);
+    expect(help).toContain('Targets: `dgx`, `x86`.');
+    expect(help).toContain('`/arm64 run dgx`');
+  });
+});

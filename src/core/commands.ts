@@ -429,7 +429,7 @@ function formatted(cmd: Command): Command {
  * Markdown usage for a `help` reply: every entry of COMMANDS behind the repository's prefix, then
  * `/ok-to-test`, then the inputs `run` may override. Keys `run` could never accept are left out.
  */
-export function renderHelp(prefix: string, inputKeys: string[]): string {
+export function renderHelp(prefix: string, inputKeys: string[], targets: readonly string[] = []): string {
   assertPrefix(prefix);
   const rows = COMMANDS.map((c) => {
     const usage = c.args ? `${prefix} ${c.name} ${c.args}` : `${prefix} ${c.name}`;
@@ -444,6 +444,12 @@ export function renderHelp(prefix: string, inputKeys: string[]): string {
           `Quote a value that has spaces: \`${prefix} run ${keys[0]}="a b"\`.`,
         ]
       : ['This repository declares no inputs that `run` can override (`inputs:` in `.github/arm64-ci.yml`).'];
+  // Only a repository with named targets hears about them: a single-target help reads as it always did.
+  const named = targets.filter((t) => isTargetName(t));
+  if (named.length > 0)
+    inputs.push(
+      `Targets: ${named.map((t) => `\`${t}\``).join(', ')}. \`run\` and \`retest\` take one as their first word (\`${prefix} run ${named[0]}\`, \`${prefix} retest ${named[0]}\`); without one they act on every target.`,
+    );
   return [
     '**Commands** (each on its own line of a pull-request comment, as plain text: not in code, quotes, lists, links, HTML comments or `<details>`)',
     '',

@@ -4,6 +4,8 @@
  */
 const HANDLED = {
   push: 'any',
+  // The merge queue's temporary commit: checked like a push, so a required check can gate the queue.
+  merge_group: ['checks_requested'],
   pull_request: ['opened', 'synchronize', 'reopened', 'closed'],
   issue_comment: ['created'],
   workflow_run: ['requested', 'in_progress', 'completed'],

@@ -35,6 +35,8 @@ describe('durationSeconds', () => {
     expect(durationSeconds('2024-05-01T10:00:00Z', '2024-05-01T10:00:00Z')).toBe(0);
     expect(durationSeconds('2024-05-01T10:00:00.000Z', '2024-05-01T10:00:01.600Z')).toBe(2);
     expect(durationSeconds('2024-05-01T12:00:00+02:00', '2024-05-01T10:30:00Z')).toBe(1800);
+    // GitHub's whole-second started_at just "before" our millisecond dispatch time: no wait, not unknown.
+    expect(durationSeconds('2024-05-01T10:00:00.700Z', '2024-05-01T10:00:00Z')).toBe(0);
   });
 
   it.each<[string | null, string | null]>([

@@ -53,8 +53,10 @@ export function durationSeconds(start: string | null, end: string | null): numbe
   if (!start || !end) return null;
   const a = Date.parse(start);
   const b = Date.parse(end);
-  if (Number.isNaN(a) || Number.isNaN(b) || b < a) return null;
-  return Math.round((b - a) / 1000);
+  // GitHub's times are whole seconds while ours carry milliseconds: an end up to a second
+  // "before" the start is the clocks' granularity, not a wrong order.
+  if (Number.isNaN(a) || Number.isNaN(b) || b < a - 1000) return null;
+  return Math.max(0, Math.round((b - a) / 1000));
 }
 
 /** "45s", "1m 05s", "2h 03m"; "—" when unknown. */

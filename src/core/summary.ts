@@ -42,6 +42,11 @@ export interface RunSummaryInput {
    * ("5/6 (83%)", null when no test ran) for the title. Absent while the run has no results.
    */
   smoke?: { markdown: string; rate: string | null } | null;
+  /**
+   * Further sections after the smoke section (the comparison with the baseline, artifact sizes),
+   * each already within its own byte budget.
+   */
+  sections?: string[];
   /** The rule that decided the conclusion, e.g. "smoke pass rate 5/6 (83%) is below the required 100%". */
   decidedBy?: string | null;
   /**
@@ -134,6 +139,7 @@ function triggerText(trigger: string, actor: string | null): string {
     {
       push: 'a push',
       pull_request: 'a pull request',
+      merge_group: 'the merge queue',
       command: 'a comment command',
       rerun: 'a re-run request',
     }[trigger] ?? codeCell(trigger);
@@ -265,6 +271,7 @@ export function renderCheckOutput(input: RunSummaryInput): { title: string; summ
         ),
       ]
     : [];
+  for (const section of input.sections ?? []) if (section.trim() !== '') smoke.push('', section.trim());
 
   if (input.jobs.length === 0) {
     const none = input.status === 'completed' ? 'The workflow run reported no jobs.' : 'No jobs have started yet.';

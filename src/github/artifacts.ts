@@ -7,10 +7,13 @@ export type Artifact = components['schemas']['artifact'];
 /** Zips larger than this are not downloaded: JUnit XML of a smoke suite is kilobytes, not gigabytes. */
 export const MAX_ARTIFACT_BYTES = ARTIFACT_LIMITS.downloadBytes;
 
-/** A run's artifacts with this exact name (GitHub filters by name server-side), oldest first. */
+/**
+ * A run's artifacts with this exact name (GitHub filters by name server-side), or all of them
+ * without a name (their sizes are recorded), oldest first.
+ */
 export async function listRunArtifacts(
   gh: GitHub,
-  p: { owner: string; repo: string; runId: number; name: string },
+  p: { owner: string; repo: string; runId: number; name?: string },
 ): Promise<Artifact[]> {
   const out: Artifact[] = [];
   // A run holds at most a few hundred artifacts, and a name filter leaves one or two: a page or so.
@@ -19,12 +22,12 @@ export async function listRunArtifacts(
       owner: p.owner,
       repo: p.repo,
       run_id: p.runId,
-      name: p.name,
+      ...(p.name !== undefined ? { name: p.name } : {}),
       per_page: 100,
       page,
     });
     const list = r.data.artifacts as Artifact[];
-    out.push(...list.filter((a) => a.name === p.name));
+    out.push(...(p.name === undefined ? list : list.filter((a) => a.name === p.name)));
     if (list.length < 100) break;
   }
   return out;

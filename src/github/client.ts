@@ -5,7 +5,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults, RequestInterface, RequestParameters, Route } from '@octokit/types';
 import Bottleneck from 'bottleneck/light.js';
 import { clip } from '../core/text';
-import type { Logger } from '../log';
+import { registerSecret, type Logger } from '../log';
 
 /**
  * POSTs whose answer can be lost after GitHub acted on them, and whose repeat would act twice:
@@ -54,6 +54,8 @@ export interface GitHubClients {
 }
 
 export function createGitHubClients(opts: GitHubClientOptions): GitHubClients {
+  // Redacted wherever it might surface in a log line (an error quoting a request, say).
+  registerSecret(opts.privateKey);
   const log = opts.log.child({ component: 'github' });
   const rateLimitRetries = opts.rateLimitRetries ?? 2;
   const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
@@ -112,6 +114,7 @@ function renewingInstallationAuth(o: { app: App; installationId: number; log: Lo
   const hook = async (request: RequestInterface, route: Route | EndpointDefaults, parameters?: RequestParameters) => {
     const endpoint = request.endpoint.merge(route as string, parameters);
     const used = (await token()).token;
+    registerSecret(used);
     endpoint.headers.authorization = `token ${used}`;
     try {
       return await request(endpoint as never);
@@ -120,6 +123,7 @@ function renewingInstallationAuth(o: { app: App; installationId: number; log: Lo
       // Another request may have renewed it meanwhile: mint only when the cache still holds ours.
       const cached = (await token()).token;
       const fresh = cached !== used ? cached : (await token(true)).token;
+      registerSecret(fresh);
       o.log.warn('installation token refused (401): renewed and retrying once', {
         installationId: o.installationId,
         method: endpoint.method,

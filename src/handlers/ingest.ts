@@ -5,6 +5,7 @@ import { SqsQueue } from '../queue/sqs';
 import { getAppSecrets } from '../secrets/app-secrets';
 import { createIngestApp } from '../wiring/ingest-app';
 import { log, required, store } from './lambda-env';
+import { flushingMetrics } from '../metrics/metrics';
 
 const app = createIngestApp({
   store,
@@ -13,4 +14,4 @@ const app = createIngestApp({
   webhookSecret: async () => (await getAppSecrets()).webhookSecret,
 });
 
-export const handler = handle(app);
+export const handler = flushingMetrics(handle(app));

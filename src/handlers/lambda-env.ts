@@ -1,4 +1,5 @@
 import { createLogger, logLevelOf } from '../log';
+import { emfMetrics, useMetrics } from '../metrics/metrics';
 import { createDocumentClient, type StoreContext } from '../store/dynamo';
 import { DEFAULT_TABLE_NAME } from '../store/schema';
 
@@ -8,6 +9,8 @@ import { DEFAULT_TABLE_NAME } from '../store/schema';
  */
 const level = logLevelOf(process.env.LOG_LEVEL) ?? 'info';
 export const log = createLogger({ level, base: { service: 'arm64-ci', fn: process.env.AWS_LAMBDA_FUNCTION_NAME } });
+// CloudWatch embedded metric format on stdout: CloudWatch turns the lines into metrics, no API call.
+useMetrics(emfMetrics());
 
 export const store: StoreContext = {
   doc: createDocumentClient(),

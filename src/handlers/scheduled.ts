@@ -5,6 +5,7 @@ import type { ScheduledDeps } from '../scheduled/pass';
 import { runPasses, type PassOutcome } from '../scheduled/passes';
 import { getAppSecrets } from '../secrets/app-secrets';
 import { githubApiUrl, log, publicUrl, store } from './lambda-env';
+import { flushingMetrics } from '../metrics/metrics';
 
 let deps: Promise<ScheduledDeps> | undefined;
 
@@ -25,10 +26,10 @@ function getDeps(): Promise<ScheduledDeps> {
   return deps;
 }
 
-export const handler = async (): Promise<{ passes: PassOutcome[] }> => {
+export const handler = flushingMetrics(async (): Promise<{ passes: PassOutcome[] }> => {
   const passes = await runPasses(await getDeps());
   const failed = passes.filter((p) => !p.ok);
   // A failed invocation shows in the function's Errors metric; the next tick tries again.
   if (failed.length > 0) throw new Error(`scheduled passes failed: ${failed.map((p) => `${p.name}: ${p.error}`).join('; ')}`);
   return { passes };
-};
+});

@@ -78,9 +78,11 @@ describe('sqsBatchHandler', () => {
           messageId: 'm-2',
           deliveryId: 'd-2',
           event: 'workflow_run',
+          repository: 'octo/b',
           groupId: 'octo/b',
           receiveCount: 3,
-          error: 'Error: GitHub answered 502',
+          // The error itself, so the written line keeps its stack.
+          error: expect.objectContaining({ message: 'GitHub answered 502', stack: expect.stringContaining('GitHub answered 502') }),
         },
       },
     ]);

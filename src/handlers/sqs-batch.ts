@@ -84,9 +84,12 @@ export function sqsBatchHandler(
           messageId: record.messageId,
           deliveryId: message.deliveryId,
           event: message.event,
+          // The delivery's correlation key (the queue groups by repository, lower-cased).
+          ...(message.groupId.startsWith('installation:') ? {} : { repository: message.groupId }),
           groupId: group,
           receiveCount: Number(record.attributes.ApproximateReceiveCount),
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          // The object, so the line keeps its stack and cause (src/log.ts formats it).
+          error,
         });
       }
     }

@@ -5,6 +5,7 @@ import { getAppSecrets } from '../secrets/app-secrets';
 import { PoisonMessageError } from '../worker/process';
 import { githubApiUrl, log, publicUrl, store } from './lambda-env';
 import { sqsBatchHandler } from './sqs-batch';
+import { flushingMetrics, metrics } from '../metrics/metrics';
 
 let worker: Promise<ReturnType<typeof createWorker>> | undefined;
 
@@ -32,11 +33,12 @@ async function processOne(message: QueueMessage): Promise<void> {
   } catch (err) {
     // It would fail the same way on every receive: log it and let SQS delete it.
     if (err instanceof PoisonMessageError) {
-      log.error('poison message dropped', { deliveryId: message.deliveryId, event: message.event, error: err });
+      metrics.count('poisonMessages');
+      log.error('poison message dropped', { deliveryId: message.deliveryId, event: message.event, repository: message.groupId, error: err });
       return;
     }
     throw err;
   }
 }
 
-export const handler = sqsBatchHandler(processOne, log);
+export const handler = flushingMetrics(sqsBatchHandler(processOne, log));

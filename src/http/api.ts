@@ -10,6 +10,9 @@ import type { HttpDeps } from './deps';
 import { boundedQuery, isDispatchId, runFilterOf } from './inputs';
 import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
+import { compareView } from './pages/compare-view';
+import { targetsView } from './pages/targets-view';
+import { artifactSizesView } from './pages/artifact-sizes-view';
 
 /** Caches may keep an answer but must ask again each time (with its ETag) before using it. */
 const revalidate: MiddlewareHandler = async (c, next) => {
@@ -42,7 +45,14 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
     const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
-    return c.json(await repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter));
+    const [view, targets, artifactSizes] = await Promise.all([
+      repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter),
+      targetsView(deps, meta, meta.private ? token : null),
+      artifactSizesView(deps, meta),
+    ]);
+    // `targets`: the named targets side by side (absent for a repository without `targets:`);
+    // `artifactSizes`: each artifact's size over the default branch's runs.
+    return c.json({ ...view, ...(targets ? { targets } : {}), artifactSizes });
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {
@@ -63,6 +73,15 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const view = meta && isDispatchId(c.req.param('id'))
       ? await runView(deps, meta, c.req.param('id'), token, { limit: limitOf(c.req.query('limit'), 100), cursor: c.req.query('cursor') })
       : null;
+    if (!view) return c.json({ error: 'not found' }, 404);
+    return c.json(view);
+  });
+
+  // An arm64 run against the baseline run it was compared with: the same data as the compare page.
+  api.get('/repos/:owner/:repo/runs/:id/compare', async (c) => {
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
+    const view = meta && isDispatchId(c.req.param('id')) ? await compareView(deps, meta, c.req.param('id'), meta.private ? token : null) : null;
     if (!view) return c.json({ error: 'not found' }, 404);
     return c.json(view);
   });

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { renderBadgeSvg, shieldsEndpoint, smokeBadge, statusBadge, type BadgeSpec } from '../core/badge';
 import { checkStatus } from '../core/check-status';
-import { getLatest, getRepo, type LatestRun } from '../store/repos';
+import { DEFAULT_TARGET } from '../core/config/targets';
+import { getLatest, getRepo, type LatestRun, type RepoTargets } from '../store/repos';
 import { isValidBadgeToken } from './badge-token';
 import type { HttpDeps } from './deps';
 import { boundedQuery, repoName } from './inputs';
@@ -21,11 +22,28 @@ async function findLatest(
   repo: string,
   branch: string | undefined,
   token: string | undefined,
+  target: string | undefined,
 ): Promise<{ found: false } | { found: true; latest: LatestRun | null }> {
-  const [meta, item] = await Promise.all([getRepo(deps.store, repo), branch ? getLatest(deps.store, repo, branch) : null]);
+  const [meta, item] = await Promise.all([
+    getRepo(deps.store, repo),
+    branch && target === undefined ? getLatest(deps.store, repo, branch) : null,
+  ]);
   if (!meta) return { found: false };
   if (meta.private && !isValidBadgeToken(await deps.badgeSecret(), repo, token)) return { found: false };
+  if (target !== undefined) {
+    const named = namedTarget(meta.targets, target);
+    // The one target of a file without `targets:` is `default`: the same badge as without the query.
+    if (named === undefined) return target === DEFAULT_TARGET && !meta.targets ? findLatest(deps, repo, branch, token, undefined) : { found: false };
+    if (named !== meta.targets?.badge || branch)
+      return { found: true, latest: await getLatest(deps.store, repo, branch ?? meta.defaultBranch, named) };
+  }
   return { found: true, latest: branch ? item : (meta.latest ?? null) };
+}
+
+/** The stored spelling of a named target, matched as commands match it (exactly, else ignoring case). */
+function namedTarget(targets: RepoTargets | undefined, asked: string): string | undefined {
+  if (!targets) return undefined;
+  return targets.names.find((n) => n === asked) ?? targets.names.find((n) => n.toLowerCase() === asked.toLowerCase());
 }
 
 function specFor(kind: Kind, latest: LatestRun | null): BadgeSpec {
@@ -47,7 +65,9 @@ export function badgeRoutes(deps: HttpDeps): Hono {
     let result;
     try {
       // A name no repository can have is unknown without a read.
-      result = fullName ? await findLatest(deps, fullName, c.req.query('branch') || undefined, c.req.query('token')) : { found: false as const };
+      result = fullName
+        ? await findLatest(deps, fullName, c.req.query('branch') || undefined, c.req.query('token'), c.req.query('target') || undefined)
+        : { found: false as const };
     } catch (err) {
       deps.log.error('badge: store unavailable', { repo: fullName, error: err });
       return c.text('store unavailable', 503, { 'Cache-Control': 'no-cache' });

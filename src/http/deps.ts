@@ -14,4 +14,11 @@ export interface HttpDeps {
   now: () => Date;
   /** External base URL for links and badge snippets; null → derived from the request. */
   publicUrl: string | null;
+  /**
+   * Sandbox mode's offer to register a real App (src/local/register serves /setup): the GitHub
+   * it would register on and whether a webhook channel is needed. null on AWS and in GitHub mode.
+   */
+  setup: { web: string; needsChannel: boolean } | null;
+  /** The local server in sandbox mode (a GitHub stand-in, `npm run demo`): pages say how to start. */
+  sandbox?: boolean;
 }

@@ -3,11 +3,15 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { compactPayload } from '../core/compact';
 import { classifyEvent } from '../core/events';
+import { registerSecret } from '../log';
+import { metrics } from '../metrics/metrics';
+import type { RejectReason } from '../metrics/catalog';
 import { MAX_QUEUE_PAYLOAD_BYTES } from '../queue/queue';
 import { forgetDelivery, recordDelivery } from '../store/deliveries';
 import { hideRepo } from '../store/repos';
 import type { HttpDeps } from './deps';
 import { repoNameOf } from './inputs';
+import { correlationKeys } from '../worker/correlation';
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -15,6 +19,9 @@ const DELIVERY_ID = /^[A-Za-z0-9-]{1,100}$/;
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 
 const answer = (c: Context, status: 202 | 400 | 401 | 413 | 503, body: Record<string, string>) => c.json(body, status);
+
+/** The rejection's metric dimension: a few fixed values (the answer's text says more). */
+const REJECT_REASON: Record<400 | 401 | 413 | 503, RejectReason> = { 400: 'bad_request', 401: 'signature', 413: 'too_large', 503: 'store_unavailable' };
 
 /**
  * A body of unknown length (chunked, or no Content-Length), read until it ends or passes `max`
@@ -59,11 +66,25 @@ export function webhookRoute(deps: HttpDeps): Hono {
   let verifier: { secret: string; webhooks: Webhooks } | null = null;
   const webhooks = async () => {
     const secret = await deps.webhookSecret();
-    if (verifier?.secret !== secret) verifier = { secret, webhooks: new Webhooks({ secret }) };
+    if (verifier?.secret !== secret) {
+      registerSecret(secret);
+      verifier = { secret, webhooks: new Webhooks({ secret }) };
+    }
     return verifier.webhooks;
   };
 
-  const tooLarge = (c: Context) => answer(c, 413, { error: `payload larger than ${MAX_WEBHOOK_BYTES} bytes` });
+  /** A refusal: counted by reason, and a line that says why (a wrong secret shows here first). */
+  const reject = (c: Context, status: 400 | 401 | 413 | 503, error: string, reason: RejectReason = REJECT_REASON[status]) => {
+    metrics.count('webhooksRejected', reason);
+    deps.log.warn('webhook rejected', {
+      status,
+      reason: error,
+      deliveryId: c.req.header('x-github-delivery'),
+      event: c.req.header('x-github-event'),
+    });
+    return answer(c, status, { error });
+  };
+  const tooLarge = (c: Context) => reject(c, 413, `payload larger than ${MAX_WEBHOOK_BYTES} bytes`);
 
   route.post(
     '/',
@@ -92,30 +113,30 @@ export function webhookRoute(deps: HttpDeps): Hono {
 
       // @octokit/webhooks throws on an empty signature: a missing header is answered before it is asked.
       if (!signature || !signature.startsWith('sha256=')) {
-        return answer(c, 401, { error: 'missing or malformed X-Hub-Signature-256' });
+        return reject(c, 401, 'missing or malformed X-Hub-Signature-256');
       }
       // Nothing to verify or act on; @octokit/webhooks refuses an empty payload outright.
-      if (body.length === 0) return answer(c, 400, { error: 'empty body' });
+      if (body.length === 0) return reject(c, 400, 'empty body');
       let valid = false;
       try {
         valid = await (await webhooks()).verify(body, signature);
       } catch {
         valid = false;
       }
-      if (!valid) return answer(c, 401, { error: 'signature does not match the payload' });
+      if (!valid) return reject(c, 401, 'signature does not match the payload');
 
-      if (!event || !EVENT_NAME.test(event)) return answer(c, 400, { error: 'missing or invalid X-GitHub-Event' });
+      if (!event || !EVENT_NAME.test(event)) return reject(c, 400, 'missing or invalid X-GitHub-Event');
       if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
-        return answer(c, 400, { error: 'missing or invalid X-GitHub-Delivery' });
+        return reject(c, 400, 'missing or invalid X-GitHub-Delivery');
       }
       let payload: unknown;
       try {
         payload = JSON.parse(body);
       } catch (err) {
-        return answer(c, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
+        return reject(c, 400, `body is not valid JSON: ${(err as Error).message}`);
       }
       if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-        return answer(c, 400, { error: 'body must be a JSON object' });
+        return reject(c, 400, 'body must be a JSON object');
       }
 
       const hidden = privateRepoOf(payload);
@@ -124,29 +145,37 @@ export function webhookRoute(deps: HttpDeps): Hono {
           if (await hideRepo(deps.store, hidden, deps.now())) deps.log.info('repository turned private: closed', { deliveryId, event, repo: hidden });
         } catch (err) {
           deps.log.error('store unavailable: delivery refused', { deliveryId, event, error: err });
-          return answer(c, 503, { error: 'store unavailable, retry later' });
+          return reject(c, 503, 'store unavailable, retry later');
         }
       }
 
       const cls = classifyEvent(event, payload);
-      if (!cls.handled) return answer(c, 202, { status: 'ignored', reason: cls.reason });
+      // Every line of this delivery's intake carries its keys.
+      const log = deps.log.child({ deliveryId, event, ...correlationKeys(event, payload) });
+      if (!cls.handled) {
+        log.info(`ignored: ${cls.reason}`, { reason: cls.reason });
+        return answer(c, 202, { status: 'ignored', reason: cls.reason });
+      }
 
       const compact = compactPayload(event, body, payload, MAX_QUEUE_PAYLOAD_BYTES);
       if (!compact.ok) {
-        deps.log.error('delivery too large for the queue', { deliveryId, event, reason: compact.reason });
-        return answer(c, 413, { error: compact.reason });
+        log.error('delivery too large for the queue', { reason: compact.reason });
+        return reject(c, 413, compact.reason);
       }
 
-      const log = deps.log.child({ deliveryId, event });
       const now = deps.now();
       let seen: 'new' | 'duplicate';
       try {
         seen = await recordDelivery(deps.store, { deliveryId, event, now });
       } catch (err) {
         log.error('store unavailable: delivery refused', { error: err });
-        return answer(c, 503, { error: 'store unavailable, retry later' });
+        return reject(c, 503, 'store unavailable, retry later');
       }
-      if (seen === 'duplicate') return answer(c, 202, { status: 'duplicate' });
+      if (seen === 'duplicate') {
+        metrics.count('webhooksDuplicate');
+        log.info('ignored: duplicate delivery (this delivery id was already accepted)');
+        return answer(c, 202, { status: 'duplicate' });
+      }
 
       const repo = (payload as { repository?: { full_name?: unknown } }).repository?.full_name;
       const installation = (payload as { installation?: { id?: unknown } }).installation?.id;
@@ -162,8 +191,9 @@ export function webhookRoute(deps: HttpDeps): Hono {
         // Undo the de-duplication record so GitHub's redelivery of this guid is not taken for a duplicate.
         await forgetDelivery(deps.store, deliveryId).catch((e) => log.error('could not forget delivery', { error: e }));
         log.error('queue unavailable: delivery refused', { error: err });
-        return answer(c, 503, { error: 'queue unavailable, retry later' });
+        return reject(c, 503, 'queue unavailable, retry later', 'queue_unavailable');
       }
+      metrics.count('webhooksAccepted');
       log.info('accepted', { compacted: compact.compacted });
       return answer(c, 202, { status: 'accepted' });
     },

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PlayScript, SeedRepo, StandInOptions } from '@arm64-ci/github-sim';
+import type { PlayScript, SeedRepo, StandInOptions, WorkflowRunRecord } from '@arm64-ci/github-sim';
 
 /**
  * The sandbox world `npm start` (without APP_ID) and `npm run demo` play in: one App, one demo
@@ -88,11 +89,66 @@ export function demoScript(): PlayScript {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The three-target repository (`npm run demo -- --targets`): two arm64 pools and an x86 baseline.
+
+export const TARGETS_REPO = { owner: 'octo-org', name: 'arm64-targets' } as const;
+
+/** The README's three-target example ("Several targets"), with the demo's inputs. */
+export const TARGETS_CONFIG = `# arm64 CI coordinator settings: two arm64 pools measured against x86
+workflow: arm64-ci.yml
+inputs:
+  python-versions: '["3.10","3.11"]'
+targets:
+  dgx:      { runner_labels: [self-hosted, arm64, dgx] }
+  graviton: { runner_labels: [self-hosted, arm64, graviton], smoke_tests: { min_pass_rate: 0.8 } }
+  x86:      { runner_labels: [ubuntu-24.04], baseline: true }
+`;
+
+export function targetsRepo(): SeedRepo {
+  const base = demoRepo();
+  return {
+    ...base,
+    ...TARGETS_REPO,
+    files: { ...base.files, '.github/arm64-ci.yml': TARGETS_CONFIG, 'README.md': '# arm64-targets\n' },
+    runners: [
+      { name: DEMO_RUNNER, labels: DEMO_LABELS, status: 'online', busy: false, os: 'Linux' },
+      { name: 'graviton-01', labels: ['self-hosted', 'arm64', 'graviton'], status: 'online', busy: false, os: 'Linux' },
+    ],
+  };
+}
+
+/**
+ * How each target's run plays: the arm64 pools fail the test that is missing on aarch64 and take
+ * longer per test than x86 (dgx 2×, graviton 3×); x86 passes everything. Each uploads a wheel.
+ */
+export function targetsScript(run: WorkflowRunRecord): PlayScript {
+  const labels = String(run.inputs.runner_labels ?? '');
+  const pool = labels.includes('graviton') ? 'graviton' : labels.includes('dgx') ? 'dgx' : 'x86';
+  const runner = pool === 'graviton' ? 'graviton-01' : pool === 'dgx' ? DEMO_RUNNER : 'GitHub Actions 2';
+  const scale = pool === 'graviton' ? 3 : pool === 'dgx' ? 2 : 1;
+  const junit = (py: string) => {
+    const xml = smokeJUnit(py).replace(/time="([\d.]+)"/g, (_m, t: string) => `time="${(Number(t) * 10 * scale).toFixed(2)}"`);
+    return pool === 'x86' ? xml.replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') : xml;
+  };
+  // Incompressible, so the zip is about the wheel's size; the aarch64 build is the larger one.
+  const wheel = randomBytes(pool === 'x86' ? 60_000 : 72_000).toString('base64');
+  return {
+    jobs: ['3.10', '3.11'].map((py) => ({ name: `test (${py})`, runnerName: runner, conclusion: 'success' as const })),
+    conclusion: 'success',
+    artifacts: [
+      { name: 'smoke-test-results', files: { 'smoke-py3.10.xml': junit('3.10'), 'smoke-py3.11.xml': junit('3.11') } },
+      { name: 'wheel', files: { [`demo-1.0-cp311-linux_${pool === 'x86' ? 'x86_64' : 'aarch64'}.whl`]: wheel } },
+    ],
+  };
+}
+
 export function sandboxStandInOptions(publicKey: string, webhookSecret: string, delayMs = 300): StandInOptions {
+  const targets = `${TARGETS_REPO.owner}/${TARGETS_REPO.name}`.toLowerCase();
   return {
     app: { id: SANDBOX_APP_ID, slug: 'arm64-ci-sandbox', name: 'arm64 CI (sandbox)', publicKeyPem: publicKey },
-    repos: [demoRepo()],
+    repos: [demoRepo(), targetsRepo()],
     webhook: { secret: webhookSecret },
-    autoPlay: { script: demoScript(), delayMs },
+    autoPlay: { script: (run) => (run.repo.toLowerCase() === targets ? targetsScript(run) : demoScript()), delayMs },
   };
 }

@@ -7,15 +7,25 @@ import { createGitHubClients } from '../github/client';
 import { schedulePasses, type Schedule } from '../scheduled/passes';
 import { createApp } from '../wiring/app';
 import { createWorker } from '../wiring/worker';
-import { loadSettings, type Settings } from '../settings';
+import { loadSettings, SettingsError, type Settings } from '../settings';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../store/dynamo';
 import { PoisonMessageError } from '../worker/process';
+import { useMetrics } from '../metrics/metrics';
 import { startArtifactThread } from './artifact-thread';
+import { prometheusMetrics } from './prometheus';
 import { startDynalite, type EmbeddedDynamo } from './dynalite';
+import { lockDataDir } from './data-dir-lock';
 import { generateAppKeys, randomSha, startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { DEMO_REPO, sandboxStandInOptions } from './sandbox';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { envOfApp, writeEnvValues } from './register/env-file';
+import { hostFromApiUrl } from './register/hosts';
+import { registrationRoutes } from './register/routes';
+import { forwardWebhooks, type Forwarder } from './smee';
+import { createJournal } from './journal';
 
-interface LocalServer {
+export interface LocalServer {
   url: string;
   settings: Settings;
   store: StoreContext;
@@ -23,10 +33,15 @@ interface LocalServer {
   standIn: GitHubStandIn | null;
   /** The scheduled passes (redelivery, …) as the Lambda runs them; `schedule.runNow()` runs one tick. */
   schedule: Schedule;
+  /** WEBHOOK_PROXY_URL's forwarder, when set. */
+  proxy: Forwarder | null;
   close(): Promise<void>;
 }
 
-interface LocalOptions {
+/** The values registration writes to .env, and restarts the server with. */
+export type RegisteredEnv = Record<string, string>;
+
+export interface LocalOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Keep the embedded DynamoDB in memory instead of DATA_DIR (tests, throwaway demos). */
@@ -40,7 +55,16 @@ interface LocalOptions {
   scheduleEveryMs?: number;
   /** Tests: the artifact thread's gate (ArtifactThreadOptions.gate), to catch a parse under way. */
   artifactGate?: SharedArrayBuffer;
+  /** Where registration writes the App's credentials. Default `.env` in the working directory. */
+  envFile?: string;
+  /** smee.io's new-channel URL (tests: a local event stream server). */
+  newChannelUrl?: string;
+  /** Called once the App is registered and .env written: the supervisor restarts in GitHub mode. */
+  onRegistered?: (values: RegisteredEnv) => void;
 }
+
+const APP_YML = fileURLToPath(new URL('../../app.yml', import.meta.url));
+
 
 /**
  * `npm start`: the same Hono app and worker as on Lambda, on embedded DynamoDB, with the queue
@@ -50,10 +74,32 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   const settings = loadSettings(opts.env ?? process.env);
   const log = opts.log ?? createLogger({ level: settings.logLevel, base: { service: 'arm64-ci' } });
   const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+  };
+  try {
+    return await start(opts, settings, log, closers, closeAll);
+  } catch (err) {
+    // Whatever started before the failure (the data directory's lock, dynalite, the stand-in) stops.
+    await closeAll();
+    throw err;
+  }
+}
+
+async function start(
+  opts: LocalOptions,
+  settings: Settings,
+  log: Logger,
+  closers: (() => Promise<void>)[],
+  closeAll: () => Promise<void>,
+): Promise<LocalServer> {
 
   let dynamo: EmbeddedDynamo | null = null;
   let endpoint = settings.dynamodbEndpoint;
   if (!endpoint) {
+    // One server per data directory: a second one would find the database locked and fail later
+    // with "Database is closed".
+    if (!opts.inMemory) closers.push(await lockDataDir(settings.dataDir, log));
     dynamo = await startDynalite(opts.inMemory ? {} : { path: settings.dataDir });
     endpoint = dynamo.endpoint;
     closers.push(() => dynamo!.close());
@@ -76,14 +122,17 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   // Smoke artifacts are parsed off the main thread: here the worker shares it with webhook intake.
   const artifacts = startArtifactThread(opts.artifactGate ? { gate: opts.artifactGate } : {});
   closers.push(() => artifacts.close());
+  // What the worker did per delivery, for `npm run replay` (GET /_local/deliveries/:id).
+  const journal = createJournal();
+  const workerLog = journal.logger(log);
   const worker = createWorker({
     store,
-    log,
+    log: workerLog,
     publicUrl: settings.publicUrl,
     github: githubOpts,
     parseSmokeArtifact: artifacts.parse,
   });
-  const queue = createInProcessQueue({ process: worker.process, log, isPermanent: (e) => e instanceof PoisonMessageError });
+  const queue = createInProcessQueue({ process: worker.process, log: workerLog, isPermanent: (e) => e instanceof PoisonMessageError });
   closers.push(async () => queue.close());
 
   // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
@@ -103,13 +152,64 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
   );
   closers.push(() => schedule.stop());
 
-  const app = createApp({ store, queue, log, webhookSecret: settings.webhookSecret, badgeSecret: settings.badgeSecret, cursorSecret: settings.cursorSecret, publicUrl: settings.publicUrl });
+  const fixedWebhookUrl = settings.webhookProxyUrl ?? (settings.publicUrlSet ? `${settings.publicUrl}/api/github/webhooks` : null);
+  const registerHost = hostFromApiUrl(settings.githubApiUrl);
+  const app = createApp({
+    store,
+    queue,
+    log,
+    webhookSecret: settings.webhookSecret,
+    badgeSecret: settings.badgeSecret,
+    cursorSecret: settings.cursorSecret,
+    publicUrl: settings.publicUrl,
+    sandbox: settings.mode === 'sandbox',
+    setup: settings.mode === 'sandbox' ? { web: registerHost.web, needsChannel: !fixedWebhookUrl } : null,
+  });
   const root = new Hono();
+  // The numbers the functions send to CloudWatch, for a local Prometheus (or a curl) to read.
+  const prom = prometheusMetrics();
+  useMetrics(prom.sink);
+  closers.push(async () => useMetrics(null));
+  root.get('/metrics', async (c) => c.body(await prom.registry.metrics(), 200, { 'content-type': prom.registry.contentType }));
   if (standIn) root.route('/_sandbox', sandboxRoutes(standIn));
+  // Local only (never on Lambda), for `npm run replay`: what the worker did with a delivery.
+  root.get('/_local/deliveries/:id', (c) => {
+    const entry = journal.get(c.req.param('id'));
+    return entry ? c.json(entry) : c.json({ error: 'no such delivery seen by this server' }, 404);
+  });
+  if (settings.mode === 'sandbox') {
+    // No App yet: /setup registers one (the manifest flow), writes .env and asks for a restart.
+    const envFile = opts.envFile ?? '.env';
+    root.route(
+      '/setup',
+      registrationRoutes({
+        host: registerHost,
+        appYml: readFileSync(APP_YML, 'utf8'),
+        webhookUrl: fixedWebhookUrl,
+        homepage: settings.publicUrlSet ? settings.publicUrl : null,
+        ...(opts.newChannelUrl ? { newChannelUrl: opts.newChannelUrl } : {}),
+        log,
+        save: async (registered, extra) => {
+          const values = envOfApp(registered, extra.webhookProxyUrl ?? settings.webhookProxyUrl);
+          writeEnvValues(envFile, values);
+          // After this answer is sent: the restart closes this server.
+          setTimeout(() => opts.onRegistered?.(values), 200);
+          return `Its id, private key, webhook secret and client secret are in ${envFile} (readable by you only; never commit it). This server now restarts in GitHub mode.`;
+        },
+      }),
+    );
+  }
   root.route('/', app);
 
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: root.fetch, port: settings.port, hostname: settings.host }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new SettingsError(`PORT ${settings.port} is already in use on ${settings.host}: stop what listens there, or set PORT to a free port (PORT=0 picks one)`)
+          : err,
+      ),
+    );
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${settings.host}:${port}`;
@@ -126,6 +226,13 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     settings.publicUrl = url;
     worker.deps.publicUrl = url;
   }
+  let proxy: Forwarder | null = null;
+  // Only with a real App: the sandbox's deliveries come from its stand-in, signed with its own secret.
+  if (settings.webhookProxyUrl && settings.mode === 'github') {
+    const forwarder = forwardWebhooks(settings.webhookProxyUrl, `${url}/api/github/webhooks`, log);
+    proxy = forwarder;
+    closers.push(() => forwarder.close());
+  }
   log.info('listening', { url, mode: settings.mode, table: settings.tableName, dynamodb: dynamo ? 'embedded' : endpoint });
 
   return {
@@ -135,9 +242,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalServer> 
     queue,
     standIn,
     schedule,
-    async close() {
-      for (const c of closers.reverse()) await c().catch(() => {});
-    },
+    proxy,
+    close: closeAll,
   };
 }
 

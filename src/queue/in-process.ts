@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import { metrics } from '../metrics/metrics';
 import type { Queue, QueueMessage } from './queue';
 
 export interface InProcessQueueOptions {
@@ -75,6 +76,7 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
       const permanent = opts.isPermanent?.(err) ?? false;
       if (permanent || attempt >= maxAttempts || closed) {
         deadLetters.push({ message: msg, error: (err as Error)?.message ?? String(err) });
+        if (permanent) metrics.count('poisonMessages');
         opts.log.error('message dead-lettered', { deliveryId: msg.deliveryId, event: msg.event, attempt, error: err });
         finish(group);
         return;

@@ -39,6 +39,7 @@ import type { RepoRef, WorkerDeps } from '../worker/deps';
 import { refreshFleet } from '../worker/fleet';
 import { rememberLatest } from '../worker/remember-latest';
 import type { DispatchTimeouts } from '../worker/start-run';
+import { metrics } from '../metrics/metrics';
 
 export interface ReconcileOptions {
   /** Dispatches examined per pass. */
@@ -102,6 +103,9 @@ export async function reconcile(deps: WorkerDeps, options: Partial<ReconcileOpti
     try {
       const { outcome, next, checked } = await examine({ ...deps, log }, item, now);
       if (outcome) report[outcome]++;
+      if (outcome === 'adopted' || outcome === 'lost' || outcome === 'timedOut') {
+        metrics.count('reconcilerActions', outcome === 'timedOut' ? 'timed_out' : outcome);
+      }
       if (next === 'forget') {
         if (await forgetOpen(deps.store, item.dispatchId, lease)) report.forgotten++;
       } else {

@@ -11,6 +11,7 @@ import {
   type RedeliveryClaim,
 } from '../store/checkpoints';
 import type { StoreContext } from '../store/dynamo';
+import { metrics } from '../metrics/metrics';
 
 /**
  * GitHub never redelivers a failed webhook by itself (a 503 while DynamoDB was down, a timeout,
@@ -207,6 +208,7 @@ export async function redeliverFailed(deps: RedeliveryDeps, options: Partial<Red
     try {
       await redeliverDelivery(deps.app, c.newest.id);
       report.redelivered.push(c.guid);
+      metrics.count('redeliveriesRequested');
     } catch (err) {
       const status = httpStatus(err);
       if (status === 404 || status === 422) {

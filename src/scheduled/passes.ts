@@ -1,5 +1,6 @@
 import { reconcilePass } from '../reconcile/pass';
 import { redeliveryPass } from '../redelivery/pass';
+import { installedReposPass } from './installed-pass';
 import type { ScheduledDeps, ScheduledPass } from './pass';
 
 /**
@@ -15,9 +16,12 @@ export interface PassOutcome {
   error?: string;
 }
 
-/** The passes every tick runs, in order: redelivery first, which may leave the reconciler less to do. */
+/**
+ * The passes every tick runs, in order: redelivery first, which may leave the reconciler less to
+ * do; then the count of installed repositories for the metrics.
+ */
 export function defaultPasses(): ScheduledPass[] {
-  return [redeliveryPass(), reconcilePass()];
+  return [redeliveryPass(), reconcilePass(), installedReposPass()];
 }
 
 /** Runs each pass once, in order; one failing does not stop the others. */

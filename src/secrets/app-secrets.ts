@@ -4,6 +4,7 @@
  * read once per cold start. Nothing here logs, and no error message carries a secret value:
  * errors name the secret and the key, never what it holds.
  */
+import { registerSecret } from '../log';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 interface AppSecrets {
@@ -58,6 +59,8 @@ export function parseAppSecrets(secretString: string, source: string): AppSecret
       `secret ${source} has a "privateKey" that is not a PEM private key (-----BEGIN … PRIVATE KEY-----); ${HELP}`,
     );
   }
+  // Known to the logger from now on, so no line can carry them (src/log.ts).
+  for (const s of [privateKey, webhookSecret, badgeSecret]) registerSecret(s);
   return { appId, privateKey, webhookSecret, ...(badgeSecret ? { badgeSecret } : {}) };
 }
 

@@ -18,7 +18,7 @@ export type DispatchState =
   | 'in_progress'
   | 'completed';
 
-export type Trigger = 'push' | 'pull_request' | 'command' | 'rerun' | 'approval';
+export type Trigger = 'push' | 'pull_request' | 'merge_group' | 'command' | 'rerun' | 'approval';
 
 export interface DispatchItem {
   pk: string;
@@ -39,6 +39,26 @@ export interface DispatchItem {
   runnerLabels: string[];
   inputs: Record<string, string>;
   checkName: string;
+  /**
+   * The named target this run is for (`dgx`), absent for a file without `targets:`. It keys the
+   * run's history (store/keys.ts refName) and badges, and picks what a Re-run runs again.
+   */
+  target?: string;
+  /** The baseline target this run is compared with (`x86`); absent for the baseline itself and without one. */
+  baseline?: string;
+  /**
+   * The comparison with the baseline as the check run shows it (Markdown, core/compare/render.ts),
+   * with where the baseline's results came from; set once both sides have results, replaced when
+   * the same commit's baseline run finishes later.
+   */
+  comparison?: {
+    markdown: string;
+    baselineDispatchId: string;
+    baselineAttempt: number;
+    sameCommit: boolean;
+    /** Total test time arm64 ÷ baseline (null: no test passed with a time on both), for the dashboard. */
+    ratio?: number | null;
+  };
   checkRunId: number | null;
   state: DispatchState;
   progress: number;
@@ -58,7 +78,7 @@ export interface DispatchItem {
   gsi2sk: string;
   ttl: number;
   /** Config the run is judged by, copied at dispatch so completion and the reconciler need no config read. */
-  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number };
+  smokeSettings?: { artifact: string; minPassRate: number; annotationsMax: number; historyDays: number; maxGrowth?: number };
   dispatchTimeoutMinutes?: number;
   timeoutMinutes?: number;
   /**

@@ -9,7 +9,9 @@
  *   scheduled pass checkpoint   CHECKPOINT#<pass> / CHECKPOINT                (forward-only conditional put)
  *   repository settings         REPO#<owner/repo> / META                     (one read for a default-branch badge)
  *   runs of a repo, newest 1st  REPO#<owner/repo> / DISPATCH#<ulid>           (query, ScanIndexForward=false)
- *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge)
+ *   latest run of a branch      REPO#<owner/repo> / LATEST#<branch>           (one read for a badge; with named targets,
+ *                                                                               the default badge target's)
+ *   … of a named target         REPO#<owner/repo> / LATEST#@<target>:<branch> (`?target=` badges)
  *   dispatch by workflow run    WFRUN#<run id> / WFRUN                        (pointer, strongly consistent)
  *   jobs of a dispatch          DISPATCH#<ulid> / JOB#<job id>
  *   dispatches of a commit      gsi1: COMMIT#<owner/repo>#<sha> / <ulid>
@@ -27,7 +29,8 @@
  *                                                                               ULID time prefix of 7 days ago; TTL 8 d)
  *
  * Smoke-test results (store/dispatch-smoke.ts, run-results.ts, test-runs.ts, test-summaries.ts, ref-smoke.ts;
- * outcome codes in store/test-history-codec.ts; <ref> = branch:<name> | pr:<n>; all with TTL history_days):
+ * outcome codes in store/test-history-codec.ts; <ref> = branch:<name> | pr:<n>, prefixed `@<target>:` for a named
+ * target; all with TTL history_days):
  *   latest counts of a run      the dispatch item's `smoke` attribute          (lists and badges need no extra read)
  *   results of a run attempt    DISPATCH#<ulid> / RESULT#<attempt, 3 digits>   (counts, deciding rule, rendered section,
  *                                                                               outcome code per tracked test)
@@ -39,6 +42,11 @@
  *   Per completed run with n tracked tests (≤ 1,000): 1 put RESULT, 1 conditional update of the
  *   dispatch, ⌈n/25⌉ BatchWriteItem TEST#, ⌈n/100⌉ BatchGetItem + ⌈n/25⌉ BatchWriteItem TESTS#,
  *   1 get + 1 conditional put SMOKE#; no tests → only the first two.
+ *
+ * Artifact sizes (store/artifact-sizes.ts; the sizes from the run's artifact list, nothing downloaded):
+ *   a ref's artifact sizes,     ARTSIZES#<owner/repo>#<ref> / <ulid>#<attempt>  (one put per completed run; query newest
+ *     newest first                                                               first: the base's latest, the dashboard's
+ *                                                                                 chart; TTL history_days)
  *
  * Trust (store/approvals.ts, store/author-permissions.ts): REPO#<owner/repo> / APPROVAL#<sha>,
  * OKTOTEST#<pr>, AUTHORPERM#<pr>#<sha>#<login>.
@@ -52,6 +60,8 @@ export const OPEN_KEY = 'OPEN' as const;
 export const statsKey = (fullName: string) => `STATS#${fullName.toLowerCase()}`;
 export const dispatchSk = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const latestSk = (branch: string) => `LATEST#${branch}`;
+/** A named target's latest run of a branch (`:` never occurs in a branch name, so no branch looks like one). */
+export const latestTargetSk = (target: string, branch: string) => `LATEST#@${target}:${branch}`;
 export const workflowRunKey = (runId: number) => `WFRUN#${runId}`;
 export const dispatchKey = (dispatchId: string) => `DISPATCH#${dispatchId}`;
 export const jobSk = (jobId: number) => `JOB#${jobId}`;
@@ -64,9 +74,15 @@ export const ttlAfter = (now: Date, days: number) => Math.floor(now.getTime() / 
 
 // Smoke-test results
 
-/** A branch run or a pull request's runs: results are compared and listed per ref. */
-export const refName = (ref: { branch?: string | null; pr?: number | null }) =>
-  ref.pr ? `pr:${ref.pr}` : `branch:${ref.branch ?? ''}`;
+/**
+ * A branch run or a pull request's runs: results are compared and listed per ref, and per target
+ * for a repository with named targets (`@dgx:branch:main`; a plain ref never starts with `@`). A
+ * dispatch item passes its own `target`, so its history is its target's.
+ */
+export const refName = (ref: { branch?: string | null; pr?: number | null; target?: string | null }) => {
+  const plain = ref.pr ? `pr:${ref.pr}` : `branch:${ref.branch ?? ''}`;
+  return ref.target ? `@${ref.target}:${plain}` : plain;
+};
 const pad = (attempt: number) => String(attempt).padStart(3, '0');
 /** `<dispatch ulid>#<attempt>`: sorts by time, then attempt. */
 export const runKey = (dispatchId: string, attempt: number) => `${dispatchId}#${pad(attempt)}`;
@@ -74,6 +90,7 @@ export const resultSk = (attempt: number) => `RESULT#${pad(attempt)}`;
 export const testKey = (repo: string, hash: string) => `TEST#${repo.toLowerCase()}#${hash}`;
 export const testSummaryKey = (repo: string, ref: string) => `TESTS#${repo.toLowerCase()}#${ref}`;
 export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
+export const artifactSizesKey = (repo: string, ref: string) => `ARTSIZES#${repo.toLowerCase()}#${ref}`;
 
 /** Test ids can be long (suite path + class + name): keys use a hash, items keep the id. */
 export function testHash(testId: string): string {

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
 import { getItem, isConditionFailed, queryPage } from './dynamo';
-import { latestSk, repoKey } from './keys';
+import { latestSk, latestTargetSk, repoKey } from './keys';
 import { GSI } from './schema';
 
 /** The newest run of a branch, all a status badge needs. */
@@ -33,11 +33,27 @@ export interface RepoMeta {
   installationId: number | null;
   installed: boolean;
   updatedAt: string;
-  /** A copy of the default branch's LATEST item, so a default badge costs exactly one read. */
+  /**
+   * A copy of the default branch's LATEST item, so a default badge costs exactly one read. With
+   * named targets: the default badge target's (the first that is not the baseline).
+   */
   latest?: LatestRun;
+  /**
+   * The named targets of the config the worker last read (absent for a file without `targets:`):
+   * which `?target=` badges exist, and which one a badge without `?target=` shows.
+   */
+  targets?: RepoTargets;
   /** The repository list's index keys (REPOS / lower-case full name). */
   gsi1pk: string;
   gsi1sk: string;
+}
+
+export interface RepoTargets {
+  names: string[];
+  /** defaultBadgeTarget's name. */
+  badge: string;
+  /** The baseline target's name, when there is one. */
+  baseline?: string;
 }
 
 /** A branch's newest run. It carries no visibility: readers check the repository's META item. */
@@ -64,9 +80,12 @@ export async function upsertRepo(
     now: Date;
     /** Installation events do not know the default branch: keep the one stored, if any. */
     keepDefaultBranch?: boolean;
+    /** From a config just read: its named targets, or null for a file without `targets:`. Absent: unchanged. */
+    targets?: RepoTargets | null;
   },
 ): Promise<void> {
   const { owner, repo: name } = repoParts(r.repo);
+  const targets = r.targets === undefined ? '' : r.targets === null ? ' REMOVE targets' : ', targets = :targets';
   await ctx.doc.send(
     new UpdateCommand({
       TableName: ctx.table,
@@ -76,7 +95,7 @@ export async function upsertRepo(
           r.private ? ':private' : 'if_not_exists(#private, :private)'
         }, installationId = :iid, installed = :inst, updatedAt = :now, defaultBranch = ${
           r.keepDefaultBranch ? 'if_not_exists(defaultBranch, :db)' : ':db'
-        }`,
+        }${targets}`,
       ExpressionAttributeNames: { '#repo': 'repo', '#owner': 'owner', '#name': 'name', '#private': 'private' },
       ExpressionAttributeValues: {
         ':list': REPO_LIST_KEY,
@@ -89,6 +108,7 @@ export async function upsertRepo(
         ':iid': r.installationId,
         ':inst': r.installed ?? true,
         ':now': r.now.toISOString(),
+        ...(r.targets ? { ':targets': r.targets } : {}),
       },
     }),
   );
@@ -98,8 +118,10 @@ export async function getRepo(ctx: StoreContext, repo: string): Promise<RepoMeta
   return getItem<RepoMeta>(ctx, { pk: repoKey(repo), sk: 'META' }, { consistent: false });
 }
 
-export async function getLatest(ctx: StoreContext, repo: string, branch: string): Promise<LatestItem | null> {
-  return getItem<LatestItem>(ctx, { pk: repoKey(repo), sk: latestSk(branch) }, { consistent: false });
+/** The branch's latest run; of one named target when `target` is given. */
+export async function getLatest(ctx: StoreContext, repo: string, branch: string, target?: string): Promise<LatestItem | null> {
+  const sk = target === undefined ? latestSk(branch) : latestTargetSk(target, branch);
+  return getItem<LatestItem>(ctx, { pk: repoKey(repo), sk }, { consistent: false });
 }
 
 /**
@@ -108,7 +130,15 @@ export async function getLatest(ctx: StoreContext, repo: string, branch: string)
  */
 export async function recordLatest(
   ctx: StoreContext,
-  l: { repo: string; branch: string; isDefaultBranch: boolean; run: LatestRun },
+  l: {
+    repo: string;
+    branch: string;
+    /** Mirror into META.latest (the default branch's run behind a badge without `?branch=`). */
+    isDefaultBranch: boolean;
+    run: LatestRun;
+    /** A named target's own item (never mirrored: META.latest is the default badge target's). */
+    target?: string;
+  },
 ): Promise<boolean> {
   const values = { ':id': l.run.dispatchId, ':progress': l.run.progress };
   let moved = false;
@@ -116,7 +146,7 @@ export async function recordLatest(
     await ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
-        Key: { pk: repoKey(l.repo), sk: latestSk(l.branch) },
+        Key: { pk: repoKey(l.repo), sk: l.target === undefined ? latestSk(l.branch) : latestTargetSk(l.target, l.branch) },
         UpdateExpression:
           'SET dispatchId = :id, progress = :progress, #state = :state, conclusion = :conclusion, sha = :sha, updatedAt = :updatedAt, smoke = :smoke, #repo = :repo, branch = :branch',
         ConditionExpression: 'attribute_not_exists(pk) OR dispatchId < :id OR (dispatchId = :id AND progress < :progress)',
@@ -137,7 +167,7 @@ export async function recordLatest(
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
   }
-  if (moved && l.isDefaultBranch) {
+  if (moved && l.isDefaultBranch && l.target === undefined) {
     try {
       await ctx.doc.send(
         new UpdateCommand({

@@ -5,7 +5,8 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SmokeReport } from '../core/smoke/report';
-import type { Counts } from '../core/test-results';
+import type { TimedTest } from '../core/compare/tests';
+import type { Counts, Outcome } from '../core/test-results';
 import type { StoreContext } from './dynamo';
 import { getItem, queryPage } from './dynamo';
 import { dispatchKey, resultSk } from './keys';
@@ -37,8 +38,22 @@ export interface RunResultItem {
   /** More tests than were tracked. */
   truncated: boolean;
   flaky: { hash: string; name: string }[];
+  /**
+   * The tracked tests merged per test (core/compare/tests.ts) as `[hash, name, outcome, seconds]`,
+   * for the comparison of an arm64 target with the baseline. Absent on results stored before it was kept.
+   */
+  timed?: TimedRow[];
+  /** The artifact-size section (core/compare/artifacts.ts), rendered once; absent when the run had no artifacts. */
+  artifactsMarkdown?: string;
   createdAt: string;
   ttl: number;
+}
+
+export type TimedRow = [hash: string, name: string, outcome: Outcome, seconds: number | null];
+
+/** The comparison's view of a stored result (core/compare/tests.ts TimedTest, id = the test hash). */
+export function timedTestsOf(r: RunResultItem): TimedTest[] {
+  return (r.timed ?? []).map(([id, name, outcome, durationSeconds]) => ({ id, name, outcome, durationSeconds }));
 }
 
 export async function putRunResult(ctx: StoreContext, item: Omit<RunResultItem, 'pk' | 'sk' | 'type'>): Promise<void> {

@@ -13,6 +13,10 @@ export interface AppOptions {
   cursorSecret?: string | null | (() => Promise<string | null>);
   publicUrl?: string | null;
   now?: () => Date;
+  /** Sandbox mode only: the home page offers to register the GitHub App (HttpDeps.setup). */
+  setup?: { web: string; needsChannel: boolean } | null;
+  /** Sandbox mode of the local server (HttpDeps.sandbox). */
+  sandbox?: boolean;
 }
 
 const lift = <T>(v: T | (() => Promise<T>)) => (typeof v === 'function' ? (v as () => Promise<T>) : () => Promise.resolve(v));
@@ -27,5 +31,7 @@ export function httpDeps(opts: AppOptions): HttpDeps {
     cursorSecret: lift(opts.cursorSecret ?? null),
     publicUrl: opts.publicUrl ?? null,
     now: opts.now ?? (() => new Date()),
+    setup: opts.setup ?? null,
+    ...(opts.sandbox ? { sandbox: true } : {}),
   };
 }

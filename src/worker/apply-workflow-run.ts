@@ -12,12 +12,20 @@ import { currentSmoke } from '../store/dispatch-smoke';
 import { syncCheckRun } from './check-run';
 import type { RepoRef, WorkerDeps } from './deps';
 import { findDispatchForRun } from './find-dispatch';
+import { ignored } from './outcome';
 import { rememberLatest } from './remember-latest';
 import { collectSmokeResults } from './smoke-results';
+import { metrics } from '../metrics/metrics';
+import { durationSeconds } from '../core/jobs';
+import { compareWithBaseline, refreshComparisons } from './baseline';
 
 export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo: RepoRef): Promise<void> {
   const d = await findDispatchForRun(deps, run, repo.fullName);
-  if (!d) return;
+  if (!d) {
+    ignored(deps, `workflow run ${run.id} is not one this app dispatched`);
+    return;
+  }
+  deps.log.appendKeys({ dispatchId: d.dispatchId, ...(d.target ? { target: d.target } : {}) });
   const state = stateOfStatus(run.status);
   const attempt = run.run_attempt ?? 1;
   const check = checkStateFromWorkflowRun({ status: run.status, conclusion: run.conclusion });
@@ -37,9 +45,14 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     },
     { now },
   );
+  if (updated?.state === 'completed') {
+    // The first report of this completion (a repeat finds `updated` null): the run's duration, once.
+    const seconds = durationSeconds(run.run_started_at ?? updated.startedAt ?? null, updated.completedAt ?? null);
+    if (seconds !== null) metrics.observe('runDuration', seconds);
+  }
   if (!updated) {
     if (!completedAt(d, state, attempt)) {
-      deps.log.debug('stale workflow run report dropped', { dispatchId: d.dispatchId, status: run.status, attempt });
+      ignored(deps, `stale workflow run report (${run.status}, attempt ${attempt}) after the dispatch moved on`, { status: run.status, attempt });
       return;
     }
     // Finished first-hand before GitHub's word came (the reconciler's timed_out, a lost dispatch):
@@ -51,9 +64,14 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     updated = d;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
-  const final = updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+  const collected =
+    updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+  // An arm64 target against the baseline (named targets); a finished baseline renews its commit's comparisons.
+  const final = await compareWithBaseline(deps, collected);
   await syncCheckRun(deps, gh, final);
+  deps.outcome?.add('updated check run', `${final.state}${final.conclusion ? ` ${final.conclusion}` : ''}`);
   await rememberLatest(deps, final);
+  await refreshComparisons(deps, gh, final);
 }
 
 /** The report is of the completion the dispatch already recorded. */

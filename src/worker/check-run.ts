@@ -51,6 +51,8 @@ export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: J
     notes: d.notes,
     smoke: result ? { markdown: result.markdown, rate: smoke?.rateText ?? null } : null,
     decidedBy: smoke?.rule ?? null,
+    // Named targets: the comparison with the baseline (worker/baseline.ts); then the artifact sizes.
+    sections: [d.comparison?.markdown ?? '', result?.artifactsMarkdown ?? ''],
     // Who took the job and after how long, or why nobody has yet (worker/fleet.ts).
     fleet: await fleetSection(deps, d, list),
   });

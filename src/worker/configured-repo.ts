@@ -1,8 +1,10 @@
-import type { RepoConfig } from '../core/config/schema';
+import { CONFIG_PATH, type RepoConfig } from '../core/config/schema';
+import { baselineTarget, defaultBadgeTarget, hasNamedTargets, targetsOf } from '../core/config/targets';
 import type { GitHub } from '../github/client';
 import { upsertRepo } from '../store/repos';
 import { reportInvalidConfig } from './config-problems';
 import type { RepoRef, WorkerDeps } from './deps';
+import { ignored } from './outcome';
 import { loadRepoConfig } from './repo-config';
 
 /**
@@ -21,13 +23,42 @@ export async function configuredRepo(
     defaultBranch: repo.defaultBranch,
     installationId: repo.installationId,
     now: deps.now(),
+    // Cleared here and set again below once the config is read: a file that dropped `targets:`
+    // leaves no `?target=` badges behind (the write is the same one either way).
+    targets: null,
   });
   const gh = await deps.github.forInstallation(repo.installationId);
   const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return null;
-  if (cfg.kind === 'invalid') {
-    await reportInvalidConfig(deps, gh, { repo, sha: at.sha, problems: cfg.problems, deliveryId: at.deliveryId });
+  if (cfg.kind === 'missing') {
+    ignored(deps, `not configured: no ${CONFIG_PATH} on ${repo.defaultBranch}`);
     return null;
   }
+  if (cfg.kind === 'invalid') {
+    await reportInvalidConfig(deps, gh, { repo, sha: at.sha, problems: cfg.problems, deliveryId: at.deliveryId });
+    deps.outcome?.add('updated check run', `invalid ${CONFIG_PATH}`);
+    return null;
+  }
+  await rememberTargets(deps, repo, cfg.config);
   return { gh, config: cfg.config };
+}
+
+/**
+ * The badges read which targets exist (and which one a badge without `?target=` shows) from the
+ * repository item, since the web function never reads a config. A file without `targets:` writes
+ * nothing more: its repository item stays as it always was.
+ */
+async function rememberTargets(deps: WorkerDeps, repo: RepoRef, config: RepoConfig): Promise<void> {
+  if (!hasNamedTargets(config)) return;
+  await upsertRepo(deps.store, {
+    repo: repo.fullName,
+    private: repo.private,
+    defaultBranch: repo.defaultBranch,
+    installationId: repo.installationId,
+    now: deps.now(),
+    targets: {
+      names: targetsOf(config).map((t) => t.name),
+      badge: defaultBadgeTarget(config).name,
+      ...(baselineTarget(config) ? { baseline: baselineTarget(config)!.name } : {}),
+    },
+  });
 }

@@ -2,6 +2,7 @@ import type { SmokeArtifact } from '../core/smoke/artifact';
 import type { GitHubClients } from '../github/client';
 import type { Logger } from '../log';
 import type { StoreContext } from '../store/dynamo';
+import type { Outcome } from './outcome';
 
 /** What every event handler of the worker is given; tests pass a controllable clock and ids. */
 export interface WorkerDeps {
@@ -19,6 +20,8 @@ export interface WorkerDeps {
    * thread in the local server, where webhook intake does (src/local/artifact-thread.ts).
    */
   parseSmokeArtifact: ParseSmokeArtifact;
+  /** The delivery being processed: what it came to, for its `processed` line (src/worker/process.ts). */
+  outcome?: Outcome;
 }
 
 export type ParseSmokeArtifact = (zip: Uint8Array) => Promise<SmokeArtifact>;

@@ -10,6 +10,7 @@ import { repoRef, type WorkerDeps } from './deps';
 import { rerunDispatch } from './redispatch';
 import { loadRepoConfig } from './repo-config';
 import { RERUN_ACTION_ID } from './rerun-action';
+import { ignored } from './outcome';
 
 type CheckRunPayload = EmitterWebhookEvent<'check_run'>['payload'];
 
@@ -23,7 +24,7 @@ export async function onCheckRun(deps: WorkerDeps, deliveryId: string, payload: 
   // (a config-error check run is fixed by fixing the file and pushing).
   const source = cr.external_id ? await getDispatch(deps.store, repo.fullName, cr.external_id) : null;
   if (!source || source.sha !== cr.head_sha) {
-    deps.log.debug('re-run of a check run without a dispatch', { repo: repo.fullName, checkRunId: cr.id, externalId: cr.external_id });
+    ignored(deps, 're-run of a check run this app did not create for this commit', { checkRunId: cr.id, externalId: cr.external_id });
     return;
   }
   const gh = await deps.github.forInstallation(repo.installationId);

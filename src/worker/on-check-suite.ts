@@ -8,14 +8,15 @@ import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
 import { rerunDispatch } from './redispatch';
 import { loadRepoConfig } from './repo-config';
+import { ignored } from './outcome';
 
 type CheckSuitePayload = EmitterWebhookEvent<'check_suite'>['payload'];
 
-/** The newest dispatch per branch or pull request (the list is newest first). */
+/** The newest dispatch per branch or pull request, and per target (the list is newest first). */
 function latestPerRef(list: DispatchItem[]): DispatchItem[] {
   const seen = new Map<string, DispatchItem>();
   for (const d of list) {
-    const key = d.pr !== null ? `pr:${d.pr}` : `branch:${d.branch ?? ''}`;
+    const key = `${d.target ?? ''}\u0000${d.pr !== null ? `pr:${d.pr}` : `branch:${d.branch ?? ''}`}`;
     if (!seen.has(key)) seen.set(key, d);
   }
   return [...seen.values()];
@@ -28,7 +29,7 @@ export async function onCheckSuite(deps: WorkerDeps, deliveryId: string, payload
   const sha = payload.check_suite.head_sha;
   const sources = latestPerRef(await dispatchesOfCommit(deps.store, repo.fullName, sha, 100));
   if (sources.length === 0) {
-    deps.log.debug('check suite re-run without dispatches', { repo: repo.fullName, sha });
+    ignored(deps, 're-run of a check suite with no run of this app on the commit');
     return;
   }
   const gh = await deps.github.forInstallation(repo.installationId);

@@ -22,6 +22,7 @@ import { execute } from './commands/execute';
 import { planOnce } from './commands/plan';
 import { react, reactionsFor, renderReply, replyOnce } from './commands/reply';
 import { repoRef, type WorkerDeps } from './deps';
+import { helpArgs } from './help-args';
 import { loadRepoConfig } from './repo-config';
 
 type IssueCommentPayload = EmitterWebhookEvent<'issue_comment'>['payload'];
@@ -114,7 +115,7 @@ export async function onIssueComment(deps: WorkerDeps, deliveryId: string, paylo
   const reply = renderReply({
     commenter,
     outcomes,
-    help: { prefix: config.commands.prefix, inputs: Object.keys(config.inputs) },
+    help: (([prefix, inputs, targets]) => ({ prefix, inputs, targets }))(helpArgs(config)),
   });
   if (reply) await replyOnce(deps, gh, { ...where, body: reply });
   deps.log.info('commands handled', {

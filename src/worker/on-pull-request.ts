@@ -5,7 +5,8 @@ import { approvalOf, holdReason, notCoveredBy, trustOf } from './approval';
 import { configuredRepo } from './configured-repo';
 import { loadRepoConfig } from './repo-config';
 import { repoRef, type WorkerDeps } from './deps';
-import { startRun } from './start-run';
+import { ignored } from './outcome';
+import { startTargets } from './start-run';
 import { IN_FLIGHT, cancelSuperseded, stopAll } from './supersede';
 
 type PullRequestPayload = EmitterWebhookEvent<'pull_request'>['payload'];
@@ -18,7 +19,10 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     await onClosed(deps, payload);
     return;
   }
-  if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) return;
+  if (!['opened', 'synchronize', 'reopened'].includes(payload.action)) {
+    ignored(deps, `pull_request.${payload.action} does not start a run`, { pr: pr.number });
+    return;
+  }
   const ready = await configuredRepo(deps, repo, { sha: pr.head.sha, deliveryId });
   if (!ready) return;
   const { gh, config } = ready;
@@ -40,7 +44,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
     const held = !trust.trusted && !(await approvalOf(deps, repo.fullName, decision.sha));
     // Say so when an earlier /ok-to-test on this pull request does not cover the new head.
     const more = held ? await notCoveredBy(deps, { repo: repo.fullName, pr: pr.number, sha: decision.sha, pushedAt: pr.updated_at }) : [];
-    await startRun(deps, gh, {
+    await startTargets(deps, gh, {
       repo,
       config,
       sha: decision.sha,
@@ -52,6 +56,8 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
       claimKey: `run:${decision.sha}`,
       ...(held ? { hold: holdReason(trust, config.commands.min_permission, more) } : {}),
     });
+  } else {
+    ignored(deps, decision.reason, { pr: pr.number });
   }
   // The commit this push replaced is moot on this pull request, whether or not the new one runs.
   if (payload.action === 'synchronize' && typeof payload.before === 'string') {

@@ -2,7 +2,8 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { decidePush } from '../core/triggers';
 import { configuredRepo } from './configured-repo';
 import { repoRef, type WorkerDeps } from './deps';
-import { startRun } from './start-run';
+import { ignored } from './outcome';
+import { startTargets } from './start-run';
 import { cancelSuperseded } from './supersede';
 
 type PushPayload = EmitterWebhookEvent<'push'>['payload'];
@@ -14,7 +15,7 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
   if (!repo) return;
   // Decided before any API call: tag pushes and branch deletions never need the config.
   if (!payload.ref.startsWith('refs/heads/') || payload.deleted || ZERO_SHA.test(payload.after)) {
-    deps.log.debug('push ignored', { repo: repo.fullName, ref: payload.ref });
+    ignored(deps, payload.ref.startsWith('refs/heads/') ? `branch ${payload.ref.slice('refs/heads/'.length)} was deleted` : `${payload.ref} is not a branch`, { ref: payload.ref });
     return;
   }
   const ready = await configuredRepo(deps, repo, { sha: payload.after, deliveryId });
@@ -22,7 +23,7 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
   const { gh, config } = ready;
   const decision = decidePush({ ref: payload.ref, after: payload.after, deleted: payload.deleted }, config);
   if (decision.dispatch) {
-    await startRun(deps, gh, {
+    await startTargets(deps, gh, {
       repo,
       config,
       sha: decision.sha,
@@ -34,7 +35,7 @@ export async function onPush(deps: WorkerDeps, deliveryId: string, payload: Push
       claimKey: `run:${decision.sha}`,
     });
   } else {
-    deps.log.debug('push not checked', { repo: repo.fullName, reason: decision.reason });
+    ignored(deps, decision.reason, { ref: payload.ref });
   }
   // The commit this push replaced on the branch is moot there (cancel_superseded), even when the
   // new one is not checked. `before` rather than "every other commit" keeps a late delivery of an

@@ -11,6 +11,8 @@ import { recordJobTiming } from '../store/stats';
 import { syncCheckRun } from './check-run';
 import type { WorkerDeps } from './deps';
 import { noteRunnerOfJob } from './fleet';
+import { ignored } from './outcome';
+import { metrics } from '../metrics/metrics';
 
 type WorkflowJobPayload = EmitterWebhookEvent<'workflow_job'>['payload'];
 type Job = WorkflowJobPayload['workflow_job'];
@@ -18,7 +20,12 @@ type Job = WorkflowJobPayload['workflow_job'];
 export async function onWorkflowJob(deps: WorkerDeps, _deliveryId: string, payload: WorkflowJobPayload): Promise<void> {
   const job = payload.workflow_job;
   const pointer = await findByWorkflowRun(deps.store, job.run_id);
-  if (!pointer) return; // not a run we dispatched (or its run event has not linked it yet)
+  if (!pointer) {
+    // Not a run we dispatched (or its run event has not linked it yet).
+    ignored(deps, `workflow run ${job.run_id} is not one this app dispatched`);
+    return;
+  }
+  deps.log.appendKeys({ dispatchId: pointer.dispatchId });
   const attempt = job.run_attempt ?? 1;
   const recorded = await recordJob(deps.store, {
     dispatchId: pointer.dispatchId,
@@ -71,6 +78,7 @@ export async function onWorkflowJob(deps: WorkerDeps, _deliveryId: string, paylo
   await recordTiming(deps, d, job);
   const gh = await deps.github.forInstallation(d.installationId);
   await syncCheckRun(deps, gh, d);
+  deps.outcome?.add('updated check run', `job ${job.status}`);
 }
 
 /** Queue time when a runner takes the job, run time when it finishes (store/stats.ts). */
@@ -79,6 +87,9 @@ async function recordTiming(deps: WorkerDeps, d: DispatchItem, job: Job): Promis
   const attempt = job.run_attempt ?? 1;
   // Attempt 1 waited from our dispatch; a re-run attempt from when GitHub queued this job.
   const since = attempt > 1 ? (job.created_at ?? null) : (d.dispatchedAt ?? d.createdAt);
+  const queued = durationSeconds(since, job.started_at);
+  // Counted once, when a runner takes the job (the completed event repeats the start).
+  if (job.status === 'in_progress' && queued !== null) metrics.observe('queueTime', queued);
   try {
     await recordJobTiming(deps.store, {
       repo: d.repo,
@@ -86,7 +97,7 @@ async function recordTiming(deps: WorkerDeps, d: DispatchItem, job: Job): Promis
       jobId: job.id,
       labels: job.labels ?? d.runnerLabels,
       runnerName: job.runner_name,
-      queueSeconds: durationSeconds(since, job.started_at),
+      queueSeconds: queued,
       durationSeconds: job.status === 'completed' ? durationSeconds(job.started_at, job.completed_at ?? null) : null,
       now: deps.now(),
     });

@@ -23,6 +23,16 @@ const COMMON = ['action', ...REPO_EVENT];
 
 export const PAYLOAD_FIELDS: Record<HandledEvent, readonly string[]> = {
   push: [...REPO_EVENT, 'ref', 'after', 'before?', 'deleted?', 'pusher?.name?'],
+  // GitHub's schema lets a merge_group's repository be absent: repoRef then answers null and it is dropped.
+  merge_group: [
+    'action',
+    ...REPOSITORY.map((p) => p.replace(/^repository\./, 'repository?.')),
+    'installation?.id',
+    'sender?.login',
+    'sender?.type?',
+    'merge_group.head_sha',
+    'merge_group.head_ref',
+  ],
   pull_request: [
     ...COMMON,
     'before?',

@@ -4,16 +4,19 @@ import type { HandledEvent } from '../core/events';
 import { PAYLOAD_SHAPES } from '../generated/payload-shapes';
 import { githubMessage, httpStatus } from '../github/client';
 import type { QueueMessage } from '../queue/queue';
+import { correlationKeys } from './correlation';
 import type { WorkerDeps } from './deps';
 import { onCheckRun } from './on-check-run';
 import { onCheckSuite } from './on-check-suite';
 import { onInstallation } from './on-installation';
 import { onIssueComment } from './on-issue-comment';
 import { onPullRequest } from './on-pull-request';
+import { onMergeGroup } from './on-merge-group';
 import { onPush } from './on-push';
 import { onRepository } from './on-repository';
 import { onWorkflowJob } from './on-workflow-job';
 import { onWorkflowRun } from './on-workflow-run';
+import { Outcome } from './outcome';
 
 /** Thrown for a message that can never succeed: it is logged and dropped, not retried. */
 export class PoisonMessageError extends Error {
@@ -25,6 +28,7 @@ type Handler<E extends HandledEvent> = (deps: WorkerDeps, deliveryId: string, pa
 /** Each handled event's handler, given the payload @octokit/webhooks describes for that event. */
 const HANDLERS: { [E in HandledEvent]: Handler<E> } = {
   push: onPush,
+  merge_group: onMergeGroup,
   pull_request: onPullRequest,
   issue_comment: onIssueComment,
   check_run: onCheckRun,
@@ -80,23 +84,37 @@ export async function processMessage(deps: WorkerDeps, msg: QueueMessage): Promi
   const problem = payloadProblem(msg.event, payload);
   if (problem) throw new PoisonMessageError(`delivery ${msg.deliveryId}: ${msg.event} payload has an unexpected shape at ${problem}`);
   const action = (payload as { action?: unknown }).action;
-  const log = deps.log.child({ deliveryId: msg.deliveryId, event: msg.event, action });
+  // Every line of this delivery carries these keys (handlers add the dispatch id once known).
+  const log = deps.log.child({
+    deliveryId: msg.deliveryId,
+    event: msg.event,
+    ...(typeof action === 'string' ? { action } : {}),
+    ...correlationKeys(event, payload),
+  });
+  const outcome = new Outcome();
   const started = Date.now();
   try {
     // HANDLERS pairs each event with its payload type; the check above vouches for the fields read.
     const handler = HANDLERS[event] as (deps: WorkerDeps, deliveryId: string, payload: unknown, event: HandledEvent) => Promise<void>;
-    await handler({ ...deps, log }, msg.deliveryId, payload, event);
+    await handler({ ...deps, log, outcome }, msg.deliveryId, payload, event);
   } catch (err) {
-    const status = httpStatus(err);
-    if (status !== null && PERMANENT_GITHUB_STATUS.has(status)) {
-      throw new PoisonMessageError(`delivery ${msg.deliveryId}: GitHub answered ${status}: ${githubMessage(err)}`, { cause: err });
-    }
-    // A payload shape no check above foresaw (a TypeError in a handler, a value DynamoDB refuses):
-    // it would fail the same way on every retry.
-    if (err instanceof TypeError || (err as Error | null)?.name === 'ValidationException') {
-      throw new PoisonMessageError(`delivery ${msg.deliveryId}: ${(err as Error).message}`, { cause: err });
-    }
-    throw err;
+    const failure = asFailure(msg, err);
+    // Logged here, under the delivery's keys and with the stack; the queue decides retry or drop.
+    log.error(failure instanceof PoisonMessageError ? 'delivery failed for good' : 'delivery failed', { error: failure, ms: Date.now() - started });
+    throw failure;
   }
-  log.info('processed', { ms: Date.now() - started });
+  log.info('processed', { outcome: outcome.toString(), ms: Date.now() - started });
+}
+
+function asFailure(msg: QueueMessage, err: unknown): unknown {
+  const status = httpStatus(err);
+  if (status !== null && PERMANENT_GITHUB_STATUS.has(status)) {
+    return new PoisonMessageError(`delivery ${msg.deliveryId}: GitHub answered ${status}: ${githubMessage(err)}`, { cause: err });
+  }
+  // A payload shape no check above foresaw (a TypeError in a handler, a value DynamoDB refuses):
+  // it would fail the same way on every retry.
+  if (err instanceof TypeError || (err as Error | null)?.name === 'ValidationException') {
+    return new PoisonMessageError(`delivery ${msg.deliveryId}: ${(err as Error).message}`, { cause: err });
+  }
+  return err;
 }

@@ -13,12 +13,13 @@
  * The cost: passing matrix legs run again (our workflow is one run per dispatch, usually short).
  */
 import type { RepoConfig } from '../core/config/schema';
+import { configForTarget, hasNamedTargets, targetsOf } from '../core/config/targets';
 import type { GitHub } from '../github/client';
 import { getPull } from '../github/pulls';
 import type { DispatchItem, Trigger } from '../store/dispatches';
 import { approvalOf, holdReason, pullTrust } from './approval';
 import type { RepoRef, WorkerDeps } from './deps';
-import { startRun } from './start-run';
+import { startTargets } from './start-run';
 
 /** The input values a dispatch ran with, for the inputs the config still declares. */
 export function overridesFrom(source: DispatchItem, config: RepoConfig): Record<string, string> {
@@ -33,7 +34,9 @@ export function overridesFrom(source: DispatchItem, config: RepoConfig): Record<
 type RerunResult =
   | { kind: 'started'; dispatch: DispatchItem }
   /** The commit is an untrusted fork's and nobody approved it: nothing was dispatched. */
-  | { kind: 'held'; dispatch: DispatchItem | null; reason: string };
+  | { kind: 'held'; dispatch: DispatchItem | null; reason: string }
+  /** The run's target is no longer in the config: nothing was dispatched. */
+  | { kind: 'gone'; dispatch: null; reason: string };
 
 /**
  * Re-runs `source` for `actor`. A pull request's commit from an untrusted fork stays held unless
@@ -54,6 +57,11 @@ export async function rerunDispatch(
   },
 ): Promise<RerunResult> {
   const { source } = a;
+  // That target only (a Re-run button belongs to one check run); the config's current settings for it.
+  const named = hasNamedTargets(a.config);
+  const target = named ? targetsOf(a.config).find((t) => t.name === (source.target ?? '')) : targetsOf(a.config)[0];
+  if (!target || (source.target !== undefined && !named))
+    return { kind: 'gone', dispatch: null, reason: `target ${source.target ?? 'default'} is no longer in the config` };
   let hold: string | undefined;
   if (source.pr !== null) {
     const pull = await getPull(gh, { owner: a.repo.owner, repo: a.repo.name, number: source.pr });
@@ -66,7 +74,8 @@ export async function rerunDispatch(
       if (source.state === 'awaiting_approval') return { kind: 'held', dispatch: null, reason: hold };
     }
   }
-  const d = await startRun(deps, gh, {
+  const [d] = await startTargets(deps, gh, {
+    only: [target],
     repo: a.repo,
     config: a.config,
     sha: source.sha,
@@ -76,9 +85,9 @@ export async function rerunDispatch(
     actor: a.actor,
     deliveryId: a.deliveryId,
     claimKey: a.claimKey,
-    overrides: overridesFrom(source, a.config),
+    overrides: overridesFrom(source, configForTarget(a.config, target)),
     notes: [`Re-run of dispatch ${source.dispatchId}${a.actor ? `, requested by @${a.actor}` : ''} (${a.via}).`],
     ...(hold ? { hold } : {}),
   });
-  return hold ? { kind: 'held', dispatch: d, reason: hold } : { kind: 'started', dispatch: d };
+  return hold ? { kind: 'held', dispatch: d ?? null, reason: hold } : { kind: 'started', dispatch: d! };
 }

@@ -8,6 +8,7 @@
  * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
  */
 import type { RepoConfig } from '../core/config/schema';
+import { configForTarget, targetsOf } from '../core/config/targets';
 import { chunk } from '../core/chunk';
 import { repoParts } from '../core/repo-name';
 import { selectAnnotations } from '../core/smoke/annotations';
@@ -25,13 +26,17 @@ import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
 import { refName, testHash, ttlAfter } from '../store/keys';
 import { getRefSmoke, recordRefRun } from '../store/ref-smoke';
-import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem } from '../store/run-results';
+import { MAX_TRACKED_TESTS, getRunResult, putRunResult, runResultsOf, type RunResultItem, type TimedRow } from '../store/run-results';
+import { mergeTests } from '../core/compare/tests';
+import { artifactGrowth, DEFAULT_MAX_GROWTH, renderArtifactSizes } from '../core/compare/artifacts';
+import { latestArtifactSizes, putArtifactSizes } from '../store/artifact-sizes';
 import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode } from '../store/test-history-codec';
 import { putTestRuns, type TrackedTest } from '../store/test-runs';
 import { updateTestSummaries } from '../store/test-summaries';
 import { renderDispatch } from './check-run';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
+import { metrics } from '../metrics/metrics';
 
 /** The few config settings needed once a run completes. */
 interface SmokeSettings {
@@ -39,6 +44,8 @@ interface SmokeSettings {
   minPassRate: number;
   annotationsMax: number;
   historyDays: number;
+  /** `artifacts.max_growth`; absent on dispatches stored before it existed (the default applies). */
+  maxGrowth?: number;
 }
 
 export function smokeSettingsOf(config: RepoConfig): SmokeSettings {
@@ -47,8 +54,43 @@ export function smokeSettingsOf(config: RepoConfig): SmokeSettings {
     minPassRate: config.smoke_tests.min_pass_rate,
     annotationsMax: config.annotations.max,
     historyDays: config.history_days,
+    maxGrowth: config.artifacts?.max_growth ?? DEFAULT_MAX_GROWTH,
   };
 }
+
+/**
+ * Records the name and size of every artifact of the run, and renders them against the base
+ * branch's latest run of the same target (a warning above `artifacts.max_growth`). "" when the run
+ * has no artifacts.
+ */
+async function artifactSizes(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  a: { run: ReportedRun; repo: RepoRef; all: Artifact[]; ref: string; ttl: number; maxGrowth?: number; now: Date },
+): Promise<string> {
+  // An expired artifact's size is still listed, but it no longer exists: it is not this run's output any more.
+  const sizes = a.all.filter((x) => !x.expired).map((x) => ({ name: x.name, sizeBytes: x.size_in_bytes }));
+  if (sizes.length === 0) return '';
+  await putArtifactSizes(deps.store, {
+    repo: d.repo,
+    ref: a.ref,
+    dispatchId: d.dispatchId,
+    attempt: d.attempt,
+    sha: d.sha,
+    sizes,
+    createdAt: a.now.toISOString(),
+    ttl: a.ttl,
+  });
+  const branch = d.pr ? await pullBaseBranch(gh, d, a.run, a.repo) : a.repo.defaultBranch;
+  const base = await latestArtifactSizes(deps.store, d.repo, refName({ branch, target: d.target }), d.dispatchId);
+  const report = artifactGrowth(sizes, base?.sizes ?? null, a.maxGrowth ?? DEFAULT_MAX_GROWTH);
+  const label = base ? `${branch} (${base.sha.slice(0, 7)})` : branch;
+  return renderArtifactSizes(report, { base: label }, { maxBytes: ARTIFACT_SIZES_MAX_BYTES });
+}
+
+/** The artifact table's share of the check-run summary. */
+const ARTIFACT_SIZES_MAX_BYTES = 6_000;
 
 /** The config schema's defaults, for a repository whose config vanished or broke before completion. */
 const DEFAULT_SETTINGS: SmokeSettings = { artifact: 'smoke-test-results', minPassRate: 1, annotationsMax: 50, historyDays: 90 };
@@ -68,7 +110,7 @@ export async function collectSmokeResults(
   const now = deps.now();
   const attempt = d.attempt;
   const settings = await settingsFor(gh, d, repo);
-  const { smoke, notes } = await collect(deps, gh, d, run, settings.artifact);
+  const { smoke, notes, all } = await collect(deps, gh, d, run, settings.artifact);
 
   const decision = decideConclusion({ workflowConclusion: run.conclusion, smoke, minPassRate: settings.minPassRate });
   const hasData = smoke !== null && smoke.files.length > 0;
@@ -91,6 +133,7 @@ export async function collectSmokeResults(
   const ttl = ttlAfter(now, settings.historyDays);
   const ref = refName(d);
   const counts = hasData ? smoke.counts : null;
+  const artifactsMarkdown = all ? await artifactSizes(deps, gh, d, { run, repo, all, ref, ttl, maxGrowth: settings.maxGrowth, now }) : '';
 
   await putRunResult(deps.store, {
     repo: d.repo,
@@ -108,6 +151,8 @@ export async function collectSmokeResults(
     outcomes: Object.fromEntries(tracked.tests.map((t) => [t.hash, runOutcomeCode(t)])),
     truncated: tracked.truncated,
     flaky: flaky.map((f) => ({ hash: f.testId, name: f.name })),
+    ...(hasData ? { timed: timedRows(smoke, tracked.tests) } : {}),
+    ...(artifactsMarkdown ? { artifactsMarkdown } : {}),
     createdAt: now.toISOString(),
     ttl,
   });
@@ -128,6 +173,10 @@ export async function collectSmokeResults(
     writes += await putTestRuns(deps.store, runCtx, tracked.tests);
     writes += await updateTestSummaries(deps.store, runCtx, tracked.tests);
     await recordRefRun(deps.store, { repo: d.repo, ref, entry: { dispatchId: d.dispatchId, attempt, sha: d.sha, counts }, now, ttl });
+  }
+  if (hasData) {
+    metrics.count('smokeRuns');
+    if (decision.conclusion === 'success') metrics.count('smokePassed');
   }
   deps.log.info('smoke results stored', {
     dispatchId: d.dispatchId,
@@ -165,7 +214,9 @@ async function settingsFor(gh: GitHub, d: DispatchItem, repo: RepoRef): Promise<
   const stored = d.smokeSettings;
   if (stored) return stored;
   const cfg = await loadRepoConfig(gh, repo);
-  return cfg.kind === 'ok' ? smokeSettingsOf(cfg.config) : DEFAULT_SETTINGS;
+  if (cfg.kind !== 'ok') return DEFAULT_SETTINGS;
+  const target = d.target === undefined ? undefined : targetsOf(cfg.config).find((t) => t.name === d.target);
+  return smokeSettingsOf(target ? configForTarget(cfg.config, target) : cfg.config);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,56 +228,14 @@ async function collect(
   d: DispatchItem,
   run: ReportedRun,
   name: string,
-): Promise<{ smoke: SmokeSet | null; notes: string[] }> {
+): Promise<{ smoke: SmokeSet | null; notes: string[]; all?: Artifact[] }> {
   const { owner, repo } = repoParts(d.repo);
   try {
-    const artifacts = await listRunArtifacts(gh, { owner, repo, runId: Number(run.id), name });
-    const artifact = newest(artifacts.filter((a) => !a.expired)) ?? null;
-    if (!artifact) {
-      const expired = artifacts.length > 0;
-      return {
-        smoke: null,
-        notes: [
-          expired
-            ? `The artifact "${name}" of this run has expired, so its results could not be read.`
-            : `This run uploaded no artifact named "${name}" (smoke_tests.artifact in .github/arm64-ci.yml).`,
-        ],
-      };
-    }
-    // On a re-run, an artifact of the same name may still be the previous attempt's (upload-artifact
-    // refuses to replace it without `overwrite: true`): counting it again would report old results.
-    const attempt = run.run_attempt ?? 1;
-    if (attempt > 1 && run.run_started_at && Date.parse(artifact.created_at ?? '') < Date.parse(run.run_started_at)) {
-      return {
-        smoke: null,
-        notes: [
-          `The artifact "${name}" was uploaded before attempt ${attempt} started, so it holds an earlier attempt's results; upload it with \`overwrite: true\` to report re-runs.`,
-        ],
-      };
-    }
-    // Too large to read is a limit, not an absence: the results may hold failures (see decideConclusion).
-    if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
-      return {
-        smoke: unreadArtifact(`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`),
-        notes: [],
-      };
-    }
-    const download = await downloadArtifact(gh, { owner, repo, artifactId: artifact.id });
-    if (!download.ok) {
-      const note = `The artifact "${name}" could not be read: ${download.message}.`;
-      return download.reason === 'too_large' ? { smoke: unreadArtifact(note), notes: [] } : { smoke: null, notes: [note] };
-    }
-    let parsed;
-    try {
-      parsed = await deps.parseSmokeArtifact(download.bytes);
-    } catch (err) {
-      // The artifact was too much for the parser (locally: it exhausted the thread's memory): a
-      // limit like the others. Anything else is the parser's own trouble: retried, never a verdict.
-      if (!(err instanceof ArtifactOverLimitError)) throw err;
-      deps.log.warn('smoke artifact over the parser limits', { dispatchId: d.dispatchId, error: err.message });
-      return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${err.message}).`), notes: [] };
-    }
-    return { smoke: parsed.smoke, notes: parsed.problems.map((p) => `In the artifact "${name}": ${p}.`) };
+    // Every artifact in one listing: the smoke artifact is found in it, and all their sizes are recorded.
+    const all = await listRunArtifacts(gh, { owner, repo, runId: Number(run.id) });
+    const artifacts = all.filter((a) => a.name === name);
+    const found = await collectFrom(deps, gh, d, run, name, artifacts);
+    return { ...found, all };
   } catch (err) {
     const status = httpStatus(err);
     // Outages and rate limits are retried by the queue (the completion is processed again);
@@ -235,6 +244,63 @@ async function collect(
     deps.log.warn('smoke artifact unavailable', { dispatchId: d.dispatchId, status, error: githubMessage(err) });
     return { smoke: null, notes: [`The smoke-test artifact could not be fetched (HTTP ${status}): ${githubMessage(err)}`] };
   }
+}
+
+async function collectFrom(
+  deps: WorkerDeps,
+  gh: GitHub,
+  d: DispatchItem,
+  run: ReportedRun,
+  name: string,
+  artifacts: Artifact[],
+): Promise<{ smoke: SmokeSet | null; notes: string[] }> {
+  const { owner, repo } = repoParts(d.repo);
+  const artifact = newest(artifacts.filter((a) => !a.expired)) ?? null;
+  if (!artifact) {
+    const expired = artifacts.length > 0;
+    return {
+      smoke: null,
+      notes: [
+        expired
+          ? `The artifact "${name}" of this run has expired, so its results could not be read.`
+          : `This run uploaded no artifact named "${name}" (smoke_tests.artifact in .github/arm64-ci.yml).`,
+      ],
+    };
+  }
+  // On a re-run, an artifact of the same name may still be the previous attempt's (upload-artifact
+  // refuses to replace it without `overwrite: true`): counting it again would report old results.
+  const attempt = run.run_attempt ?? 1;
+  if (attempt > 1 && run.run_started_at && Date.parse(artifact.created_at ?? '') < Date.parse(run.run_started_at)) {
+    return {
+      smoke: null,
+      notes: [
+        `The artifact "${name}" was uploaded before attempt ${attempt} started, so it holds an earlier attempt's results; upload it with \`overwrite: true\` to report re-runs.`,
+      ],
+    };
+  }
+  // Too large to read is a limit, not an absence: the results may hold failures (see decideConclusion).
+  if (artifact.size_in_bytes > MAX_ARTIFACT_BYTES) {
+    return {
+      smoke: unreadArtifact(`The artifact "${name}" is ${mib(artifact.size_in_bytes)}, over the ${mib(MAX_ARTIFACT_BYTES)} limit; it was not downloaded.`),
+      notes: [],
+    };
+  }
+  const download = await downloadArtifact(gh, { owner, repo, artifactId: artifact.id });
+  if (!download.ok) {
+    const note = `The artifact "${name}" could not be read: ${download.message}.`;
+    return download.reason === 'too_large' ? { smoke: unreadArtifact(note), notes: [] } : { smoke: null, notes: [note] };
+  }
+  let parsed;
+  try {
+    parsed = await deps.parseSmokeArtifact(download.bytes);
+  } catch (err) {
+    // The artifact was too much for the parser (locally: it exhausted the thread's memory): a
+    // limit like the others. Anything else is the parser's own trouble: retried, never a verdict.
+    if (!(err instanceof ArtifactOverLimitError)) throw err;
+    deps.log.warn('smoke artifact over the parser limits', { dispatchId: d.dispatchId, error: err.message });
+    return { smoke: unreadArtifact(`The artifact "${name}" could not be parsed within the limits (${err.message}).`), notes: [] };
+  }
+  return { smoke: parsed.smoke, notes: parsed.problems.map((p) => `In the artifact "${name}": ${p}.`) };
 }
 
 function newest(list: Artifact[]): Artifact | undefined {
@@ -271,6 +337,13 @@ function trackTests(smoke: SmokeSet): { tests: TrackedTest[]; truncated: boolean
   const rest = all.filter((t) => t.failed === 0);
   const ordered = [...failing, ...rest];
   return { tests: ordered.slice(0, MAX_TRACKED_TESTS), truncated: ordered.length > MAX_TRACKED_TESTS };
+}
+
+/** The tracked tests, merged across files with their mean passing time, for the baseline comparison (worker/baseline.ts). */
+function timedRows(smoke: SmokeSet, tracked: TrackedTest[]): TimedRow[] {
+  const keep = new Set(tracked.map((t) => t.hash));
+  const merged = mergeTests(smoke.files.flatMap((f) => f.tests.map((t) => ({ ...t, id: testHash(t.id) }))));
+  return [...merged.values()].filter((t) => keep.has(t.id)).map((t) => [t.id, t.name, t.outcome, t.durationSeconds]);
 }
 
 /**
@@ -322,7 +395,7 @@ async function baseComparison(
   smoke: SmokeSet,
 ): Promise<{ diff: BaseDiff; label: string } | null> {
   const branch = d.pr ? await pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
-  const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch }));
+  const refItem = await getRefSmoke(deps.store, d.repo, refName({ branch, target: d.target }));
   const entry = refItem?.runs.find((r) => r.dispatchId !== d.dispatchId);
   if (!entry) return null;
   const result = await getRunResult(deps.store, entry.dispatchId, entry.attempt);

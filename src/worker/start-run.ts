@@ -1,4 +1,6 @@
 import type { RepoConfig } from '../core/config/schema';
+import { baselineTarget, configForTarget, hasNamedTargets, targetsOf, type ResolvedTarget } from '../core/config/targets';
+import { isHostedRequest } from '../core/routing';
 import { dispatchInputs } from '../core/dispatch-inputs';
 import { progressOf } from '../core/progress';
 import { DEFAULT_DISPATCH_TIMEOUT_MINUTES, DEFAULT_TIMEOUT_MINUTES } from '../core/reconcile';
@@ -23,6 +25,7 @@ import { smokeSettingsOf } from './smoke-results';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
+import { metrics } from '../metrics/metrics';
 
 interface RunRequest {
   repo: RepoRef;
@@ -48,6 +51,10 @@ interface RunRequest {
    * store/approvals.ts); otherwise claimed here per delivery and `claimKey`.
    */
   dispatchId?: string;
+  /** The named target the run is for; absent for a file without `targets:` (`config` is then the target's view). */
+  target?: string;
+  /** The baseline target the run is compared with (named targets only, never the baseline's own run). */
+  baseline?: string;
 }
 
 /**
@@ -83,6 +90,8 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       runnerLabels: req.config.runner_labels,
       inputs,
       checkName: req.config.check_name,
+      ...(req.target !== undefined ? { target: req.target } : {}),
+      ...(req.baseline !== undefined ? { baseline: req.baseline } : {}),
       checkRunId: null,
       state: req.hold ? 'awaiting_approval' : 'pending',
       progress: progressOf(req.hold ? 'awaiting_approval' : 'pending'),
@@ -113,13 +122,83 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
     });
     // Label routing: the first check-run output already says whether any online runner carries
     // the labels (rendered from the pool, listed at most once a minute). Dispatched either way:
-    // GitHub queues the job until a runner comes.
-    if (d.checkRunId === null) await refreshFleet(deps, gh, d.repo);
+    // GitHub queues the job until a runner comes. A GitHub-hosted target has no pool to look at.
+    if (d.checkRunId === null && !isHostedRequest(d.runnerLabels)) await refreshFleet(deps, gh, d.repo);
   }
   if (d.checkRunId === null) d = await ensureCheckRun(deps, gh, d, created);
   if (d.state === 'dispatching') d = await resolveInFlight(deps, gh, d);
   if (d.state === 'pending') d = await dispatch(deps, gh, d);
+  noteStart(deps, d);
   return d;
+}
+
+/** What starting this run came to, for the delivery's `processed` line. */
+function noteStart(deps: WorkerDeps, d: DispatchItem): void {
+  if (d.state === 'awaiting_approval') {
+    // The first note is the hold's reason (see startRun); its first line says who must approve.
+    const why = (d.notes[0] ?? 'awaiting approval').split(/(?<=\.)\s/)[0]!.slice(0, 200);
+    deps.log.info('held: awaiting approval', { dispatchId: d.dispatchId, reason: why });
+    deps.outcome?.add('held', why);
+  } else if (d.state === 'completed') {
+    deps.outcome?.add('updated check run', `${d.dispatchId} ${d.conclusion ?? 'completed'}`);
+  } else {
+    deps.outcome?.add('dispatched', d.dispatchId);
+  }
+}
+
+type TargetsRequest = Omit<RunRequest, 'target' | 'dispatchId'> & {
+  /** The targets to run (resolveTargets); absent: every target of the config. */
+  only?: ResolvedTarget[];
+  /**
+   * An approval's dispatch id for the first target. The others' ids are claimed under the
+   * approval's own delivery (`claimDelivery`), so whichever worker finishes the approval makes the same runs.
+   */
+  dispatchId?: string;
+  claimDelivery?: string;
+  /** Input values per target name (a re-run repeats each target's own); else `overrides` for all. */
+  overridesByTarget?: Record<string, Record<string, string>>;
+};
+
+/**
+ * One run per target, in the config's order, each with its own dispatch, check run and history.
+ * A file without `targets:` is exactly one startRun as before (same claim key, no target name);
+ * a named target's claim key and stored dispatch carry its name, and comment overrides reach only
+ * the targets that declare the input.
+ */
+export async function startTargets(deps: WorkerDeps, gh: GitHub, req: TargetsRequest): Promise<DispatchItem[]> {
+  const { only, dispatchId, claimDelivery, overridesByTarget, ...base } = req;
+  const named = hasNamedTargets(req.config);
+  const baseline = baselineTarget(req.config);
+  const out: DispatchItem[] = [];
+  // One at a time: each is a check run and a dispatch, and GitHub asks integrations not to burst.
+  for (const [i, t] of (only ?? targetsOf(req.config)).entries()) {
+    const config = configForTarget(req.config, t);
+    const claimKey = named ? `${req.claimKey}@${t.name}` : req.claimKey;
+    const id =
+      dispatchId === undefined
+        ? undefined
+        : i === 0
+          ? dispatchId
+          : (await claim(deps.store, { deliveryId: claimDelivery ?? req.deliveryId, key: claimKey, value: deps.newId(), now: deps.now() })).value;
+    const overrides = overridesByTarget?.[t.name] ?? req.overrides;
+    out.push(
+      await startRun(deps, gh, {
+        ...base,
+        config,
+        claimKey,
+        ...(overrides !== undefined ? { overrides: named ? declaredOnly(overrides, config) : overrides } : {}),
+        ...(id !== undefined ? { dispatchId: id } : {}),
+        ...(named ? { target: t.name } : {}),
+        ...(baseline && !t.baseline ? { baseline: baseline.name } : {}),
+      }),
+    );
+  }
+  return out;
+}
+
+/** The overrides a target declares (a comment's `key=value` for an input only some targets have). */
+function declaredOnly(overrides: Record<string, string>, config: RepoConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(overrides).filter(([k]) => Object.hasOwn(config.inputs, k)));
 }
 
 /** Stored on the dispatch item for reconcile/reconciler.ts. */
@@ -232,6 +311,8 @@ async function recordDispatched(
     },
     { now },
   );
+  metrics.count('dispatches');
+  deps.log.info('dispatched', { dispatchId: d.dispatchId, workflowRunId, workflow: d.workflow });
   // A workflow_run event may already have moved it further: that is fine, keep its version.
   return next ?? d;
 }
@@ -265,6 +346,6 @@ async function refuseDispatch(
   );
   if (!done) return d;
   await syncCheckRun(deps, gh, done, { jobs: [] });
-  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, message });
+  deps.log.warn('dispatch refused', { repo: d.repo, dispatchId: d.dispatchId, status, githubMessage: message });
   return done;
 }

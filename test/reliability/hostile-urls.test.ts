@@ -101,7 +101,7 @@ describe('dashboard, API and badges under hostile URLs', () => {
       ),
       { numRuns: 600 },
     );
-    const errors = h.logs.slice(errorsBefore).filter((l) => JSON.parse(l).level === 'error');
+    const errors = h.logs.slice(errorsBefore).filter((l) => JSON.parse(l).level === 'ERROR');
     expect(errors).toEqual([]);
     figures('hostile URLs', { requests, ...Object.fromEntries([...statuses].sort().map(([s, n]) => [`status${s}`, n])), status5xx: 0, errorLogs: 0 });
   }, 180_000);

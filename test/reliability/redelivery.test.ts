@@ -83,6 +83,7 @@ describe('redelivery pass', () => {
     expect(c.map((o) => [o.name, o.ok])).toEqual([
       ['redelivery', true],
       ['reconcile', true],
+      ['installed-repos', true],
     ]);
     const fromTick = (c[0]!.result as { redelivered: string[] }).redelivered;
     const all = [...a.redelivered, ...b.redelivered, ...fromTick];

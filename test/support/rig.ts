@@ -93,7 +93,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
 
   const clock = testClock();
   const logs: string[] = [];
-  const log: Logger = createLogger({ level: opts.logLevel ?? 'info', write: (l) => logs.push(l), now: clock.now });
+  const log: Logger = createLogger({ level: opts.logLevel ?? 'info', write: (l) => logs.push(l) });
   const { privateKey, publicKey } = testKeys();
   const gh = await startGitHubStandIn({
     app: { id: APP_ID, publicKeyPem: publicKey },

@@ -26,7 +26,14 @@
  *     token's installation does not cover (or that is not seeded) → 404 Not Found, as GitHub hides it.
  *
  * Seeding (also `opts.app`, `opts.repos`)
- *   gh.seedApp({ id, slug?, name?, publicKeyPem? })   (generateAppKeys() → { privateKey, publicKey } for the App)
+ *   gh.seedApp({ id, slug?, name?, publicKeyPem?, permissions?, events?, hook?: { url, secret? }, owner?, clientId? })
+ *     (generateAppKeys() → { privateKey, publicKey } for the App)
+ *
+ * Manifest flow (registering an App)
+ *   POST /settings/apps/new?state=… (or /organizations/{org}/settings/apps/new), form field `manifest` → 302 to the
+ *   manifest's redirect_url with ?code&state; POST /app-manifests/{code}/conversions (no auth, once) → 201 with
+ *   id, slug, pem, webhook_secret, client_id, client_secret; the App is then the one the stand-in models.
+ *   The REST API also answers under /api/v3 (GitHub Enterprise Server's base path).
  *   gh.seedRepo({ owner, name, installationId, private?, defaultBranch?, files?, filesAt?, workflows?, branches?,
  *                 collaborators?, pulls?, runners?, orgRunners? })  → RepoRecord
  *     workflows: [{ file: 'arm64-ci.yml', name?, runName?: 'arm64 CI ${{ inputs.dispatch_id }}',
@@ -100,6 +107,7 @@ export type {
   CancelRecord,
   TokenRecord,
   DeliveryRecord,
+  ManifestCodeRecord,
 } from './state';
 export { matchesCreated, renderRunName, zipFiles } from './routes';
 export { generateAppKeys } from './keys';

@@ -2,7 +2,9 @@
  * The stand-in's answers, one handler per GitHub operationId. The request has already been
  * validated against the OpenAPI description and authenticated when a handler runs.
  */
+import { randomBytes } from 'node:crypto';
 import { zipSync, strToU8 } from 'fflate';
+import { generateAppKeys } from './keys';
 import * as shapes from './shapes';
 import type { ShapeContext } from './shapes';
 import type {
@@ -62,6 +64,8 @@ export interface RouteEnv {
   redeliver(deliveryId: number): boolean;
   /** A one-minute download URL for an artifact zip. */
   artifactDownloadUrl(artifactId: number): string;
+  /** A manifest conversion created the App: deliveries are signed with its new secret from now on. */
+  onAppCreated(app: { webhookSecret: string; hookUrl: string | undefined }): void;
 }
 
 export type Handler = (env: RouteEnv, ctx: RouteContext) => Reply | Promise<Reply>;
@@ -438,6 +442,49 @@ export const handlers: Record<string, Handler> = {
   },
 
   'apps/list-webhook-deliveries': listDeliveries,
+
+  'apps/get-webhook-config-for-app': (env) => ({ status: 200, body: shapes.webhookConfig(env.shape) }),
+
+  // The manifest flow's last step: GitHub creates the App the "new App" page was given and hands
+  // its credentials over once. Codes expire after an hour.
+  'apps/create-from-manifest': (env, ctx) => {
+    const record = env.state.manifestCodes.get(ctx.params.code ?? '');
+    const expired = record && env.state.now().getTime() - record.createdAt.getTime() > 3_600_000;
+    if (!record || record.used || expired) throw notFound();
+    record.used = true;
+    const m = record.manifest;
+    const keys = generateAppKeys();
+    const id = (env.state.app?.id ?? 1_000_000) + 1;
+    const name = String(m.name ?? 'app');
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || `app-${id}`;
+    const webhookSecret = randomBytes(20).toString('hex');
+    const clientId = `Iv23li${randomBytes(7).toString('hex')}`;
+    const hookUrl = typeof m.hook_attributes?.url === 'string' ? m.hook_attributes.url : undefined;
+    env.state.seedApp({
+      id,
+      slug,
+      name,
+      publicKeyPem: keys.publicKey,
+      permissions: { metadata: 'read', ...(m.default_permissions ?? {}) },
+      events: [...(m.default_events ?? [])],
+      ...(hookUrl ? { hook: { url: hookUrl, secret: true, active: m.hook_attributes?.active !== false } } : {}),
+      owner: record.owner,
+      clientId,
+    });
+    env.onAppCreated({ webhookSecret, hookUrl });
+    return {
+      status: 201,
+      body: {
+        ...shapes.integration(env.shape),
+        description: typeof m.description === 'string' ? m.description : null,
+        external_url: String(m.url ?? ''),
+        client_id: clientId,
+        client_secret: randomBytes(20).toString('hex'),
+        webhook_secret: webhookSecret,
+        pem: keys.privateKey,
+      },
+    };
+  },
 
   'apps/get-webhook-delivery': (env, ctx) => {
     const d = env.state.deliveries.find((x) => x.id === intParam(ctx, 'delivery_id'));

@@ -148,6 +148,11 @@ function jwtPart(part: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Routes that take no credentials at all: the manifest flow's code is the credential. */
+function takesNoAuth(template: string): boolean {
+  return template === '/app-manifests/{code}/conversions';
+}
+
 /** Routes that take the App's JWT rather than an installation token. */
 function takesJwt(template: string): boolean {
   return (
@@ -569,6 +574,11 @@ export class GitHubStandIn {
   private async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const method = req.method.toUpperCase();
+    const page = /^(?:\/_html)?(?:\/organizations\/([^/]+))?\/settings\/apps\/new$/.exec(url.pathname);
+    if (page && method === 'POST') return this.newAppPage(url, page[1] ? decodeURIComponent(page[1]) : undefined, await req.formData().catch(() => undefined));
+    // GitHub Enterprise Server serves the same REST API under /api/v3 (validated here against
+    // api.github.com's description); links the stand-in builds keep the prefix the client used.
+    const apiPath = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of url.searchParams) {
       const prev = query[k];
@@ -587,7 +597,7 @@ export class GitHubStandIn {
     }
     const rec: RecordedRequest = {
       method,
-      path: url.pathname,
+      path: apiPath,
       query,
       body,
       status: 0,
@@ -600,7 +610,7 @@ export class GitHubStandIn {
       return res;
     };
     const violation = (status: number, message: string, kind: Violation['kind'], operationId?: string) => {
-      this.violations.push({ method, path: url.pathname, query, body, status, message, operationId, kind, at: this.state.now() });
+      this.violations.push({ method, path: apiPath, query, body, status, message, operationId, kind, at: this.state.now() });
     };
 
     if (url.pathname.startsWith('/_standin/') || url.pathname.startsWith('/_html/')) {
@@ -613,14 +623,14 @@ export class GitHubStandIn {
       violation(400, 'Problems parsing JSON', 'spec');
       return answer(this.error(400, 'Problems parsing JSON'));
     }
-    const v = validateRequest({ method, path: url.pathname, query, body });
+    const v = validateRequest({ method, path: apiPath, query, body });
     if (!v.ok) {
       violation(v.status, v.message, 'spec', v.operationId);
       if (v.status === 404) return answer(this.json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
       return answer(this.error(v.status, v.message, v.documentationUrl));
     }
     rec.operationId = v.operationId;
-    const fault = this.takeFault(method, url.pathname);
+    const fault = this.takeFault(method, apiPath);
     if (fault) return answer(this.faultResponse(fault));
 
     const auth = this.authenticate(v.template, v.params, req.headers);
@@ -653,6 +663,43 @@ export class GitHubStandIn {
       console.error('stand-in handler failed:', err);
       return answer(this.error(500, 'Server Error'));
     }
+  }
+
+  /**
+   * GitHub's "new App" page given a manifest (the manifest flow's first step): the user would
+   * confirm there; the stand-in creates the one-hour code at once and sends the browser back to
+   * the manifest's `redirect_url` with it and the caller's `state`, as GitHub does after "Create".
+   */
+  private newAppPage(url: URL, org: string | undefined, form: FormData | undefined): Response {
+    const text = (message: string, status: number) =>
+      new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const raw = form?.get('manifest');
+    let manifest: Record<string, any> | undefined;
+    try {
+      const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) manifest = parsed as Record<string, any>;
+    } catch {
+      manifest = undefined;
+    }
+    if (!manifest) return text('Invalid GitHub App configuration: the manifest must be a JSON object', 422);
+    if (typeof manifest.url !== 'string' || !/^https?:\/\//.test(manifest.url)) return text('Invalid GitHub App configuration: url is required', 422);
+    if (manifest.hook_attributes !== undefined && typeof manifest.hook_attributes?.url !== 'string') {
+      return text('Invalid GitHub App configuration: hook_attributes.url is required', 422);
+    }
+    const code = randomBytes(10).toString('hex');
+    this.state.manifestCodes.set(code, {
+      code,
+      manifest,
+      owner: org ? { login: org, type: 'Organization' } : { login: 'octocat', type: 'User' },
+      createdAt: this.state.now(),
+      used: false,
+    });
+    if (typeof manifest.redirect_url !== 'string') return text(`Created. Code: ${code}`, 200);
+    const back = new URL(manifest.redirect_url);
+    back.searchParams.set('code', code);
+    const state = url.searchParams.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    return new Response(null, { status: 302, headers: { location: back.toString() } });
   }
 
   private reply(r: Reply): Response {
@@ -722,6 +769,7 @@ export class GitHubStandIn {
   ): { ok: true; installationId?: number } | { ok: false; response: Response } {
     const header = headers.get('authorization') ?? '';
     const fail = (message: string, status = 401) => ({ ok: false as const, response: this.error(status, message) });
+    if (takesNoAuth(template)) return { ok: true };
     if (takesJwt(template)) {
       const problem = this.checkJwt(header);
       return problem ? fail(problem) : { ok: true };
@@ -841,6 +889,11 @@ export class GitHubStandIn {
       const ttl = this.opts.artifactUrlTtlMs ?? 60_000;
       this.downloads.set(key, { artifactId, expiresAt: new Date(this.state.now().getTime() + ttl) });
       return `${this.url}/_standin/artifacts/${key}`;
+    },
+    onAppCreated: ({ webhookSecret, hookUrl }) => {
+      this.webhookSecret = webhookSecret;
+      // GitHub delivers to the URL the manifest named; a target a test set itself wins.
+      if (!this.target && hookUrl) this.target = hookUrl;
     },
     };
   }

@@ -144,7 +144,9 @@ export function integration(ctx: ShapeContext): Obj | null {
     name: app.name,
     node_id: nodeId('Integration', app.id),
     html_url: `${ctx.htmlBase}/apps/${app.slug}`,
-    permissions: {
+    ...(app.owner ? { owner: user(ctx, app.owner.login, app.owner.type) } : {}),
+    ...(app.clientId ? { client_id: app.clientId } : {}),
+    permissions: app.permissions ?? {
       actions: 'write',
       checks: 'write',
       contents: 'read',
@@ -153,7 +155,18 @@ export function integration(ctx: ShapeContext): Obj | null {
       issues: 'write',
       administration: 'read',
     },
-    events: ['check_run', 'issue_comment', 'pull_request', 'push', 'workflow_job', 'workflow_run'],
+    events: app.events ?? ['check_run', 'issue_comment', 'pull_request', 'push', 'workflow_job', 'workflow_run'],
+  };
+}
+
+/** `GET /app/hook/config`: GitHub never shows the secret, only that there is one. */
+export function webhookConfig(ctx: ShapeContext): Obj {
+  const hook = ctx.state.app?.hook;
+  return {
+    content_type: 'json',
+    insecure_ssl: '0',
+    ...(hook ? { url: hook.url } : {}),
+    ...(hook?.secret ? { secret: '********' } : {}),
   };
 }
 

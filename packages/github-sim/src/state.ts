@@ -24,6 +24,25 @@ export interface SeedApp {
   name?: string;
   /** PEM public key; when given, App JWTs must carry a valid RS256 signature from its private key. */
   publicKeyPem?: string;
+  /** The App's permissions (`GET /app`); default: what the stand-in has always answered. */
+  permissions?: Record<string, string>;
+  /** The events the App subscribes to (`GET /app`). */
+  events?: string[];
+  /** The App's webhook (`GET /app/hook/config`): its URL and whether a secret is set. */
+  hook?: { url: string; secret?: boolean; active?: boolean };
+  /** The owner shown on `GET /app`; default the example's. */
+  owner?: { login: string; type: 'User' | 'Organization' };
+  clientId?: string;
+}
+
+/** A manifest posted to the "new App" page, waiting for `POST /app-manifests/{code}/conversions`. */
+export interface ManifestCodeRecord {
+  code: string;
+  manifest: Record<string, any>;
+  owner: { login: string; type: 'User' | 'Organization' };
+  createdAt: Date;
+  /** Set once converted: a code is good for one conversion. */
+  used: boolean;
 }
 
 export interface SeedWorkflowInput {
@@ -287,7 +306,9 @@ export function permissionRank(p: Permission): number {
 }
 
 export class StandInState {
-  app: Required<Pick<SeedApp, 'id' | 'slug' | 'name'>> & { publicKeyPem?: string } | undefined;
+  app: (Required<Pick<SeedApp, 'id' | 'slug' | 'name'>> & Omit<SeedApp, 'id' | 'slug' | 'name'>) | undefined;
+  /** Codes handed out by the "new App" page (manifest flow), by code. */
+  readonly manifestCodes = new Map<string, ManifestCodeRecord>();
   readonly repos = new Map<string, RepoRecord>();
   readonly checkRunList: CheckRunRecord[] = [];
   readonly runList: WorkflowRunRecord[] = [];
@@ -334,10 +355,10 @@ export class StandInState {
 
   seedApp(app: SeedApp): void {
     this.app = {
+      ...app,
       id: app.id,
       slug: app.slug ?? 'arm64-ci',
       name: app.name ?? app.slug ?? 'arm64 CI',
-      publicKeyPem: app.publicKeyPem,
     };
   }
 

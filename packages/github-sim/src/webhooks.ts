@@ -199,6 +199,14 @@ export interface EventBuilders {
     action: 'added' | 'removed',
     opts: { installationId: number; repos: (RepoRecord | string)[]; sender?: string },
   ): WebhookEvent;
+  /**
+   * The merge queue asks for checks of its temporary commit (`checks_requested`): `headSha` on
+   * `gh-readonly-queue/<base>/pr-<n>-<base sha>`, made from pull request `pr` over `baseSha`.
+   */
+  mergeGroupEvent(
+    repo: RepoRecord | string,
+    opts: { headSha: string; pr: number; base?: string; baseSha?: string; action?: 'checks_requested' | 'destroyed'; sender?: string },
+  ): WebhookEvent;
   /** A visibility change, with the repository as it now is (set `private` on the record first). */
   repositoryEvent(repo: RepoRecord | string, action: 'privatized' | 'publicized', opts?: { sender?: string }): WebhookEvent;
 }
@@ -435,6 +443,36 @@ export function eventBuilders(ctx: ShapeContext): EventBuilders {
       if (action === 'requested_action') payload.requested_action = { identifier: opts.requestedAction ?? '' };
       else delete payload.requested_action;
       return { event: 'check_run', payload };
+    },
+
+    mergeGroupEvent(r, opts) {
+      const repo = repoOf(r);
+      const action = opts.action ?? 'checks_requested';
+      const payload = baseExample('merge_group', action);
+      const base = opts.base ?? repo.defaultBranch;
+      const baseSha = opts.baseSha ?? repo.branches[base] ?? fakeSha(`${repo.fullName}:${base}`);
+      const sender = opts.sender ?? repo.owner;
+      Object.assign(payload, {
+        action,
+        merge_group: {
+          ...payload.merge_group,
+          head_sha: opts.headSha,
+          head_ref: `refs/heads/gh-readonly-queue/${base}/pr-${opts.pr}-${baseSha}`,
+          base_sha: baseSha,
+          base_ref: `refs/heads/${base}`,
+          head_commit: {
+            ...payload.merge_group.head_commit,
+            id: opts.headSha,
+            tree_id: fakeSha(`tree:${opts.headSha}`),
+            message: `Merge pull request #${opts.pr}`,
+            timestamp: shapes.iso(state.now()),
+          },
+        },
+        ...common(repo, sender),
+      });
+      if (action === 'destroyed') payload.reason ??= 'merged';
+      else delete payload.reason;
+      return { event: 'merge_group', payload };
     },
 
     checkSuiteEvent(r, action, opts) {

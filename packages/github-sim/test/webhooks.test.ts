@@ -158,6 +158,7 @@ describe('event builders', () => {
       gh.events.issueCommentEvent('octo-org/gadgets', { pr: 12, body: '/arm64 run', user: 'bob', authorAssociation: 'MEMBER' }),
       gh.events.installationEvent('created', { installationId: INSTALLATION }),
       gh.events.installationRepositoriesEvent('removed', { installationId: INSTALLATION, repos: ['octo-org/gadgets'] }),
+      gh.events.mergeGroupEvent('octo-org/gadgets', { headSha: 'b'.repeat(40), pr: 12 }),
     ];
     for (const ev of events) {
       expect(validateWebhookPayload(ev.event, ev.payload)).toEqual({ ok: true });
@@ -165,7 +166,12 @@ describe('event builders', () => {
         expect(ev.payload.repository).toMatchObject({ id: repoId, name: 'gadgets', full_name: 'octo-org/gadgets', owner: { login: 'octo-org' }, private: false, default_branch: 'main' });
       }
     }
-    const [push, opened, sync, comment, installation, removed] = events.map((e) => e.payload) as Record<string, any>[] as [any, any, any, any, any, any];
+    const [push, opened, sync, comment, installation, removed, mergeGroup] = events.map((e) => e.payload) as Record<string, any>[] as [any, any, any, any, any, any, any];
+    expect(mergeGroup).toMatchObject({
+      action: 'checks_requested',
+      merge_group: { head_sha: 'b'.repeat(40), base_ref: 'refs/heads/main', head_commit: { id: 'b'.repeat(40) } },
+    });
+    expect(mergeGroup.merge_group.head_ref).toMatch(/^refs\/heads\/gh-readonly-queue\/main\/pr-12-[0-9a-f]{40}$/);
     expect(push).toMatchObject({ ref: 'refs/heads/main', after: MAIN_SHA, before: 'a'.repeat(40), deleted: false, installation: { id: INSTALLATION } });
     expect(opened).toMatchObject({ action: 'opened', number: 12, pull_request: { head: { sha: 'f'.repeat(40), ref: 'feature' } } });
     expect(sync).toMatchObject({ action: 'synchronize', before: 'a'.repeat(40), after: 'f'.repeat(40) });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from './parse';
 import { renderConfigProblems, type ConfigProblem } from './problems';
 import type { RepoConfig } from './schema';
-import { baselineTarget, defaultBadgeTarget, mergeInputs, resolveTargets, targetsOf, type ResolvedTarget } from './targets';
+import { baselineTarget, configForTarget, defaultBadgeTarget, mergeInputs, resolveTargets, targetsOf, type ResolvedTarget } from './targets';
 
 const ctx = { defaultBranch: 'main' };
 
@@ -489,5 +489,29 @@ describe('the slowdown and artifact settings: each refuses its invalid forms at 
     expect(t!.smoke_tests).toMatchObject({ slowdown_factor: 1.01, slowdown_window: 1, slowdown_min_samples: 1, max_slowdown: 0 });
     expect(t!.artifacts.max_growth).toBe(0);
     expect(targetsOf(ok(`${w}artifacts: {max_growth: 1}\n`))[0]!.artifacts.max_growth).toBe(1);
+  });
+});
+
+describe('configForTarget', () => {
+  it('is the config itself for a file without targets', () => {
+    const config = ok(`${w}runner_labels: [self-hosted, arm64]\n`);
+    expect(configForTarget(config, targetsOf(config)[0]!)).toBe(config);
+  });
+
+  it("gives each named target the top-level settings with its own over them, and no targets", () => {
+    const config = ok(THREE_TARGETS.replace('smoke_tests: { min_pass_rate: 0.9 }', "smoke_tests: { min_pass_rate: 0.9 }, workflow: g.yml, timeout_minutes: 30, inputs: { py: '3.12' }"));
+    const graviton = configForTarget(config, targetsOf(config)[1]!);
+    expect(graviton.targets).toBeUndefined();
+    expect(graviton).toMatchObject({
+      workflow: 'g.yml',
+      runner_labels: ['self-hosted', 'arm64', 'graviton'],
+      check_name: 'arm64 CI (graviton)',
+      inputs: { py: '3.12' },
+      timeout_minutes: 30,
+      smoke_tests: { artifact: 'smoke-test-results', min_pass_rate: 0.9 },
+      triggers: config.triggers,
+      commands: config.commands,
+    });
+    expect(targetsOf(graviton)).toHaveLength(1);
   });
 });

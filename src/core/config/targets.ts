@@ -156,3 +156,35 @@ function resolveSmoke(top: SmokeTestsSettings, target: Partial<SmokeTestsSetting
     max_slowdown: max === undefined || max === false ? null : max,
   };
 }
+
+/** Whether the file declares `targets:` (then dispatches, history and badges carry a target name). */
+export const hasNamedTargets = (config: RepoConfig): boolean => config.targets !== undefined;
+
+/**
+ * The config as one target sees it: the top-level settings a target may override replaced by its
+ * resolved ones, and no `targets:`. Everything that dispatches, checks and judges one run reads a
+ * RepoConfig; handing it this view keeps one code path for a single-target file (where the view is
+ * the config itself) and for each named target.
+ */
+export function configForTarget(config: RepoConfig, target: ResolvedTarget): RepoConfig {
+  if (!hasNamedTargets(config)) return config;
+  const { targets: _named, ...rest } = config;
+  const smoke: SmokeTestsSettings = {
+    artifact: target.smoke_tests.artifact,
+    min_pass_rate: target.smoke_tests.min_pass_rate,
+    slowdown_factor: target.smoke_tests.slowdown_factor,
+    slowdown_window: target.smoke_tests.slowdown_window,
+    slowdown_min_samples: target.smoke_tests.slowdown_min_samples,
+    ...(target.smoke_tests.max_slowdown === null ? {} : { max_slowdown: target.smoke_tests.max_slowdown }),
+  };
+  return {
+    ...rest,
+    workflow: target.workflow,
+    runner_labels: [...target.runner_labels],
+    check_name: target.check_name,
+    inputs: { ...target.inputs },
+    timeout_minutes: target.timeout_minutes,
+    smoke_tests: smoke,
+    artifacts: { ...target.artifacts },
+  };
+}

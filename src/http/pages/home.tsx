@@ -1,6 +1,7 @@
 import { SecondsSparkline, Sparkline } from './chart-svg';
 import { formatDuration, percent, shortSha } from './format';
 import { BadgeImg, Layout, Pill, statusSpec, Time, type Live } from './layout';
+import { RegisterForm } from './register-form';
 import type { RepoCard } from './view-models';
 
 /**
@@ -8,11 +9,33 @@ import type { RepoCard } from './view-models';
  * default branch's status, its latest commit, when it last ran, and sparklines of its pass rate,
  * run time and queue time with the newest figure beside each. On a phone the table scrolls sideways.
  */
-export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; live?: Live | null }) {
+export function HomePage(props: {
+  repos: RepoCard[];
+  cursor: string | null;
+  now: Date;
+  live?: Live | null;
+  setup?: { web: string; needsChannel: boolean } | null;
+  sandbox?: boolean;
+}) {
   return (
     <Layout title="Repositories · arm64 CI" live={props.live ?? null} wide>
+      {props.setup ? (
+        <section class="setup" aria-labelledby="setup-title">
+          <h2 id="setup-title">Sandbox mode: connect a real GitHub</h2>
+          <p class="muted">
+            Until then, the repositories here live in a local stand-in for GitHub (<code>npm run demo</code>). To check your own repositories,
+            register the GitHub App; this server then restarts in GitHub mode.
+          </p>
+          <RegisterForm web={props.setup.web} needsChannel={props.setup.needsChannel} offerChannel />
+        </section>
+      ) : null}
       <h1>Repositories</h1>
-      {props.repos.length === 0 ? (
+      {props.repos.length === 0 && props.sandbox ? (
+        <p>
+          This is the sandbox: a local stand-in plays GitHub. Run <code>npm run demo</code> in another terminal to push a commit to{' '}
+          <code>octo-org/arm64-demo</code> and follow it through the whole loop; it shows up here.
+        </p>
+      ) : props.repos.length === 0 ? (
         <p>
           No public repositories here yet. Install the GitHub App on a repository with a <code>.github/arm64-ci.yml</code>, then push a
           commit.

@@ -7,6 +7,10 @@ import { HomePage } from './home';
 import { BadFilter, DASHBOARD_SCRIPT_PATH, NotFound, pageHeaders, type Live } from './layout';
 import { RepoPage } from './repo';
 import { RunPage } from './run';
+import { ComparePage } from './compare';
+import { compareView } from './compare-view';
+import { targetsView } from './targets-view';
+import { artifactSizesView } from './artifact-sizes-view';
 import { RunnersPage } from './runners';
 import { homeView, limitOf, repoView, runnersView, runView } from './view-models';
 
@@ -41,7 +45,9 @@ export function pageRoutes(deps: HttpDeps): Hono {
   pages.get('/', pageHeaders, boundedQuery, async (c) => {
     const view = await homeView(deps, { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) });
     const live: Live = { url: apiOf(c, '/repos'), everyMs: POLL_MS.home };
-    return c.html(<HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} live={live} />);
+    return c.html(
+      <HomePage repos={view.repos} cursor={view.cursor} now={deps.now()} live={live} setup={deps.setup} sandbox={deps.sandbox ?? false} />,
+    );
   });
 
   pages.get('/runners', pageHeaders, boundedQuery, async (c) => {
@@ -58,9 +64,23 @@ export function pageRoutes(deps: HttpDeps): Hono {
     const meta = await visibleRepo(deps, repo, token ?? undefined);
     if (!meta) return c.html(<NotFound />, 404);
     const paging = { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) };
-    const view = await repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter);
+    const [view, targets, artifacts] = await Promise.all([
+      repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter),
+      targetsView(deps, meta, meta.private ? token : null),
+      artifactSizesView(deps, meta),
+    ]);
     const live: Live = { url: apiOf(c, `${c.req.path}/runs`), everyMs: POLL_MS.repo };
-    return c.html(<RepoPage view={view} latest={meta.latest ?? null} token={meta.private ? token : null} now={deps.now()} live={live} />);
+    return c.html(
+      <RepoPage
+        view={view}
+        latest={meta.latest ?? null}
+        token={meta.private ? token : null}
+        now={deps.now()}
+        live={live}
+        targets={targets}
+        artifacts={artifacts}
+      />,
+    );
   });
 
   pages.get('/repos/:owner/:repo/runs/:id', pageHeaders, boundedQuery, async (c) => {
@@ -78,6 +98,16 @@ export function pageRoutes(deps: HttpDeps): Hono {
     const every = view.run.state === 'awaiting_approval' ? POLL_MS.repo : POLL_MS.run;
     const live: Live | null = watching ? { url: apiOf(c, c.req.path), everyMs: every } : null;
     return c.html(<RunPage view={view} token={meta.private ? token : null} now={now} live={live} />);
+  });
+
+  // An arm64 run against the baseline's (named targets): the diff table and the duration ratios.
+  pages.get('/repos/:owner/:repo/runs/:id/compare', pageHeaders, boundedQuery, async (c) => {
+    const repo = `${c.req.param('owner')}/${c.req.param('repo')}`;
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, repo, token ?? undefined);
+    const view = meta && isDispatchId(c.req.param('id')) ? await compareView(deps, meta, c.req.param('id'), meta.private ? token : null) : null;
+    if (!meta || !view) return c.html(<NotFound />, 404);
+    return c.html(<ComparePage view={view} />);
   });
 
   return pages;

@@ -78,6 +78,9 @@ const COPY_SCRIPT = `document.addEventListener('click',function(e){var b=e.targe
 
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
+/** The CSP source of the Layout's stylesheet, for pages that set their own policy. */
+export const STYLE_SRC = sha256(STYLE);
+
 /** Pages load nothing from elsewhere; the one inline script and the stylesheet are pinned by hash (no 'unsafe-inline'). */
 export const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -103,7 +106,12 @@ export interface Live {
 
 export const DASHBOARD_SCRIPT_PATH = '/assets/dashboard.js';
 
-export function Layout(props: { title: string; children: Child; script?: boolean; live?: Live | null; wide?: boolean }) {
+/**
+ * `dashboard`: load the dashboard script (live updates, chart tooltips, filter forms). Pages served
+ * with `pageHeaders` may; a page with its own CSP (the local registration pages) does not get it
+ * unless it asks. A page with `live` always loads it.
+ */
+export function Layout(props: { title: string; children: Child; script?: boolean; live?: Live | null; wide?: boolean; dashboard?: boolean }) {
   return (
     <html lang="en">
       <head>
@@ -137,7 +145,7 @@ export function Layout(props: { title: string; children: Child; script?: boolean
           {props.children}
         </main>
         {props.script ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
-        <script src={DASHBOARD_SCRIPT_PATH} defer></script>
+        {props.live || props.dashboard ? <script src={DASHBOARD_SCRIPT_PATH} defer></script> : null}
       </body>
     </html>
   );

@@ -1,4 +1,8 @@
 import { DEFAULT_TARGET } from '../../core/config/targets';
+import { ArtifactSizes } from './artifact-sizes-chart';
+import type { ArtifactSizesView } from './artifact-sizes-view';
+import { TargetsTable } from './targets-table';
+import type { TargetRow } from './targets-view';
 import type { LabelSetStats } from '../../core/percentiles';
 import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatusFilter } from '../../core/run-filter';
 import type { LatestRun } from '../../store/repos';
@@ -21,11 +25,12 @@ const STATUS_WORDS: Record<RunStatusFilter, string> = {
  * The run filters as a plain GET form: submitting it is a URL anyone can share (blank fields are
  * left out by the dashboard script). Suggestions come from the runs on this page.
  */
-function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: string; base: string; token: string | null }) {
+function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: string; base: string; token: string | null; targets: string[] }) {
   const f = props.filter;
   const branches = [...new Set([props.defaultBranch, ...props.runs.map((r) => r.branch).filter((b): b is string => !!b)])];
   const authors = [...new Set(props.runs.map((r) => r.actor).filter((a): a is string => !!a))];
-  const targets = [...new Set([DEFAULT_TARGET, ...props.runs.map((r) => r.target)])];
+  // A run without a named target is the `default` one (core/run-filter.ts).
+  const targets = [...new Set([...(props.targets.length ? props.targets : [DEFAULT_TARGET]), ...props.runs.map((r) => r.target ?? DEFAULT_TARGET)])];
   return (
     <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
       <div class="field">
@@ -168,7 +173,15 @@ export function QueueTable(props: { queue: LabelSetStats[] }) {
   );
 }
 
-export function RepoPage(props: { view: RepoView; latest: LatestRun | null; token: string | null; now: Date; live?: Live | null }) {
+export function RepoPage(props: {
+  view: RepoView;
+  latest: LatestRun | null;
+  token: string | null;
+  now: Date;
+  live?: Live | null;
+  targets?: TargetRow[] | null;
+  artifacts?: ArtifactSizesView | null;
+}) {
   const v = props.view;
   const withData = v.trends.filter((t) => t.points.length > 0);
   // The preview loads from this server, whatever PUBLIC_URL the snippet names.
@@ -190,9 +203,10 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
           default branch <code>{v.defaultBranch}</code>
         </span>
       </div>
+      {props.targets ? <TargetsTable targets={props.targets} /> : null}
 
       <h2>Runs</h2>
-      <Filters filter={v.filter} runs={v.runs} defaultBranch={v.defaultBranch} base={base} token={props.token} />
+      <Filters filter={v.filter} runs={v.runs} defaultBranch={v.defaultBranch} base={base} token={props.token} targets={(props.targets ?? []).map((t) => t.name)} />
       <div id="runs-live" data-live-part>
         {v.runs.length === 0 ? (
           <p>{filtered ? (older ? 'No runs on this page match these filters; older runs may.' : 'No runs match these filters.') : 'No runs yet: push a commit or open a pull request.'}</p>
@@ -206,6 +220,8 @@ export function RepoPage(props: { view: RepoView; latest: LatestRun | null; toke
         ) : null}
         {props.live ? <p class="muted live-note">This list updates by itself while runs are in flight.</p> : null}
       </div>
+
+      {props.artifacts ? <ArtifactSizes view={props.artifacts} /> : null}
 
       <div id="charts-live" data-live-part>
         <h2>Smoke-test pass rate</h2>

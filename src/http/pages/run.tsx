@@ -77,6 +77,20 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date;
               <span class="sr"> on GitHub</span>
             </a>
           </dd>
+          {run.target ? (
+            <>
+              <dt>Target</dt>
+              <dd>
+                {run.target}
+                {run.compareUrl ? (
+                  <>
+                    {' '}
+                    · <a href={run.compareUrl}>compared with the baseline</a>
+                  </>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
           <dt>Trigger</dt>
           <dd>{triggerText(run.trigger, run.actor)}</dd>
           <dt>Started</dt>

@@ -34,6 +34,10 @@ export type Plan =
       branch: string;
       trigger: 'command' | 'rerun' | 'approval';
       overrides: Record<string, string>;
+      /** The named targets to run; absent: every target. */
+      targets?: string[];
+      /** A re-run's input values per named target (each repeats its own latest run's). */
+      overridesByTarget?: Record<string, Record<string, string>>;
       notes: string[];
       /** `/ok-to-test`: close the held check runs of this commit, pointing at the new one. */
       releaseHeld?: boolean;

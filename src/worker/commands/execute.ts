@@ -14,7 +14,9 @@ import {
   type DispatchItem,
 } from '../../store/dispatches';
 import { syncCheckRun } from '../check-run';
-import { startRun } from '../start-run';
+import { targetsOf } from '../../core/config/targets';
+import { helpArgs } from '../help-args';
+import { startTargets } from '../start-run';
 import { stopAll } from '../supersede';
 import type { CommandContext, Outcome, Plan } from './context';
 import { renderStatus } from './status';
@@ -33,7 +35,7 @@ export async function execute(ctx: CommandContext, plan: Plan, line: number, tex
     case 'note':
       return { ...base, reply: plan.text };
     case 'help':
-      return { ...base, showsHelp: true, reply: `\n\n${renderHelp(ctx.config.commands.prefix, Object.keys(ctx.config.inputs))}` };
+      return { ...base, showsHelp: true, reply: `\n\n${renderHelp(...helpArgs(ctx.config))}` };
     case 'status':
       return { ...base, reply: `\n\n${await renderStatus(ctx)}` };
     case 'cancel':
@@ -110,7 +112,8 @@ async function dispatchPlan(
   base: Outcome,
   dispatchId?: string,
 ): Promise<Outcome> {
-  const d = await startRun(ctx.deps, ctx.gh, {
+  const named = plan.targets;
+  const runs = await startTargets(ctx.deps, ctx.gh, {
     repo: ctx.repo,
     config: ctx.config,
     sha: plan.sha,
@@ -122,14 +125,24 @@ async function dispatchPlan(
     claimKey: `cmd:${line}`,
     overrides: plan.overrides,
     notes: plan.notes,
-    ...(dispatchId ? { dispatchId } : {}),
+    ...(named ? { only: targetsOf(ctx.config).filter((t) => named.includes(t.name)) } : {}),
+    ...(plan.overridesByTarget ? { overridesByTarget: plan.overridesByTarget } : {}),
+    // An approval's first target takes the approval's dispatch id; the others are claimed under the approving delivery.
+    ...(dispatchId ? { dispatchId, claimDelivery: `${ctx.repo.fullName.toLowerCase()}:approval:${plan.sha}` } : {}),
   });
-  if (plan.releaseHeld) await releaseHeld(ctx, plan.sha, d);
-  if (wasDispatched(d)) return { ...base, dispatched: true };
+  if (plan.releaseHeld && runs[0]) await releaseHeld(ctx, plan.sha, runs[0]);
+  const refused = runs.filter((d) => !wasDispatched(d));
+  if (runs.length > 0 && refused.length === 0) return { ...base, dispatched: true };
+  const why = (d: DispatchItem) => `${d.notes.at(-2) ?? d.notes.at(-1) ?? 'GitHub refused it'}`;
+  const reasons =
+    refused.length === 1 && runs.length === 1
+      ? why(refused[0]!)
+      : refused.map((d) => `${d.target ? `${codeSpan(d.target)}: ` : ''}${why(d)}`).join('; ');
   return {
     ...base,
-    accepted: false,
-    reply: `could not be dispatched: ${d.notes.at(-2) ?? d.notes.at(-1) ?? 'GitHub refused it'} (details in the check run).`,
+    accepted: refused.length < runs.length,
+    dispatched: refused.length < runs.length,
+    reply: `could not be dispatched: ${reasons} (details in the check run${refused.length === 1 ? '' : 's'}).`,
   };
 }
 

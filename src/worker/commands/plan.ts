@@ -5,6 +5,7 @@
 import { codeSpan } from '../../core/markdown';
 import type { Command } from '../../core/commands';
 import { validateOverrides } from '../../core/dispatch-inputs';
+import { configForTarget, hasNamedTargets, resolveTargets, type ResolvedTarget } from '../../core/config/targets';
 import { claim } from '../../store/deliveries';
 import { decideOkToTest, shaMatches, type HeldRun, type OkToTestDecision } from '../../core/approval';
 import { dispatchesOfCommit, dispatchesOfRef, getDispatch } from '../../store/dispatches';
@@ -49,9 +50,9 @@ async function planCommand(ctx: CommandContext, cmd: Command): Promise<Plan> {
     case 'cancel':
       return { kind: 'cancel' };
     case 'run':
-      return planRun(ctx, cmd.overrides);
+      return planRun(ctx, cmd.overrides, cmd.target);
     case 'retest':
-      return planRetest(ctx);
+      return planRetest(ctx, cmd.target);
     case 'ok-to-test':
       return planOkToTest(ctx, cmd.sha);
   }
@@ -83,11 +84,25 @@ async function trustRefusal(ctx: CommandContext, pull: Open & { ok: true }): Pro
   };
 }
 
-async function planRun(ctx: CommandContext, overrides: Record<string, string>): Promise<Plan> {
-  const v = validateOverrides(overrides, ctx.config);
+/** The targets a command names (none: all), or the refusal that lists the repository's targets. */
+function chooseTargets(ctx: CommandContext, target: string | undefined): { ok: true; targets: ResolvedTarget[] } | { ok: false; plan: Plan } {
+  const choice = resolveTargets(ctx.config, target ?? null);
+  return choice.ok ? choice : { ok: false, plan: { kind: 'refuse', reason: `${choice.error}` } };
+}
+
+/** Which targets the plan names: absent for every target (or a file without `targets:`). */
+const targetNames = (ctx: CommandContext, target: string | undefined, chosen: ResolvedTarget[]) =>
+  target !== undefined && hasNamedTargets(ctx.config) ? { targets: chosen.map((t) => t.name) } : {};
+
+async function planRun(ctx: CommandContext, overrides: Record<string, string>, target?: string): Promise<Plan> {
+  const chosen = chooseTargets(ctx, target);
+  if (!chosen.ok) return chosen.plan;
+  // The inputs a comment may set: those any chosen target declares (each target gets the ones it has).
+  const inputs = Object.assign({}, ...chosen.targets.map((t) => configForTarget(ctx.config, t).inputs)) as Record<string, string>;
+  const v = validateOverrides(overrides, { ...ctx.config, inputs });
   if (!v.ok && v.kind === 'value') return { kind: 'refuse', reason: `the value of ${codeSpan(v.key)} ${v.problem}.` };
   if (!v.ok) {
-    const declared = Object.keys(ctx.config.inputs);
+    const declared = Object.keys(inputs);
     return {
       kind: 'refuse',
       reason: `${v.unknown.map(codeSpan).join(', ')} ${v.unknown.length === 1 ? 'is not an input' : 'are not inputs'} this repository lets a comment override. ${
@@ -108,11 +123,14 @@ async function planRun(ctx: CommandContext, overrides: Record<string, string>): 
     branch: open.pull.headRef,
     trigger: 'command',
     overrides: { ...overrides },
+    ...targetNames(ctx, target, chosen.targets),
     notes: pairs.length > 0 ? [`Inputs set by the comment: ${pairs.map(([k, val]) => codeSpan(`${k}=${val}`)).join(', ')}.`] : [],
   };
 }
 
-async function planRetest(ctx: CommandContext): Promise<Plan> {
+async function planRetest(ctx: CommandContext, target?: string): Promise<Plan> {
+  const chosen = chooseTargets(ctx, target);
+  if (!chosen.ok) return chosen.plan;
   const open = await openPull(ctx);
   if (!open.ok) return open.plan;
   const sha = open.pull.headSha;
@@ -121,6 +139,7 @@ async function planRetest(ctx: CommandContext): Promise<Plan> {
   const runs = (await dispatchesOfCommit(ctx.deps.store, ctx.repo.fullName, sha, 100)).filter(
     (d) => d.state !== 'awaiting_approval',
   );
+  if (hasNamedTargets(ctx.config)) return planRetestTargets(ctx, open, runs, chosen.targets, target);
   // This pull request's latest run of the head commit; else the commit's latest on any ref.
   const source = runs.find((d) => d.pr === ctx.prNumber) ?? runs[0];
   if (!source)
@@ -135,6 +154,46 @@ async function planRetest(ctx: CommandContext): Promise<Plan> {
     trigger: 'rerun',
     overrides: overridesFrom(source, ctx.config),
     notes: [`Re-run of dispatch ${source.dispatchId}, requested by @${ctx.commenter} with \`${ctx.config.commands.prefix} retest\`.`],
+  };
+}
+
+/**
+ * `retest` with named targets: each chosen target runs again with the input values of its own
+ * latest run of the head commit (this pull request's first). A target that has none runs with the
+ * configured values; with no run of any chosen target there is nothing to run again.
+ */
+function planRetestTargets(
+  ctx: CommandContext,
+  open: Open & { ok: true },
+  runs: Awaited<ReturnType<typeof dispatchesOfCommit>>,
+  chosen: ResolvedTarget[],
+  target: string | undefined,
+): Plan {
+  const sha = open.pull.headSha;
+  const overridesByTarget: Record<string, Record<string, string>> = {};
+  const sources: string[] = [];
+  for (const t of chosen) {
+    const mine = runs.filter((d) => d.target === t.name);
+    const source = mine.find((d) => d.pr === ctx.prNumber) ?? mine[0];
+    if (!source) continue;
+    overridesByTarget[t.name] = overridesFrom(source, configForTarget(ctx.config, t));
+    sources.push(`${t.name}: dispatch ${source.dispatchId}`);
+  }
+  const prefix = ctx.config.commands.prefix;
+  if (sources.length === 0)
+    return {
+      kind: 'refuse',
+      reason: `there is no arm64 run of ${target === undefined ? 'any target' : `target ${codeSpan(chosen[0]!.name)}`} on the head commit ${codeSpan(short(sha))} to run again; use ${codeSpan(`${prefix} run${target === undefined ? '' : ` ${chosen[0]!.name}`}`)}.`,
+    };
+  return {
+    kind: 'dispatch',
+    sha,
+    branch: open.pull.headRef,
+    trigger: 'rerun',
+    overrides: {},
+    overridesByTarget,
+    ...targetNames(ctx, target, chosen),
+    notes: [`Re-run (${sources.join('; ')}), requested by @${ctx.commenter} with \`${prefix} retest${target === undefined ? '' : ` ${chosen[0]!.name}`}\`.`],
   };
 }
 

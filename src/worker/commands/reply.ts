@@ -15,7 +15,7 @@ export const replyMarker = (deliveryId: string) => `<!-- arm64-ci: reply to deli
  * when reactions say it all. `help` (prefix and inputs) is appended once when a command was unknown.
  */
 export function renderReply(
-  a: { commenter: string; outcomes: Outcome[]; help: { prefix: string; inputs: string[] } | null },
+  a: { commenter: string; outcomes: Outcome[]; help: { prefix: string; inputs: string[]; targets?: string[] } | null },
 ): string | null {
   const parts = a.outcomes
     .filter((o): o is Outcome & { reply: string } => o.reply !== undefined)
@@ -26,7 +26,7 @@ export function renderReply(
     `@${a.commenter}`,
     '',
     ...parts.flatMap((p) => [p, '']),
-    ...(wantsHelp && a.help ? [renderHelp(a.help.prefix, a.help.inputs)] : []),
+    ...(wantsHelp && a.help ? [renderHelp(a.help.prefix, a.help.inputs, a.help.targets)] : []),
   ]
     .join('\n')
     .trimEnd();

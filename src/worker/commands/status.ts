@@ -11,6 +11,7 @@ const TRIGGER_WORDS: Record<string, string> = {
   push: 'push',
   pull_request: 'pull request',
   command: 'comment',
+  merge_group: 'merge queue',
   rerun: 're-run',
   approval: '/ok-to-test',
 };
@@ -30,19 +31,22 @@ function stateText(d: DispatchItem): string {
 /** A pure rendering of stored dispatches (newest first). */
 export function statusTable(list: DispatchItem[], opts: { publicUrl: string; headSha: string | null; prNumber: number }): string {
   if (list.length === 0) return `No arm64 runs for #${opts.prNumber} yet.`;
+  // A repository with named targets gets a column saying which target each run is for.
+  const targets = list.some((d) => d.target !== undefined);
   const rows = list.map((d) => {
     const commit = `${codeSpan(d.sha.slice(0, 7))}${d.sha === opts.headSha ? ' (head)' : ''}`;
     const link = d.workflowRunUrl
       ? `[workflow run](${d.workflowRunUrl})`
       : `[details](${runPageUrl(opts.publicUrl, d.repo, d.dispatchId)})`;
     const who = d.actor ? `@${d.actor}` : '—';
-    return `| ${commit} | ${TRIGGER_WORDS[d.trigger] ?? d.trigger} | ${who} | ${stateText(d)} | ${link} |`;
+    const target = targets ? ` ${d.target === undefined ? '—' : codeSpan(d.target)} |` : '';
+    return `| ${commit} |${target} ${TRIGGER_WORDS[d.trigger] ?? d.trigger} | ${who} | ${stateText(d)} | ${link} |`;
   });
   return [
     `**arm64 runs of #${opts.prNumber}** (newest first)`,
     '',
-    '| commit | trigger | by | state | link |',
-    '|---|---|---|---|---|',
+    targets ? '| commit | target | trigger | by | state | link |' : '| commit | trigger | by | state | link |',
+    targets ? '|---|---|---|---|---|---|' : '|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

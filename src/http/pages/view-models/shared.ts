@@ -5,7 +5,6 @@
  * reads cannot drift. Each reads the store with a bounded number of requests; callers decide
  * visibility (../../visibility.ts) before calling.
  */
-import { DEFAULT_TARGET } from '../../../core/config/targets';
 import type { Counts } from '../../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../../store/dispatch-smoke';
 import type { DispatchItem } from '../../../store/dispatches';
@@ -86,14 +85,16 @@ export interface RunRow {
   /** Run time (start to finish, or so far); null before it started. */
   durationSeconds: number | null;
   smoke: SmokeCounts | null;
-  /** The target (runner pool) the run was for; `default` for a repository with one. */
-  target: string;
   workflowRunId: number | null;
   workflowRunUrl: string | null;
   checkRunId: number | null;
   notes: string[];
   /** The dashboard page of this run (with the token for a private repository). */
   url: string;
+  /** The named target this run is for (null without `targets:`; the run filter calls that `default`). */
+  target: string | null;
+  /** Its comparison with the baseline (../compare-view.ts), once it has one. */
+  compareUrl: string | null;
 }
 
 export function smokeOf(s: DispatchSmoke | null): SmokeCounts | null {
@@ -130,12 +131,13 @@ export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow
     completedAt: d.completedAt,
     durationSeconds: runSeconds(d.startedAt, d.completedAt, now),
     smoke: smokeOf(currentSmoke(d)),
-    target: (d as DispatchItem & { target?: string | null }).target || DEFAULT_TARGET,
     workflowRunId: d.workflowRunId,
     workflowRunUrl: d.workflowRunUrl,
     checkRunId: d.checkRunId,
     notes: d.notes,
     url: withToken(runPath(d.repo, d.dispatchId), token),
+    target: d.target ?? null,
+    compareUrl: d.comparison ? withToken(`${runPath(d.repo, d.dispatchId)}/compare`, token) : null,
   };
 }
 

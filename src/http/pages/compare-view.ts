@@ -1,0 +1,76 @@
+/**
+ * The comparison view of one arm64 run with the baseline run it was compared with (the one its
+ * check run names): pass rates, the tests that fail on one side only, and the per-test duration
+ * ratios, recomputed from the stored results with core/compare (six reads, whatever the suite's
+ * size). Callers decide visibility first (../visibility.ts).
+ */
+import { compareRuns, type Leg, type RunComparison } from '../../core/compare/runs';
+import { durationSeconds } from '../../core/jobs';
+import { currentSmoke } from '../../store/dispatch-smoke';
+import { getDispatch, type DispatchItem } from '../../store/dispatches';
+import { listJobs } from '../../store/jobs';
+import type { RepoMeta } from '../../store/repos';
+import { getRunResult, timedTestsOf, type RunResultItem } from '../../store/run-results';
+import type { HttpDeps } from '../deps';
+import { withToken } from './view-models';
+
+/** Per-test ratios the view shows (the largest first). */
+export const COMPARE_TESTS = 100;
+
+interface Side {
+  dispatchId: string;
+  target: string;
+  sha: string;
+  attempt: number;
+  url: string;
+}
+
+export interface CompareView {
+  repo: string;
+  run: Side;
+  /** Null while the run has nothing to compare with (no baseline, or no results on either side). */
+  baseline: (Side & { sameCommit: boolean }) | null;
+  comparison: RunComparison | null;
+  links: { repo: string; run: string };
+}
+
+const seg = (s: string) => encodeURIComponent(s);
+const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
+const runPath = (repo: string, id: string) => `${repoPath(repo)}/runs/${seg(id)}`;
+export const comparePath = (repo: string, id: string) => `${runPath(repo, id)}/compare`;
+
+async function sideOf(deps: HttpDeps, d: DispatchItem, result: RunResultItem) {
+  const jobs = (await listJobs(deps.store, d.dispatchId)).filter((j) => j.runAttempt === result.attempt);
+  const legs: Leg[] = jobs.map((j) => ({ name: j.name, conclusion: j.conclusion, durationSeconds: durationSeconds(j.startedAt, j.completedAt) }));
+  return { tests: timedTestsOf(result), ...(result.counts ? { counts: result.counts } : {}), jobs: legs };
+}
+
+export async function compareView(deps: HttpDeps, meta: RepoMeta, dispatchId: string, token: string | null): Promise<CompareView | null> {
+  const d = await getDispatch(deps.store, meta.repo, dispatchId);
+  if (!d) return null;
+  const side = (x: DispatchItem, attempt: number): Side => ({
+    dispatchId: x.dispatchId,
+    target: x.target ?? 'default',
+    sha: x.sha,
+    attempt,
+    url: withToken(runPath(x.repo, x.dispatchId), token),
+  });
+  const links = { repo: withToken(repoPath(meta.repo), token), run: withToken(runPath(meta.repo, d.dispatchId), token) };
+  const smoke = currentSmoke(d);
+  const empty: CompareView = { repo: meta.repo, run: side(d, d.attempt), baseline: null, comparison: null, links };
+  const stored = d.comparison;
+  if (!stored || !smoke) return empty;
+  const [mine, base, baseResult] = await Promise.all([
+    getRunResult(deps.store, d.dispatchId, smoke.attempt),
+    getDispatch(deps.store, meta.repo, stored.baselineDispatchId),
+    getRunResult(deps.store, stored.baselineDispatchId, stored.baselineAttempt),
+  ]);
+  if (!mine || !base || !baseResult) return empty;
+  const comparison = compareRuns(await sideOf(deps, d, mine), await sideOf(deps, base, baseResult), { top: COMPARE_TESTS });
+  return {
+    ...empty,
+    run: side(d, mine.attempt),
+    baseline: { ...side(base, baseResult.attempt), sameCommit: stored.sameCommit },
+    comparison,
+  };
+}

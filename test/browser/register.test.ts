@@ -1,0 +1,66 @@
+/**
+ * Registering the App as a user does it, in Chromium: the sandbox's home page → "Register the
+ * GitHub App on GitHub" → the page posts the manifest to GitHub's "new App" page (the stand-in,
+ * which sends the browser straight back as GitHub does after "Create GitHub App") → the success
+ * page with the install link, .env written, and the server back in GitHub mode.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseEnv } from 'dotenv';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
+import { superviseLocal, type Supervised } from '../../src/local/supervise';
+import { startSmeeServer, type SmeeServer } from '../support/smee-server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+
+let gh: GitHubStandIn;
+let smee: SmeeServer;
+let sup: Supervised;
+let browser: Browser;
+let envFile: string;
+
+describe.skipIf(!existsSync(CHROMIUM))('registering the App in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    gh = await startGitHubStandIn({});
+    smee = await startSmeeServer();
+    envFile = join(mkdtempSync(join(tmpdir(), 'register-browser-')), '.env');
+    sup = await superviseLocal({ env: { PORT: '0', LOG_LEVEL: 'error', GITHUB_API_URL: gh.url }, inMemory: true, envFile, newChannelUrl: `${smee.url}/new` });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sup?.close();
+    await gh?.close();
+    await smee?.close();
+  });
+
+  it('clicking "Register" ends on the install link, with .env written and GitHub mode running', async () => {
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
+    await page.goto(`${sup.current.url}/`);
+    await page.screenshot({ path: join(SHOTS, 'register-home.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Register the GitHub App on GitHub' }).click();
+    await page.waitForURL(/\/setup\/callback\?/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Registered arm64 CI/);
+    const install = await page.locator('#install').getAttribute('href');
+    expect(install).toBe(`${gh.url}/_html/apps/${gh.state.app!.slug}/installations/new`);
+    await page.screenshot({ path: join(SHOTS, 'register-done.png') });
+    expect(blocked).toEqual([]);
+
+    const next = await sup.nextStart();
+    expect(next.settings.mode).toBe('github');
+    expect(parseEnv(readFileSync(envFile, 'utf8')).APP_ID).toBe(String(gh.state.app!.id));
+  });
+});
