@@ -4,7 +4,8 @@
 //
 //   npm run bench                      everything (≈ 6–9 min on 2 cores; the 100k-run store is cached)
 //   npm run bench -- --quick           small counts, a smoke test of the harness (≈ 2 min)
-//   npm run bench -- --only=ingest,cold,throughput,history,worker
+//   npm run bench -- --only=ingest,cold,throughput,history,worker,org
+//   npx tsx bench/org-sim.ts           the organization simulation alone (bench/org-sim.ts)
 import './lib/env';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,9 @@ import { startDynamoChild } from './lib/processes';
 import { round } from './lib/stats';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { runWorkerBurst, type WorkerBurstResult } from './worker-burst';
+import { orgSimReport, orgSimTargets, runOrgSim, type OrgSimResult } from './org-sim';
 
-const SECTIONS = ['cold', 'ingest', 'throughput', 'history', 'worker'] as const;
+const SECTIONS = ['cold', 'ingest', 'throughput', 'history', 'worker', 'org'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -71,6 +73,7 @@ function targets(r: {
   ingest: IngestCpuResult | null;
   history: HistoryResult | null;
   worker: WorkerBurstResult | null;
+  org: OrgSimResult | null;
 }): Target[] {
   const t: Target[] = [];
   if (r.cold) {
@@ -124,6 +127,7 @@ function targets(r: {
       }`,
     });
   }
+  if (r.org) t.push(...orgSimTargets(r.org));
   return t;
 }
 
@@ -145,6 +149,7 @@ function report(r: {
   throughput: ThroughputResult | null;
   history: HistoryResult | null;
   worker: WorkerBurstResult | null;
+  org: OrgSimResult | null;
   targets: Target[];
 }): string {
   const out: string[] = [];
@@ -216,6 +221,7 @@ function report(r: {
         .join(', ')}`,
     );
   }
+  if (r.org) out.push(orgSimReport(r.org));
   out.push('\nTargets');
   out.push(table([['metric', 'value', 'target', 'met', 'note'], ...r.targets.map((t) => [t.metric, String(t.value), t.target, t.met ? 'yes' : 'NO', t.note ?? ''])]));
   return out.join('\n');
@@ -228,16 +234,18 @@ async function main() {
   const timings: Record<string, number> = {};
 
   const cold = await section('cold', timings, () => runColdStart({ runs: quick ? 3 : 7 }));
-  const dynamo = only.has('ingest') || only.has('throughput') || only.has('worker') ? await startDynamoChild() : null;
+  const dynamo = only.has('ingest') || only.has('throughput') || only.has('worker') || only.has('org') ? await startDynamoChild() : null;
   let ingest: IngestCpuResult | null = null;
   let throughput: ThroughputResult | null = null;
   let worker: WorkerBurstResult | null = null;
+  let org: OrgSimResult | null = null;
   try {
     ingest = await section('ingest', timings, () => runIngestCpu(dynamo!, quick ? { n: 200, rounds: 3, warmup: 200 } : { n: 500, rounds: 9, warmup: 500 }));
     throughput = await section('throughput', timings, () =>
       runThroughput(dynamo!.ready.endpoint, quick ? { durationSec: 2, rounds: 1 } : { durationSec: 3, rounds: 3 }),
     );
     worker = await section('worker', timings, () => runWorkerBurst(dynamo!, quick ? { repos: 10, perRepo: 5 } : { repos: 50, perRepo: 10 }));
+    org = await section('org', timings, () => runOrgSim(dynamo!, quick ? { repos: 20, installations: 2, minutes: 2 } : {}));
   } finally {
     await dynamo?.close();
   }
@@ -249,12 +257,13 @@ async function main() {
     machine: { ...info, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
     secondsBySection: timings,
     totalSeconds: round((performance.now() - started) / 1000, 1),
-    targets: targets({ cold, ingest, history, worker }),
+    targets: targets({ cold, ingest, history, worker, org }),
     ingest,
     throughput,
     cold,
     history,
     worker,
+    org,
   };
   process.stdout.write(report(results) + '\n');
   process.stdout.write(`\n${info.cpu} · ${info.cores} cores · Node ${info.node} · load ${info.loadAvgAtStart.join('/')} → ${results.machine.loadAvgAtEnd.join('/')} · ${results.totalSeconds} s\n`);

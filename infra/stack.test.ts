@@ -481,8 +481,13 @@ describe('context settings', () => {
   });
 
   it('reserve ingest concurrency, bound the worker and set log retention when asked', () => {
-    const t = synth({ ingestReservedConcurrency: '20', webReservedConcurrency: '10', workerMaxConcurrency: 10, logRetentionDays: 90 });
+    const t = synth({ ingestReservedConcurrency: '20', webReservedConcurrency: '10', workerMaxConcurrency: 10, logRetentionDays: 90, githubRateLimitReserve: 800 });
     const fns = t.toJSON().Resources as Record<string, Resource>;
+    // The GitHub rate-limit reserve reaches the functions that call GitHub, and only those.
+    for (const [id, r] of Object.entries(fns).filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+      const expected = id.startsWith('Worker') || id.startsWith('Scheduled') ? '800' : undefined;
+      expect(r.Properties.Environment.Variables.GITHUB_RATE_LIMIT_RESERVE, id).toBe(expected);
+    }
     const ingest = Object.entries(fns).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Ingest'));
     expect(ingest?.[1].Properties.ReservedConcurrentExecutions).toBe(20);
     const web = Object.entries(fns).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Web'));
@@ -498,6 +503,7 @@ describe('context settings', () => {
     expect(() => synth({ workerMaxConcurrency: 1 })).toThrow(/workerMaxConcurrency" must be an integer >= 2/);
     expect(() => synth({ ingestReservedConcurrency: 'lots' })).toThrow(/ingestReservedConcurrency/);
     expect(() => synth({ webReservedConcurrency: 0 })).toThrow(/webReservedConcurrency/);
+    expect(() => synth({ githubRateLimitReserve: -1 })).toThrow(/githubRateLimitReserve" must be an integer >= 0/);
   });
 });
 

@@ -24,6 +24,8 @@
  *   webReservedConcurrency    cap (and reserve) the web function's concurrency (badges, pages)
  *   workerMaxConcurrency      most worker instances SQS may run at once (GitHub rate limits), default 5
  *   logRetentionDays          CloudWatch Logs retention, default 30
+ *   githubRateLimitReserve    GITHUB_RATE_LIMIT_RESERVE of the worker and scheduled functions: requests of an
+ *                             installation's hourly GitHub budget kept for dispatches and conclusions, default 500
  *   logLevel                  LOG_LEVEL of every function (debug, info, warn, error), default info
  *   noWebhookAlarmHours       hours without an accepted webhook, while repositories are installed,
  *                             before the NoWebhookAccepted alarm (1..24), default 24
@@ -64,6 +66,7 @@ export const FUNCTION_ENV_KEYS = [
   'LOG_LEVEL',
   'QUEUE_URL',
   'PUBLIC_URL',
+  'GITHUB_RATE_LIMIT_RESERVE',
 ] as const;
 
 /** GitHub gives up on a delivery after 10 s; the ingest function must answer well before. */
@@ -87,6 +90,7 @@ interface Settings {
   webReservedConcurrency?: number;
   workerMaxConcurrency: number;
   logRetention: logs.RetentionDays;
+  githubRateLimitReserve?: number;
   logLevel?: string;
   noWebhookAlarmHours: number;
 }
@@ -134,6 +138,7 @@ function readSettings(scope: Construct): Settings {
     // SQS event sources accept 2..1000.
     workerMaxConcurrency: integer('workerMaxConcurrency', 2) ?? 5,
     logRetention: retentionDays as logs.RetentionDays,
+    githubRateLimitReserve: integer('githubRateLimitReserve', 0),
     logLevel: level(text('logLevel')),
     noWebhookAlarmHours: hoursUpTo24(integer('noWebhookAlarmHours', 1)),
   };
@@ -256,13 +261,16 @@ export class Arm64CiStack extends Stack {
     // from here, for the links they put in check runs and comments.
     const origin = (url: lambda.FunctionUrl) => Fn.join('', ['https://', Fn.select(2, Fn.split('/', url.url))]);
     const publicUrl = settings.publicUrl ?? origin(webUrl);
+    // Only the functions that call GitHub with installation tokens read it (src/github/rate-budget.ts).
+    const reserve: Record<string, string> =
+      settings.githubRateLimitReserve === undefined ? {} : { GITHUB_RATE_LIMIT_RESERVE: String(settings.githubRateLimitReserve) };
 
     const worker = this.lambdaFunction('Worker', {
       entry: 'src/handlers/worker.ts',
       description: 'Queue consumer: acts on each webhook (check runs, dispatches, comments, results)',
       timeout: WORKER_TIMEOUT,
       memorySize: 1024,
-      environment: { ...common, PUBLIC_URL: publicUrl },
+      environment: { ...common, PUBLIC_URL: publicUrl, ...reserve },
       logRetention: settings.logRetention,
     });
     worker.addEventSource(
@@ -283,7 +291,7 @@ export class Arm64CiStack extends Stack {
       memorySize: 512,
       // The next tick retries anyway; async retries would only overlap it.
       retryAttempts: 0,
-      environment: { ...common, PUBLIC_URL: publicUrl, QUEUE_URL: workQueue.queueUrl },
+      environment: { ...common, PUBLIC_URL: publicUrl, QUEUE_URL: workQueue.queueUrl, ...reserve },
       logRetention: settings.logRetention,
     });
     new events.Rule(this, 'Every5Minutes', {

@@ -15,3 +15,16 @@ describe('LOG_LEVEL', () => {
     expect(() => loadSettings({ LOG_LEVEL: 'toString' })).toThrow('LOG_LEVEL must be debug, info, warn or error, got "toString"');
   });
 });
+
+describe('GITHUB_RATE_LIMIT_RESERVE', () => {
+  it('keeps 500 requests of the hour by default, or the number given (0: never defer)', () => {
+    expect(loadSettings({}).githubRateLimitReserve).toBe(500);
+    expect(loadSettings({ GITHUB_RATE_LIMIT_RESERVE: ' 1200 ' }).githubRateLimitReserve).toBe(1200);
+    expect(loadSettings({ GITHUB_RATE_LIMIT_RESERVE: '0' }).githubRateLimitReserve).toBe(0);
+  });
+
+  it('refuses anything but a whole number, naming the variable', () => {
+    expect(() => loadSettings({ GITHUB_RATE_LIMIT_RESERVE: '10%' })).toThrow(SettingsError);
+    expect(() => loadSettings({ GITHUB_RATE_LIMIT_RESERVE: '-1' })).toThrow('GITHUB_RATE_LIMIT_RESERVE must be a whole number of requests (0 or more), got "-1"');
+  });
+});

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { rateLimitReserveOf } from './github/rate-budget';
 import { logLevelOf, registerSecret, type Level } from './log';
 import { DEFAULT_TABLE_NAME } from './store/schema';
 
@@ -28,6 +29,8 @@ export interface Settings {
   cursorSecret: string;
   /** LOG_LEVEL: the least severe level written; default info. */
   logLevel: Level;
+  /** GITHUB_RATE_LIMIT_RESERVE: requests kept for dispatches and conclusions; below it progress waits. Default 500. */
+  githubRateLimitReserve: number;
 }
 
 export class SettingsError extends Error {
@@ -68,6 +71,12 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
   const logLevel = env.LOG_LEVEL?.trim() ? logLevelOf(env.LOG_LEVEL) : 'info';
   if (!logLevel) throw new SettingsError(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}"`);
 
+  let githubRateLimitReserve: number;
+  try {
+    githubRateLimitReserve = rateLimitReserveOf(env.GITHUB_RATE_LIMIT_RESERVE);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be 0..65535, got "${env.PORT}"`);
@@ -99,5 +108,6 @@ export function loadSettings(env: Env, opts: { lambda?: boolean; readFile?: (p: 
     // will do, so none has to be added. Several servers paging one table need the same one.
     cursorSecret: env.CURSOR_SECRET || env.BADGE_SECRET || webhookSecret,
     logLevel,
+    githubRateLimitReserve,
   };
 }

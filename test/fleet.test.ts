@@ -71,6 +71,9 @@ describe('label routing on the check run', () => {
     await h.gh.requestRun(run.id);
     await h.gh.startRun(run.id);
     const job = await h.gh.queueJob(run.id, { name: 'smoke (3.11)', labels: LABELS });
+    // Progress is shown at most once a minute (core/check-updates.ts): the run's start is shown
+    // now, the job's pick-up two minutes later.
+    await h.settle();
     h.clock.advance(125_000);
     await h.gh.startJob(job.id, { runnerName: 'dgx-01' });
     await h.settle();

@@ -6,6 +6,7 @@ import type { EndpointDefaults, RequestInterface, RequestParameters, Route } fro
 import Bottleneck from 'bottleneck/light.js';
 import { clip } from '../core/text';
 import { registerSecret, type Logger } from '../log';
+import { rateBudgetPlugin } from './rate-budget';
 
 /**
  * POSTs whose answer can be lost after GitHub acted on them, and whose repeat would act twice:
@@ -26,8 +27,11 @@ function noBlindRetry(octokit: OctokitCore): void {
   });
 }
 
-/** Every GitHub call goes through retry (5xx, network) and throttling (primary and secondary rate limits). */
-const GitHubOctokit = OctokitCore.plugin(retry, throttling, noBlindRetry);
+/**
+ * Every GitHub call goes through retry (5xx, network) and throttling (primary and secondary rate
+ * limits), and every answer's `x-ratelimit-*` is remembered (./rate-budget.ts).
+ */
+const GitHubOctokit = OctokitCore.plugin(retry, throttling, noBlindRetry, rateBudgetPlugin);
 export type GitHub = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubClientOptions {
@@ -44,6 +48,11 @@ export interface GitHubClientOptions {
   retryBaseMs?: number;
   /** How many times a rate-limited request is retried before it fails. */
   rateLimitRetries?: number;
+  /**
+   * Requests of an installation's hourly budget kept for dispatches and conclusions: below it,
+   * progress updates wait (./rate-budget.ts). Default 500; `GITHUB_RATE_LIMIT_RESERVE`.
+   */
+  rateLimitReserve?: number;
 }
 
 export interface GitHubClients {
@@ -65,6 +74,7 @@ export function createGitHubClients(opts: GitHubClientOptions): GitHubClients {
   const Octokit = GitHubOctokit.defaults({
     baseUrl: opts.baseUrl,
     userAgent: 'arm64-ci-coordinator',
+    ...(opts.rateLimitReserve !== undefined ? { rateLimitReserve: opts.rateLimitReserve } : {}),
     retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
     throttle: {
       onRateLimit: onLimit('primary'),

@@ -1,5 +1,6 @@
 import type { GitHub } from './client';
 import { httpStatus } from './client';
+import { conditionalGet } from './conditional';
 
 /** GitHub's repository roles, weakest first (custom roles are mapped onto these by their base flags). */
 type RepoPermission = 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin';
@@ -22,8 +23,8 @@ export async function getPermission(
 ): Promise<RepoPermission> {
   let data: PermissionAnswer;
   try {
-    const r = await gh.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', p);
-    data = r.data as PermissionAnswer;
+    // Conditional: an unchanged permission costs a 304, not counted (./conditional.ts).
+    data = (await conditionalGet(gh, 'GET /repos/{owner}/{repo}/collaborators/{username}/permission', p)) as PermissionAnswer;
   } catch (err) {
     if (httpStatus(err) === 404) return 'none';
     throw err;

@@ -1,5 +1,6 @@
 import type { GitHub } from './client';
 import { httpStatus } from './client';
+import { conditionalGet } from './conditional';
 
 /** The few fields of a pull request the coordinator decides with. */
 export interface PullInfo {
@@ -21,12 +22,12 @@ export interface PullInfo {
  */
 export async function getPull(gh: GitHub, p: { owner: string; repo: string; number: number }): Promise<PullInfo | null> {
   try {
-    const r = await gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    // Conditional: a pull request unchanged since the last comment costs a 304, not counted (./conditional.ts).
+    const pr = await conditionalGet(gh, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', {
       owner: p.owner,
       repo: p.repo,
       pull_number: p.number,
     });
-    const pr = r.data;
     return {
       number: pr.number,
       state: pr.state === 'closed' ? 'closed' : 'open',

@@ -1,6 +1,7 @@
 import type { components } from '@octokit/openapi-types';
 import type { GitHub } from './client';
 import { httpStatus } from './client';
+import { conditionalGet } from './conditional';
 
 type ApiRunner = components['schemas']['runner'];
 
@@ -37,8 +38,9 @@ async function list(gh: GitHub, route: string, params: Record<string, unknown>):
   const runners: ListedRunner[] = [];
   try {
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const r = await gh.request(route as 'GET /repos/{owner}/{repo}/actions/runners', { ...params, per_page: 100, page } as never);
-      const batch = (r.data as { runners: ApiRunner[]; total_count: number }).runners;
+      // Conditional: an unchanged pool costs a 304, which GitHub does not count (./conditional.ts).
+      const data = await conditionalGet(gh, route as 'GET /repos/{owner}/{repo}/actions/runners', { ...params, per_page: 100, page } as never);
+      const batch = (data as { runners: ApiRunner[]; total_count: number }).runners;
       runners.push(...batch.map(toRunner));
       if (batch.length < 100) return { ok: true, runners, truncated: false };
     }

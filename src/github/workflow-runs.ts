@@ -3,6 +3,7 @@ import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { dispatchIdFromTitle } from '../core/dispatch-inputs';
 import type { GitHub } from './client';
 import { httpStatus } from './client';
+import { conditionalGet } from './conditional';
 
 export type WorkflowRun = components['schemas']['workflow-run'];
 
@@ -59,9 +60,9 @@ export async function findRunByDispatchId(
   return null;
 }
 
+/** Conditional: a run the reconciler finds unchanged costs a 304, which GitHub does not count (./conditional.ts). */
 export async function getWorkflowRun(gh: GitHub, p: { owner: string; repo: string; runId: number }): Promise<WorkflowRun> {
-  const r = await gh.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner: p.owner, repo: p.repo, run_id: p.runId });
-  return r.data as WorkflowRun;
+  return (await conditionalGet(gh, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner: p.owner, repo: p.repo, run_id: p.runId })) as WorkflowRun;
 }
 
 /**

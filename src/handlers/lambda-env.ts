@@ -1,3 +1,4 @@
+import { rateLimitReserveOf } from '../github/rate-budget';
 import { createLogger, logLevelOf } from '../log';
 import { emfMetrics, useMetrics } from '../metrics/metrics';
 import { createDocumentClient, type StoreContext } from '../store/dynamo';
@@ -18,6 +19,8 @@ export const store: StoreContext = {
 };
 
 export const githubApiUrl = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+/** Requests of an installation's hour kept for dispatches and conclusions (src/github/rate-budget.ts). */
+export const githubRateLimitReserve = rateLimitReserveOf(process.env.GITHUB_RATE_LIMIT_RESERVE);
 export const publicUrl = process.env.PUBLIC_URL?.replace(/\/+$/, '') || null;
 
 export function required(name: string): string {

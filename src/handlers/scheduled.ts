@@ -4,7 +4,7 @@ import { createGitHubClients } from '../github/client';
 import type { ScheduledDeps } from '../scheduled/pass';
 import { runPasses, type PassOutcome } from '../scheduled/passes';
 import { getAppSecrets } from '../secrets/app-secrets';
-import { githubApiUrl, log, publicUrl, store } from './lambda-env';
+import { githubApiUrl, githubRateLimitReserve, log, publicUrl, store } from './lambda-env';
 import { flushingMetrics } from '../metrics/metrics';
 
 let deps: Promise<ScheduledDeps> | undefined;
@@ -17,7 +17,7 @@ function getDeps(): Promise<ScheduledDeps> {
       log,
       now: () => new Date(),
       publicUrl,
-      github: createGitHubClients({ appId: s.appId, privateKey: s.privateKey, baseUrl: githubApiUrl, log }),
+      github: createGitHubClients({ appId: s.appId, privateKey: s.privateKey, baseUrl: githubApiUrl, log, rateLimitReserve: githubRateLimitReserve }),
     }))
     .catch((err: unknown) => {
       deps = undefined;

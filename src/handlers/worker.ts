@@ -3,7 +3,7 @@ import type { QueueMessage } from '../queue/queue';
 import { createWorker } from '../wiring/worker';
 import { getAppSecrets } from '../secrets/app-secrets';
 import { PoisonMessageError } from '../worker/process';
-import { githubApiUrl, log, publicUrl, store } from './lambda-env';
+import { githubApiUrl, githubRateLimitReserve, log, publicUrl, store } from './lambda-env';
 import { sqsBatchHandler } from './sqs-batch';
 import { flushingMetrics, metrics } from '../metrics/metrics';
 
@@ -17,7 +17,7 @@ function getWorker() {
         store,
         log,
         publicUrl: publicUrl ?? '',
-        github: { appId: s.appId, privateKey: s.privateKey, baseUrl: githubApiUrl, log },
+        github: { appId: s.appId, privateKey: s.privateKey, baseUrl: githubApiUrl, log, rateLimitReserve: githubRateLimitReserve },
       }),
     )
     .catch((err: unknown) => {

@@ -118,7 +118,7 @@ async function start(
     github = { appId: '1', privateKey: keys.privateKey, baseUrl: standIn.url };
   }
 
-  const githubOpts = { ...github, log, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 };
+  const githubOpts = { ...github, log, rateLimitReserve: settings.githubRateLimitReserve, writeIntervalMs: settings.mode === 'sandbox' ? 0 : 1000, retryBaseMs: settings.mode === 'sandbox' ? 50 : 1000 };
   // Smoke artifacts are parsed off the main thread: here the worker shares it with webhook intake.
   const artifacts = startArtifactThread(opts.artifactGate ? { gate: opts.artifactGate } : {});
   closers.push(() => artifacts.close());

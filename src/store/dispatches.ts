@@ -3,6 +3,7 @@ import type { Page, PageRequest, StoreContext } from './dynamo';
 import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
 import { GSI } from './schema';
+import type { ShownCheck } from '../core/check-updates';
 
 /**
  * A dispatch is one arm64 run the coordinator asked for: the check run it owns, the workflow run
@@ -87,6 +88,10 @@ export interface DispatchItem {
    * a comment's `created_at`; see core/approval.ts). Absent until the check run exists.
    */
   heldAt?: string;
+  /** A pull request's base branch, from the event that started it: completion compares with it without asking GitHub. */
+  prBase?: string;
+  /** What its check run last showed (worker/check-run.ts): the next update goes out only on a visible change. */
+  checkShown?: ShownCheck;
 }
 
 type NewDispatch = Omit<

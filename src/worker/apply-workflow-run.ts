@@ -50,6 +50,7 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     const seconds = durationSeconds(run.run_started_at ?? updated.startedAt ?? null, updated.completedAt ?? null);
     if (seconds !== null) metrics.observe('runDuration', seconds);
   }
+  let repeated = false;
   if (!updated) {
     if (!completedAt(d, state, attempt)) {
       ignored(deps, `stale workflow run report (${run.status}, attempt ${attempt}) after the dispatch moved on`, { status: run.status, attempt });
@@ -60,15 +61,21 @@ export async function applyWorkflowRun(deps: WorkerDeps, run: ReportedRun, repo:
     // must not re-decide it.
     if (d.conclusion !== check.conclusion && currentSmoke(d) === null) return;
     // The same completion again: a retry after a failure half-way (GitHub or DynamoDB down).
-    // Finish what is missing; the PATCH below is idempotent.
+    // Finish what is missing; the PATCH below is sent only if the check run does not show it yet.
     updated = d;
+    // Also the `cancelled` that our own cancel (a superseding push, /arm64 cancel) caused: the
+    // check run already says why, and a cancelled run has no results worth two more requests.
+    repeated = true;
   }
   const gh = await deps.github.forInstallation(updated.installationId);
   const collected =
-    updated.state === 'completed' && currentSmoke(updated) === null ? await collectSmokeResults(deps, gh, updated, { run, repo }) : updated;
+    updated.state === 'completed' && currentSmoke(updated) === null && !(repeated && check.conclusion === 'cancelled')
+      ? await collectSmokeResults(deps, gh, updated, { run, repo })
+      : { dispatch: updated, annotations: [] };
   // An arm64 target against the baseline (named targets); a finished baseline renews its commit's comparisons.
-  const final = await compareWithBaseline(deps, collected);
-  await syncCheckRun(deps, gh, final);
+  const final = await compareWithBaseline(deps, collected.dispatch);
+  // One PATCH: the conclusion, the summary and the first 50 annotations together.
+  await syncCheckRun(deps, gh, final, { annotations: collected.annotations });
   deps.outcome?.add('updated check run', `${final.state}${final.conclusion ? ` ${final.conclusion}` : ''}`);
   await rememberLatest(deps, final);
   await refreshComparisons(deps, gh, final);

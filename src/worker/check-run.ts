@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import { checkStatus as checkStatusOf } from '../core/check-status';
+import { decideCheckUpdate, deferredNote } from '../core/check-updates';
+import { chunk } from '../core/chunk';
+import type { CheckAnnotation } from '../core/smoke/annotations';
 import { repoParts } from '../core/repo-name';
 import { renderCheckOutput, type JobView } from '../core/summary';
 import { clip } from '../core/text';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { updateCheckRun, type CheckOutput } from '../github/checks';
-import type { DispatchItem } from '../store/dispatches';
+import { belowReserve } from '../github/rate-budget';
+import { patchDispatch, type DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
 import { currentSmoke } from '../store/dispatch-smoke';
 import { getRunResult } from '../store/run-results';
@@ -58,16 +63,53 @@ export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: J
   });
 }
 
-/** Brings the GitHub check run in line with the stored dispatch (one PATCH). */
+/** At most 50 annotations per request (GitHub's limit); further requests append. */
+const ANNOTATIONS_PER_REQUEST = 50;
+
+/** A digest of everything a check-run update shows: equal digests, nothing new to show. */
+export function checkView(status: string, conclusion: string | null, output: CheckOutput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([status, status === 'completed' ? conclusion : null, output.title, output.summary, output.text ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * Brings the GitHub check run in line with the stored dispatch: one PATCH when what it shows
+ * changed and is worth a request now (core/check-updates.ts); otherwise nothing, and the next
+ * update that goes out carries the change. A conclusion is always sent, with the first 50
+ * `annotations`; more follow in further PATCHes (GitHub appends them) while the budget allows.
+ * Progress held back because the rate limit ran low leaves a note on the dispatch, which the
+ * conclusion shows.
+ */
 export async function syncCheckRun(
   deps: WorkerDeps,
   gh: GitHub,
   d: DispatchItem,
-  extra: { output?: CheckOutput; jobs?: JobItem[] } = {},
+  extra: { output?: CheckOutput; jobs?: JobItem[]; annotations?: CheckAnnotation[] } = {},
 ): Promise<void> {
   if (!d.checkRunId) return;
   const { owner, repo } = repoParts(d.repo);
   const status = checkStatus(d);
+  const now = deps.now();
+  const jobs = extra.jobs ?? (await listJobs(deps.store, d.dispatchId));
+  const output = extra.output ?? (await renderDispatch(deps, d, jobs));
+  const view = checkView(status, d.conclusion, output);
+  const low = belowReserve(gh, now);
+  const current = jobs.filter((j) => j.runAttempt === d.attempt);
+  const decision = decideCheckUpdate({
+    status,
+    view,
+    shown: d.checkShown ?? null,
+    now,
+    jobsAllDone: current.length > 0 && current.every((j) => j.status === 'completed'),
+    lowBudget: low !== null,
+  });
+  if (!decision.send) {
+    if (decision.reason === 'deferred' && low) await noteDeferred(deps, d, low);
+    deps.log.debug('check-run update held back', { dispatchId: d.dispatchId, status, reason: decision.reason });
+    return;
+  }
   const actions = checkRunActions(status, d.conclusion ?? 'failure');
   const update = {
     owner,
@@ -75,15 +117,15 @@ export async function syncCheckRun(
     check_run_id: d.checkRunId,
     status,
     ...(status === 'completed'
-      ? { conclusion: d.conclusion ?? 'failure', completed_at: d.completedAt ?? deps.now().toISOString() }
+      ? { conclusion: d.conclusion ?? 'failure', completed_at: d.completedAt ?? now.toISOString() }
       : {}),
     ...(status === 'in_progress' && d.startedAt ? { started_at: d.startedAt } : {}),
     // Every finished run offers "Re-run arm64" (handled by on-check-run's requested_action).
     ...(actions ? { actions } : {}),
   };
-  const output = extra.output ?? (await renderDispatch(deps, d, extra.jobs));
+  const [first = [], ...more] = chunk(extra.annotations ?? [], ANNOTATIONS_PER_REQUEST);
   try {
-    await updateCheckRun(gh, { ...update, output });
+    await updateCheckRun(gh, { ...update, output: first.length ? { ...output, annotations: first } : output });
   } catch (err) {
     if (httpStatus(err) !== 422) throw err;
     // GitHub refused the rendered output (a field it will never accept): the state must still
@@ -98,5 +140,28 @@ export async function syncCheckRun(
         summary: `GitHub refused this run's full summary (HTTP 422: ${githubMessage(err)}). It is on the [dashboard](${link}).`,
       },
     });
+    more.length = 0;
+  }
+  await patchDispatch(deps.store, d, { checkShown: { status, view, at: now.toISOString() } }, now);
+  if (more.length === 0) return;
+  if (belowReserve(gh, deps.now())) {
+    deps.log.info('further annotations not sent: the rate limit is below the reserve', { dispatchId: d.dispatchId, left: more.flat().length });
+    return;
+  }
+  try {
+    // Each PATCH must carry the output's title and summary: the final ones.
+    for (const batch of more) await updateCheckRun(gh, { owner, repo, check_run_id: d.checkRunId, output: { ...output, annotations: batch } });
+  } catch (err) {
+    // The conclusion and the first 50 are shown: the rest are logged rather than retried.
+    deps.log.warn('further annotations not sent', { dispatchId: d.dispatchId, status: httpStatus(err), error: githubMessage(err) });
   }
 }
+
+/** Progress waited for the rate limit: say so on the dispatch (once), so the conclusion shows it. */
+async function noteDeferred(deps: WorkerDeps, d: DispatchItem, budget: { remaining: number; reserve: number }): Promise<void> {
+  deps.log.info('check-run progress deferred: rate limit below the reserve', { dispatchId: d.dispatchId, remaining: budget.remaining, reserve: budget.reserve });
+  if (d.notes.some((n) => n.startsWith(DEFERRED_PREFIX))) return;
+  await patchDispatch(deps.store, d, { notes: [...d.notes, deferredNote(budget)] }, deps.now());
+}
+
+const DEFERRED_PREFIX = deferredNote({ remaining: 0, reserve: 0 }).slice(0, 40);

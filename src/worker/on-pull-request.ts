@@ -54,6 +54,7 @@ export async function onPullRequest(deps: WorkerDeps, deliveryId: string, payloa
       actor: payload.sender?.login ?? pr.user?.login ?? null,
       deliveryId,
       claimKey: `run:${decision.sha}`,
+      prBase: pr.base.ref,
       ...(held ? { hold: holdReason(trust, config.commands.min_permission, more) } : {}),
     });
   } else {

@@ -4,14 +4,13 @@
  * rate below `smoke_tests.min_pass_rate` fails the check run even when the workflow succeeded) →
  * summarize (the smoke section of the check run) → annotate failing tests.
  *
- * The caller syncs the check run afterwards with the dispatch this returns, so the conclusion and
- * the summary land in one PATCH; annotations go first, in batches of 50 (GitHub appends them).
+ * The caller syncs the check run afterwards with the dispatch and the annotations this returns, so
+ * the conclusion, the summary and the first 50 annotations land in one PATCH (worker/check-run.ts).
  */
 import type { RepoConfig } from '../core/config/schema';
 import { configForTarget, targetsOf } from '../core/config/targets';
-import { chunk } from '../core/chunk';
 import { repoParts } from '../core/repo-name';
-import { selectAnnotations } from '../core/smoke/annotations';
+import { selectAnnotations, type CheckAnnotation } from '../core/smoke/annotations';
 import { unreadArtifact } from '../core/smoke/artifact';
 import { compareWithBase, findFlaky, type BaseDiff, type FlakyTest, type TestOutcomeRecord } from '../core/smoke/compare';
 import { renderSmokeMarkdown } from '../core/smoke/markdown';
@@ -19,8 +18,8 @@ import { decideConclusion, formatRate, type SmokeSet } from '../core/smoke/verdi
 import type { Outcome, TestCaseResult } from '../core/test-results';
 import { smokeReport } from '../core/smoke/report';
 import { downloadArtifact, listRunArtifacts, MAX_ARTIFACT_BYTES, type Artifact } from '../github/artifacts';
-import { updateCheckRun } from '../github/checks';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
+import { conditionalGet } from '../github/conditional';
 import type { ReportedRun } from '../github/workflow-runs';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
 import { recordDispatchSmoke, type DispatchSmoke } from '../store/dispatch-smoke';
@@ -33,7 +32,6 @@ import { latestArtifactSizes, putArtifactSizes } from '../store/artifact-sizes';
 import { aggregateOutcome, outcomeOfRunCode, runCodeSides, runOutcomeCode } from '../store/test-history-codec';
 import { putTestRuns, type TrackedTest } from '../store/test-runs';
 import { updateTestSummaries } from '../store/test-summaries';
-import { renderDispatch } from './check-run';
 import { ArtifactOverLimitError, type RepoRef, type WorkerDeps } from './deps';
 import { loadRepoConfig } from './repo-config';
 import { metrics } from '../metrics/metrics';
@@ -95,8 +93,6 @@ const ARTIFACT_SIZES_MAX_BYTES = 6_000;
 /** The config schema's defaults, for a repository whose config vanished or broke before completion. */
 const DEFAULT_SETTINGS: SmokeSettings = { artifact: 'smoke-test-results', minPassRate: 1, annotationsMax: 50, historyDays: 90 };
 
-/** At most 50 annotations per request (GitHub's limit); further requests append. */
-const ANNOTATIONS_PER_REQUEST = 50;
 /** Earlier dispatches of the same commit looked at for flaky tests (re-runs, /arm64 retest). */
 const EARLIER_DISPATCHES = 10;
 
@@ -105,7 +101,7 @@ export async function collectSmokeResults(
   gh: GitHub,
   d: DispatchItem,
   ev: { run: ReportedRun; repo: RepoRef },
-): Promise<DispatchItem> {
+): Promise<{ dispatch: DispatchItem; annotations: CheckAnnotation[] }> {
   const { run, repo } = ev;
   const now = deps.now();
   const attempt = d.attempt;
@@ -187,18 +183,8 @@ export async function collectSmokeResults(
     writeRequests: writes,
   });
   // A newer attempt started meanwhile: its own completion will report; these results stay as history.
-  if (!updated) return d;
-
-  if (hasData) {
-    try {
-      await annotate(deps, gh, updated, smoke, settings.annotationsMax);
-    } catch (err) {
-      // The results are stored and the summary lists the failures: the check run must still
-      // complete, so missing annotations are logged rather than retried.
-      deps.log.warn('annotations not sent', { dispatchId: d.dispatchId, status: httpStatus(err), error: githubMessage(err) });
-    }
-  }
-  return updated;
+  if (!updated) return { dispatch: d, annotations: [] };
+  return { dispatch: updated, annotations: hasData ? annotationsOf(updated, smoke, settings.annotationsMax) : [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,13 +391,17 @@ async function baseComparison(
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
 }
 
-/** The event usually names the pull request's base; else one request, else the default branch. */
+/**
+ * The base stored with the dispatch (from the pull_request event), else the one the event names
+ * (dispatched runs usually list no pull requests), else one conditional request, else the default branch.
+ */
 async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
+  if (d.prBase) return d.prBase;
   const listed = run.pull_requests?.find((p) => p?.number === d.pr)?.base.ref;
   if (listed) return listed;
   try {
-    const r = await gh.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.name, pull_number: d.pr! });
-    return r.data.base.ref;
+    const pull = await conditionalGet(gh, 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: repo.owner, repo: repo.name, pull_number: d.pr! });
+    return pull.base.ref;
   } catch (err) {
     if (httpStatus(err) !== 404) throw err;
     return repo.defaultBranch;
@@ -421,17 +411,9 @@ async function pullBaseBranch(gh: GitHub, d: DispatchItem, run: ReportedRun, rep
 // ---------------------------------------------------------------------------------------------
 // Annotations
 
-/** Failing tests as annotations, `annotationsMax` at most, 50 per PATCH. */
-async function annotate(deps: WorkerDeps, gh: GitHub, d: DispatchItem, smoke: SmokeSet, max: number): Promise<void> {
-  if (!d.checkRunId || max <= 0) return;
+/** Failing tests as annotations, `annotationsMax` at most (sent with the conclusion, 50 per PATCH). */
+function annotationsOf(d: DispatchItem, smoke: SmokeSet, max: number): CheckAnnotation[] {
+  if (!d.checkRunId || max <= 0) return [];
   const tests = smoke.files.flatMap((f) => f.tests);
-  const annotations = selectAnnotations(tests, { max, workflowPath: `.github/workflows/${d.workflow}` });
-  if (annotations.length === 0) return;
-  // Each PATCH must carry the output's title and summary; send the final ones so the check run
-  // never shows anything else while the batches go out.
-  const output = await renderDispatch(deps, d);
-  const { owner, repo } = repoParts(d.repo);
-  for (const batch of chunk(annotations, ANNOTATIONS_PER_REQUEST)) {
-    await updateCheckRun(gh, { owner, repo, check_run_id: d.checkRunId, output: { ...output, annotations: batch } });
-  }
+  return selectAnnotations(tests, { max, workflowPath: `.github/workflows/${d.workflow}` });
 }

@@ -20,7 +20,8 @@ import {
   type DispatchItem,
   type Trigger,
 } from '../store/dispatches';
-import { checkStatus, renderDispatch, syncCheckRun } from './check-run';
+import { belowReserve } from '../github/rate-budget';
+import { checkStatus, checkView, renderDispatch, syncCheckRun } from './check-run';
 import { smokeSettingsOf } from './smoke-results';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
@@ -44,6 +45,8 @@ interface RunRequest {
    * `action_required` with this explanation, but nothing is dispatched until someone approves.
    */
   hold?: string;
+  /** The pull request's base branch when the caller knows it (stored, so completion need not ask GitHub). */
+  prBase?: string;
   /** Extra lines for the check run summary (who approved it, which run this re-runs). */
   notes?: string[];
   /**
@@ -105,6 +108,7 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
       startedAt: null,
       completedAt: null,
       historyDays: req.config.history_days,
+      ...(req.prBase ? { prBase: req.prBase } : {}),
     }),
     // The reconciler's limits and the smoke rules travel with the dispatch, so neither the
     // reconciler nor the completion handler needs to read the config again.
@@ -122,8 +126,9 @@ export async function startRun(deps: WorkerDeps, gh: GitHub, req: RunRequest): P
     });
     // Label routing: the first check-run output already says whether any online runner carries
     // the labels (rendered from the pool, listed at most once a minute). Dispatched either way:
-    // GitHub queues the job until a runner comes. A GitHub-hosted target has no pool to look at.
-    if (d.checkRunId === null && !isHostedRequest(d.runnerLabels)) await refreshFleet(deps, gh, d.repo);
+    // GitHub queues the job until a runner comes. A GitHub-hosted target has no pool to look at;
+    // a cosmetic read, it is also skipped while the installation's rate limit is below the reserve.
+    if (d.checkRunId === null && !isHostedRequest(d.runnerLabels) && !belowReserve(gh, now)) await refreshFleet(deps, gh, d.repo);
   }
   if (d.checkRunId === null) d = await ensureCheckRun(deps, gh, d, created);
   if (d.state === 'dispatching') d = await resolveInFlight(deps, gh, d);
@@ -219,6 +224,7 @@ async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fre
   const existing = fresh
     ? null
     : await findCheckRun(gh, { owner, repo, sha: d.sha, name: d.checkName, externalId: d.dispatchId });
+  const output = await renderDispatch(deps, d, []);
   const check =
     existing ??
     (await createCheckRun(gh, {
@@ -232,14 +238,16 @@ async function ensureCheckRun(deps: WorkerDeps, gh: GitHub, d: DispatchItem, fre
       ...(checkStatus(d) === 'completed'
         ? { conclusion: d.conclusion ?? 'failure', completed_at: deps.now().toISOString() }
         : {}),
-      output: await renderDispatch(deps, d, []),
+      output,
       ...withActions(d),
     }));
   // A held commit is shown as waiting from the moment its check run exists: remember that moment
   // on GitHub's clock (the check run's started_at, which GitHub sets at creation since a held run
   // never sends one), so an /ok-to-test's created_at can be compared with it (core/approval.ts).
   const heldAt = d.state === 'awaiting_approval' ? { heldAt: check.started_at ?? deps.now().toISOString() } : {};
-  return patchDispatch(deps.store, d, { checkRunId: Number(check.id), ...heldAt }, deps.now());
+  // What it shows now, so the next update goes out only when that changes (worker/check-run.ts).
+  const checkShown = existing ? {} : { checkShown: { status: checkStatus(d), view: checkView(checkStatus(d), d.conclusion, output), at: deps.now().toISOString() } };
+  return patchDispatch(deps.store, d, { checkRunId: Number(check.id), ...heldAt, ...checkShown }, deps.now());
 }
 
 /** A check run created already finished carries the re-run button, as syncCheckRun gives it. */

@@ -46,6 +46,14 @@
  *   gh.workflowRuns(owner, repo) · gh.dispatches · gh.comments (posted by the App) · gh.reactions · gh.cancelled
  *   gh.deliveries (the webhook delivery log) · gh.state (everything)
  *
+ * Rate limit and conditional requests (as GitHub: https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api)
+ *   - every installation-token answer carries `x-ratelimit-limit/-remaining/-used/-reset/-resource` for
+ *     that installation (limit `opts.rateLimit`, default 5,000 an hour of `opts.now`); once it is used up
+ *     requests get 403 "API rate limit exceeded for installation ID N."
+ *   - every 200 to a GET carries an `ETag`; the same ETag in `If-None-Match` → 304, no body, not counted.
+ *   - `gh.rateLimitedRequests(installationId?)` lists the counted requests (`rec.rateLimited`);
+ *     `gh.rateLimit(id)` → { limit, remaining, used, resetAt }; `gh.setRateLimit(id, { remaining?, limit? })`.
+ *
  * Fault injection
  *   gh.failNext({ method?, pathPattern?, status, times?, headers?, body? })
  *     defaults: 403 → secondary-rate-limit message + retry-after; 429 → rate limit + retry-after/x-ratelimit-*;
@@ -73,7 +81,7 @@
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';
-export type { StandInOptions, PlayScript, RecordedRequest, Violation, Fault } from './server';
+export type { StandInOptions, PlayScript, RecordedRequest, Violation, Fault, RateLimitStatus } from './server';
 export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';
 export type { ValidationResult, RequestToValidate, MatchedOperation } from './openapi';
 export {

@@ -2,7 +2,7 @@
  * The GitHub stand-in's HTTP server: every request is recorded, validated against GitHub's OpenAPI
  * description, optionally failed on purpose, authenticated like GitHub, then answered from state.
  */
-import { randomBytes, verify as verifySignature } from 'node:crypto';
+import { createHash, randomBytes, verify as verifySignature } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
@@ -67,6 +67,20 @@ export interface StandInOptions {
   autoPlay?: { script: PlayScript | ((run: WorkflowRunRecord) => PlayScript); delayMs?: number };
   /** Base of `html_url` fields. Default `<url>/_html`. */
   htmlBase?: string;
+  /**
+   * Each installation's primary rate limit per hour of the stand-in's clock. Default 5,000 (an
+   * installation's floor on GitHub). Change one installation's budget with `setRateLimit`.
+   */
+  rateLimit?: number;
+}
+
+/** An installation's primary rate limit as GitHub reports it in the `x-ratelimit-*` headers. */
+export interface RateLimitStatus {
+  limit: number;
+  remaining: number;
+  used: number;
+  /** When the window resets (the stand-in's clock). */
+  resetAt: Date;
 }
 
 export interface RecordedRequest {
@@ -81,6 +95,14 @@ export interface RecordedRequest {
   operationId?: string;
   /** Whether an Authorization header came with it (a signed artifact link must be fetched without). */
   authorized: boolean;
+  /** The installation whose token made it (installation-token requests only). */
+  installationId?: number;
+  /**
+   * Counted against the installation's primary rate limit: every installation-token request GitHub
+   * answered, errors included, except a `304 Not Modified` to a conditional request (GitHub does not
+   * count those) and a refusal because the limit was already used up.
+   */
+  rateLimited: boolean;
 }
 
 export interface Violation {
@@ -182,6 +204,7 @@ export class GitHubStandIn {
   private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
   private requested = new Set<number>();
   private tokenCount = 0;
+  private rates = new Map<number, { limit: number; used: number; resetAt: number }>();
   readonly shape: ShapeContext;
   private readonly env: RouteEnv;
 
@@ -312,6 +335,48 @@ export class GitHubStandIn {
   /** Answers the next matching request(s) with this status instead of handling them. */
   failNext(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  // ----- primary rate limit ------------------------------------------------------------------
+
+  /** The installation's window, renewed an hour (stand-in clock) after it began, as GitHub's is. */
+  private window(installationId: number) {
+    const now = this.state.now().getTime();
+    let w = this.rates.get(installationId);
+    if (!w || now >= w.resetAt) {
+      w = { limit: w?.limit ?? this.opts.rateLimit ?? 5000, used: 0, resetAt: now + 3_600_000 };
+      this.rates.set(installationId, w);
+    }
+    return w;
+  }
+
+  /** What `x-ratelimit-*` would say for this installation now. */
+  rateLimit(installationId: number): RateLimitStatus {
+    const w = this.window(installationId);
+    return { limit: w.limit, remaining: Math.max(w.limit - w.used, 0), used: w.used, resetAt: new Date(w.resetAt) };
+  }
+
+  /** Sets an installation's limit and/or what is left of it in the current window (tests of a low budget). */
+  setRateLimit(installationId: number, opts: { limit?: number; remaining?: number }): void {
+    const w = this.window(installationId);
+    if (opts.limit !== undefined) w.limit = opts.limit;
+    if (opts.remaining !== undefined) w.used = Math.max(w.limit - opts.remaining, 0);
+  }
+
+  /** Requests counted against an installation's primary rate limit (all installations by default). */
+  rateLimitedRequests(installationId?: number): RecordedRequest[] {
+    return this.requests.filter((r) => r.rateLimited && (installationId === undefined || r.installationId === installationId));
+  }
+
+  private rateHeaders(installationId: number): Record<string, string> {
+    const r = this.rateLimit(installationId);
+    return {
+      'x-ratelimit-limit': String(r.limit),
+      'x-ratelimit-remaining': String(r.remaining),
+      'x-ratelimit-used': String(r.used),
+      'x-ratelimit-resource': 'core',
+      'x-ratelimit-reset': String(Math.floor(r.resetAt.getTime() / 1000)),
+    };
   }
 
   // ----- webhooks -----------------------------------------------------------------------------
@@ -603,6 +668,7 @@ export class GitHubStandIn {
       status: 0,
       at: this.state.now(),
       authorized: req.headers.has('authorization'),
+      rateLimited: false,
     };
     this.requests.push(rec);
     const answer = (res: Response): Response => {
@@ -636,10 +702,29 @@ export class GitHubStandIn {
     const auth = this.authenticate(v.template, v.params, req.headers);
     if (!auth.ok) return answer(auth.response);
 
+    const installationId = auth.installationId;
+    if (installationId !== undefined) {
+      rec.installationId = installationId;
+      if (this.rateLimit(installationId).remaining === 0) {
+        // GitHub refuses without acting once the hour's budget is spent (not counted again).
+        const res = this.error(403, `API rate limit exceeded for installation ID ${installationId}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
+        return answer(withHeaders(res, this.rateHeaders(installationId)));
+      }
+    }
+    /** Counts an answered installation request and reports the budget left, as GitHub does on every answer. */
+    const metered = (res: Response): Response => {
+      if (installationId === undefined) return res;
+      if (res.status !== 304) {
+        this.window(installationId).used += 1;
+        rec.rateLimited = true;
+      }
+      return withHeaders(res, this.rateHeaders(installationId));
+    };
+
     const handler = handlers[v.operationId];
     if (!handler) {
       this.unimplemented.push(rec);
-      return answer(this.error(404, `Not Found (the stand-in does not implement ${v.operationId})`));
+      return answer(metered(this.error(404, `Not Found (the stand-in does not implement ${v.operationId})`)));
     }
     const docs = v.documentationUrl;
     const ctx: RouteContext = {
@@ -654,14 +739,21 @@ export class GitHubStandIn {
     };
     try {
       const reply = await handler(this.env, ctx);
-      return answer(this.reply(reply));
+      if (method === 'GET' && reply.status === 200) {
+        // Conditional requests, as GitHub answers them: every 200 to a GET carries an ETag, and the
+        // same ETag in If-None-Match gets 304 with no body (which the rate limit does not count).
+        const etag = etagOf(reply);
+        if (etagMatches(req.headers.get('if-none-match'), etag)) return answer(metered(this.json(304, undefined, { etag })));
+        reply.headers = { ...(reply.headers ?? {}), etag };
+      }
+      return answer(metered(this.reply(reply)));
     } catch (err) {
       if (err instanceof HttpError) {
         if (err.violation) violation(err.status, err.message, 'semantic', v.operationId);
-        return answer(this.error(err.status, err.message, docs, err.extra));
+        return answer(metered(this.error(err.status, err.message, docs, err.extra)));
       }
       console.error('stand-in handler failed:', err);
-      return answer(this.error(500, 'Server Error'));
+      return answer(metered(this.error(500, 'Server Error')));
     }
   }
 
@@ -903,6 +995,24 @@ export class GitHubStandIn {
     await standIn.listen();
     return standIn;
   }
+}
+
+/** A weak validator of the answer's content, like GitHub's `W/"…"` ETags on JSON answers. */
+function etagOf(r: Reply): string {
+  const content = r.raw !== undefined ? r.raw : JSON.stringify(r.body ?? null);
+  return `W/"${createHash('sha256').update(content).digest('hex').slice(0, 40)}"`;
+}
+
+/** If-None-Match holds one or more ETags (or `*`); weak and strong forms compare equal (RFC 9110 weak comparison). */
+function etagMatches(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
+function withHeaders(res: Response, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
 }
 
 /** Starts a stand-in on 127.0.0.1 (a free port unless `opts.port`). Call `close()` when done. */
