@@ -25,11 +25,14 @@ type TrustConfig = Pick<RepoConfig, 'trusted_users' | 'trust_org_members'> & {
 /** Associations GitHub gives members of the organization that owns the repository. */
 const ORG_ASSOCIATIONS = new Set(['OWNER', 'MEMBER']);
 
-/** A trust decision that the facts settle without asking GitHub for the author's permission. */
+/**
+ * A trust decision that the facts settle without asking GitHub for the author's permission. An
+ * untrusted reason says why only: the check run puts it after "Waiting for /ok-to-test:".
+ */
 function settled(pr: TrustFacts, config: TrustConfig): TrustDecision | null {
   // A deleted fork: nobody can say whose code the head commit is.
   if (pr.head_repo_full_name === null)
-    return { trusted: false, reason: 'the head repository was deleted; waiting for /ok-to-test' };
+    return { trusted: false, reason: 'the head repository was deleted' };
   // Repository names are case-insensitive on GitHub.
   if (pr.head_repo_full_name.toLowerCase() === pr.base_repo_full_name.toLowerCase())
     return { trusted: true, reason: 'the head branch is in this repository' };
@@ -47,7 +50,7 @@ function settled(pr: TrustFacts, config: TrustConfig): TrustDecision | null {
   // Anyone else has no role in the repository that could grant more than read.
   return {
     trusted: false,
-    reason: `@${pr.author_login} opened this from a fork and is not a collaborator; waiting for /ok-to-test`,
+    reason: `@${pr.author_login} opened this from a fork and is not a collaborator`,
   };
 }
 
@@ -73,7 +76,7 @@ export function decideTrust(pr: TrustFacts & { author_permission?: string | null
     : 'is a collaborator';
   return {
     trusted: false,
-    reason: `@${pr.author_login} opened this from a fork and ${who} with \`${have.toLowerCase()}\` permission, below \`${required}\`; waiting for /ok-to-test`,
+    reason: `@${pr.author_login} opened this from a fork and ${who} with \`${have.toLowerCase()}\` permission, below \`${required}\``,
   };
 }
 

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { etag } from 'hono/etag';
 import { DEFAULT_TARGET, refName } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
 import { repoStats } from '../store/stats';
@@ -6,12 +7,18 @@ import { recentRuns } from '../store/test-history-codec';
 import { getStanding, refTests, type RefTest } from '../store/test-standing';
 import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
-import { boundedQuery, isDispatchId } from './inputs';
+import { boundedQuery, isDispatchId, runFilterOf } from './inputs';
 import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
 import { compareView } from './pages/compare-view';
 import { targetsView } from './pages/targets-view';
 import { artifactSizesView } from './pages/artifact-sizes-view';
+
+/** Caches may keep an answer but must ask again each time (with its ETag) before using it. */
+const revalidate: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.ok) c.res.headers.set('Cache-Control', 'no-cache');
+};
 
 /** The JSON behind the pages, cursor-paginated, so scripts read what people see. */
 export function apiRoutes(deps: HttpDeps): Hono {
@@ -20,18 +27,26 @@ export function apiRoutes(deps: HttpDeps): Hono {
   api.use('/repos', boundedQuery);
   api.use('/repos/*', boundedQuery);
   api.use('/runners', boundedQuery);
+  // ETags (a hash of the body): the dashboard script polls with If-None-Match and gets a bodiless
+  // 304 until something changes. Only successful answers get one, so a 404 stays a 404.
+  for (const path of ['/repos', '/repos/*', '/runners']) api.use(path, revalidate, etag());
 
-  // The dashboard's pages and these routes share one view model each (pages/view-models.ts).
+  // The dashboard's pages and these routes share one view model each (pages/view-models/).
   api.get('/repos', async (c) => {
     return c.json(await homeView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
   });
 
+  // Both take the run filters (?branch=&pr=&status=&target=&author=, core/run-filter.ts); a bad
+  // value is a 400 naming it, before the repository is looked up.
   api.get('/repos/:owner/:repo', async (c) => {
+    const filter = runFilterOf(c.req.query());
+    if (!filter.ok) return c.json({ error: filter.error }, 400);
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
+    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
     const [view, targets, artifactSizes] = await Promise.all([
-      repoView(deps, meta, { token, url: c.req.url }, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }),
+      repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter),
       targetsView(deps, meta, meta.private ? token : null),
       artifactSizesView(deps, meta),
     ]);
@@ -41,10 +56,13 @@ export function apiRoutes(deps: HttpDeps): Hono {
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {
+    const filter = runFilterOf(c.req.query());
+    if (!filter.ok) return c.json({ error: filter.error }, 400);
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
     if (!meta) return c.json({ error: 'not found' }, 404);
-    const page = await runsPage(deps, meta, meta.private ? token : null, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') });
+    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
+    const page = await runsPage(deps, meta, meta.private ? token : null, paging, filter.filter);
     return c.json({ repo: meta.repo, ...page });
   });
 

@@ -24,7 +24,8 @@ const invalidCursor = () =>
 export const scopes = {
   repos: () => 'repos',
   runners: () => 'runners',
-  runs: (repo: string) => `runs\0${repo.toLowerCase()}`,
+  /** One repository's runs; a filtered listing (its canonical query string) is a listing of its own. */
+  runs: (repo: string, filter?: string) => `runs\0${repo.toLowerCase()}${filter ? `\0${filter}` : ''}`,
   tests: (repo: string, ref: string) => `tests\0${repo.toLowerCase()}\0${ref}`,
   runTests: (repo: string, dispatchId: string) => `run-tests\0${repo.toLowerCase()}\0${dispatchId}`,
 };

@@ -5,6 +5,7 @@
  * alone, so it answers the same for a private repository as for an unknown one.
  */
 import type { MiddlewareHandler } from 'hono';
+import { parseRunFilter, type FilterParse } from '../core/run-filter';
 
 /** GitHub's logins are ≤ 39 characters and repository names ≤ 100, of these characters (`_` for managed users). */
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -57,3 +58,11 @@ export const boundedQuery: MiddlewareHandler = async (c, next) => {
   if (cursor !== undefined && cursor.length > MAX_CURSOR_CHARS) return c.json({ error: 'invalid cursor' }, 400);
   return next();
 };
+
+/**
+ * The run filter of a listing's query (core/run-filter.ts), or the reason it cannot be one. Read
+ * before the repository is looked up, so a bad filter answers the same 400 for any repository.
+ */
+export function runFilterOf(query: Record<string, string>): FilterParse {
+  return parseRunFilter(query);
+}

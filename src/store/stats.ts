@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
 import { labelSetKey, statsByLabelSet, type LabelSetStats, type TimingSample } from '../core/percentiles';
 import type { StoreContext } from './dynamo';
-import { queryAll } from './dynamo';
+import { queryAll, queryPage } from './dynamo';
 import { statsKey, ttlAfter } from './keys';
 
 /**
@@ -16,7 +16,7 @@ const STATS_TTL_DAYS = STATS_WINDOW_DAYS + 1;
 /** A repository running more jobs than this a week is reported on its most recent ones. */
 const MAX_SAMPLES = 20_000;
 
-interface JobTimingItem {
+export interface JobTimingItem {
   pk: string;
   sk: string;
   type: 'job-timing';
@@ -105,4 +105,10 @@ export async function repoStats(ctx: StoreContext, repo: string, now: Date): Pro
     window: { days: STATS_WINDOW_DAYS, from: from.toISOString(), to: now.toISOString() },
     labelSets: statsByLabelSet(samples),
   };
+}
+
+/** The newest `limit` job timings (one query, one page), for sparklines that need recent runs, not the whole window. */
+export async function recentJobTimings(ctx: StoreContext, repo: string, limit = 100): Promise<JobTimingItem[]> {
+  const page = await queryPage<JobTimingItem>(ctx, { where: 'pk = :pk', values: { ':pk': statsKey(repo) }, descending: true }, { limit });
+  return page.items;
 }

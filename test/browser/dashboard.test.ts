@@ -17,6 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+const WIDE = { width: 1920, height: 1080 };
 
 const FAILING = 'test_basic_api_availability';
 
@@ -179,25 +180,39 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
   /** The page fits the screen: only tables may scroll sideways, inside their own box. */
   const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
-  it('home: every public repository with status, smoke rate, sparkline and badge; the private one is absent', async () => {
+  it('home: a table of public repositories with status, smoke rate, sparkline columns and badge; the private one is absent', async () => {
     for (const [name, viewport] of [
       ['home-desktop', DESKTOP],
+      ['home-wide', WIDE],
       ['home-phone', PHONE],
     ] as const) {
       await context?.close();
       context = null;
       const page = await open('/', viewport);
-      const card = page.locator('li.card[data-repo="octo-org/widget"]');
-      await expect(card.getByRole('link', { name: 'octo-org/widget' }).getAttribute('href')).resolves.toBe('/repos/octo-org/widget');
-      await expect(card.locator('.pill').first().textContent()).resolves.toBe('passed');
-      const spark = card.locator('svg.spark');
-      await expect(spark.getAttribute('data-points')).resolves.toBe(String(seeded.mainWithResults));
-      await expect(spark.locator('polyline').count()).resolves.toBe(1);
-      await expect(card.getByRole('img', { name: 'arm64 status badge of octo-org/widget' }).isVisible()).resolves.toBe(true);
+      const row = page.locator('tr[data-repo="octo-org/widget"]');
+      await expect(row.getByRole('link', { name: 'octo-org/widget' }).getAttribute('href')).resolves.toBe('/repos/octo-org/widget');
+      await expect(row.locator('.pill').first().textContent()).resolves.toBe('passed');
+      const sparks = row.locator('svg.spark');
+      // Pass rate, run time, queue time.
+      await expect(sparks.count()).resolves.toBe(3);
+      await expect(sparks.nth(0).getAttribute('data-points')).resolves.toBe(String(seeded.mainWithResults));
+      await expect(sparks.nth(0).locator('polyline').count()).resolves.toBe(1);
+      // Four runs on main finished (the release branch's is not on the default branch); every run's jobs waited.
+      await expect(sparks.nth(1).getAttribute('data-points')).resolves.toBe('4');
+      await expect(sparks.nth(2).getAttribute('data-points')).resolves.toBe(String(seeded.widgetRuns.length));
+      // The newest run on main waited 5 minutes for its runner, then ran 95 s: start to finish.
+      await expect(row.locator('td[data-col="duration"]').textContent()).resolves.toBe('6m 35s');
+      await expect(row.locator('td[data-col="queue"]').textContent()).resolves.toBe('5m 00s');
+      await expect(row.getByRole('img', { name: 'arm64 status badge of octo-org/widget' }).isVisible()).resolves.toBe(true);
       expect(await page.content()).not.toContain('gadget');
       expect(await a11yProblems(page)).toEqual([]);
       expect(await layoutShift(page)).toBe(0);
       expect(await overflowX(page)).toBeLessThanOrEqual(0);
+      if (viewport === WIDE) {
+        // The table uses the width: wider than the 1080 px column the other pages keep to.
+        const width = await page.locator('table.repos').evaluate((t) => t.getBoundingClientRect().width);
+        expect(width).toBeGreaterThan(1100);
+      }
       await shot(page, name);
       expect(problems).toEqual([]);
     }
@@ -333,6 +348,142 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await expect(page.locator('tr[data-job]').textContent()).resolves.toContain('secret-runner-9');
     await shot(page, 'private-with-token');
     expect(problems).toEqual([]);
+  });
+
+  // The tests below add runs (to gizmo): they come last, after the tests that count runs and jobs.
+
+  it('filters: the form changes the URL and the rows, the URL alone shows the same rows, a bad value says why', async () => {
+    const page = await open('/repos/octo-org/widget');
+    const rows = () => page.locator('tr[data-run]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')));
+    const jsonRuns = async (query: string) => {
+      const r = await fetch(`${base}/api/repos/octo-org/widget/runs?${query}`);
+      return ((await r.json()) as { runs: { dispatchId: string }[] }).runs.map((x) => x.dispatchId);
+    };
+    await expect(rows()).resolves.toHaveLength(seeded.widgetRuns.length);
+
+    await page.getByLabel('Branch', { exact: true }).fill('release/1.0');
+    await Promise.all([page.waitForURL(`${base}/repos/octo-org/widget?branch=release%2F1.0`), page.getByRole('button', { name: 'Filter' }).click()]);
+    await expect(rows()).resolves.toEqual([seeded.widgetRuns[3]]);
+    await shot(page, 'repo-filtered');
+
+    // Blank fields stay out of the URL; a status and a branch together.
+    await page.getByLabel('Branch', { exact: true }).fill('main');
+    await page.getByLabel('Status', { exact: true }).selectOption('success');
+    await Promise.all([page.waitForURL(`${base}/repos/octo-org/widget?branch=main&status=success`), page.getByRole('button', { name: 'Filter' }).click()]);
+    const passedOnMain = await jsonRuns('branch=main&status=success');
+    expect(passedOnMain.length).toBeGreaterThan(0);
+    expect(passedOnMain).not.toContain(seeded.widgetRuns[3]);
+    await expect(rows()).resolves.toEqual(passedOnMain);
+    await expect(page.locator('tr[data-run] .pill').allTextContents()).resolves.toEqual(passedOnMain.map(() => 'passed'));
+
+    // Shared: the same URL in a fresh tab shows the same rows and the form says what is applied.
+    const shared = await context!.newPage();
+    await shared.goto(`${base}/repos/octo-org/widget?branch=main&status=success`);
+    await expect(shared.locator('tr[data-run]').count()).resolves.toBe(passedOnMain.length);
+    await expect(shared.getByLabel('Branch', { exact: true }).inputValue()).resolves.toBe('main');
+    await expect(shared.getByLabel('Status', { exact: true }).inputValue()).resolves.toBe('success');
+    await shared.close();
+
+    // An author nobody is: no rows, and a sentence saying so.
+    await page.goto(`${base}/repos/octo-org/widget?author=nobody-here`);
+    await expect(rows()).resolves.toEqual([]);
+    await expect(page.getByText('No runs match these filters.').isVisible()).resolves.toBe(true);
+
+    await page.getByRole('link', { name: 'Clear filters' }).click();
+    await page.waitForURL(`${base}/repos/octo-org/widget`);
+    await expect(rows()).resolves.toHaveLength(seeded.widgetRuns.length);
+    expect(problems).toEqual([]);
+
+    const bad = await open('/repos/octo-org/widget?status=passed', DESKTOP, { expectStatus: 400 });
+    await expect(bad.locator('main').textContent()).resolves.toContain('invalid status: use one of queued, in_progress');
+  });
+
+  it('charts: hovering or focusing a point shows its date and value', async () => {
+    const page = await open('/repos/octo-org/widget');
+    const tip = page.getByRole('tooltip');
+    // The oldest run on main: 5 of 6 passed.
+    await page.locator('figure[data-branch="main"] circle.point').first().hover();
+    await tip.waitFor();
+    await expect(tip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · 5\/6 passed \(83%\) · [0-9a-f]{7}$/);
+    await shot(page, 'chart-tooltip');
+    // The newest run on main waited 5 minutes and took 6m 35s from start to finish.
+    await page.locator('svg[data-chart="duration"] circle.point').last().hover();
+    await expect(tip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · ran 6m 35s · [0-9a-f]{7}$/);
+    await page.locator('svg[data-chart="queue"] circle.point').last().focus();
+    await expect(tip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · waited 5m 00s · [0-9a-f]{7}$/);
+    await expect(tip.isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(tip.isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('run page: follows a run from queued to running to passed without a reload', async () => {
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'gizmo'), { ref: 'refs/heads/main', after: sha(20) }));
+    await h.settle();
+    const dispatch = h.gh.dispatches.find((x) => x.inputs.sha === sha(20) && x.repo === 'octo-org/gizmo')!;
+    const check = h.gh.checkRuns('octo-org', 'gizmo').find((c) => c.headSha === sha(20))!;
+    const page = await open(`/repos/octo-org/gizmo/runs/${check.externalId}`);
+    let navigations = 0;
+    page.on('framenavigated', (f) => {
+      if (f === page.mainFrame()) navigations++;
+    });
+    // Survives only if the page is never reloaded.
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const status = page.locator('h1 .pill');
+    await expect(status.textContent()).resolves.toBe('queued');
+    await expect(page.locator('tr[data-job]').count()).resolves.toBe(0);
+
+    await h.gh.startRun(dispatch.runId);
+    const job = await h.gh.queueJob(dispatch.runId, { name: 'test (3.12)', labels: ['self-hosted', 'arm64', 'dgx'] });
+    h.clock.advance(20_000);
+    await h.gh.startJob(job.id, { runnerName: 'dgx-02' });
+    await h.settle();
+    await page.locator('h1 .pill', { hasText: 'running' }).waitFor();
+    const row = page.locator(`tr[data-job="${job.id}"]`);
+    await row.locator('.pill', { hasText: 'running' }).waitFor();
+    await expect(row.textContent()).resolves.toContain('dgx-02');
+    await expect(page.getByRole('link', { name: 'Cancel on GitHub' }).isVisible()).resolves.toBe(true);
+    await shot(page, 'run-live-running');
+
+    h.clock.advance(70_000);
+    await h.gh.completeJob(job.id, 'success');
+    h.gh.addArtifact(dispatch.runId, { name: 'smoke-test-results', files: { 'a.xml': smokeXml({ allPass: true }) } });
+    await h.gh.completeRun(dispatch.runId, 'success');
+    await h.settle();
+    await page.locator('h1 .pill', { hasText: 'passed' }).waitFor();
+    await page.getByRole('heading', { name: 'Smoke tests: 6/6 (100%)' }).waitFor();
+    await expect(row.locator('.pill').textContent()).resolves.toBe('passed');
+    await expect(page.getByRole('link', { name: 'Re-run on GitHub' }).getAttribute('href')).resolves.toMatch(/\/octo-org\/gizmo\/actions\/runs\/\d+$/);
+    await expect(page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).resolves.toBe(true);
+    expect(navigations).toBe(0);
+    expect(await a11yProblems(page)).toEqual([]);
+    await shot(page, 'run-live-passed');
+    expect(problems).toEqual([]);
+  });
+
+  it('repository page: a new run appears in the list without a reload, the filter form untouched', async () => {
+    const page = await open('/repos/octo-org/gizmo');
+    await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const before = await page.locator('tr[data-run]').count();
+    // Something typed in the form survives the redraw.
+    await page.getByLabel('Author', { exact: true }).fill('someone');
+    await h.send(h.gh.events.pushEvent(h.gh.repo('octo-org', 'gizmo'), { ref: 'refs/heads/main', after: sha(21) }));
+    await h.settle();
+    await page.locator(`tr[data-run] >> text=${sha(21).slice(0, 7)}`).waitFor();
+    await expect(page.locator('tr[data-run]').count()).resolves.toBe(before + 1);
+    await expect(page.getByLabel('Author', { exact: true }).inputValue()).resolves.toBe('someone');
+    await expect(page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('live polling: the JSON answers 304 with its ETag while nothing changes', async () => {
+    const url = `${base}/api/repos/octo-org/widget/runs/${seeded.widgetRuns[0]}`;
+    const first = await fetch(url);
+    const tag = first.headers.get('etag');
+    expect(tag).toMatch(/^"[0-9a-f]+"$/);
+    const again = await fetch(url, { headers: { 'If-None-Match': tag! } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Anonymous input is bounded: the dashboard, API and badge routes under generated owner,
- * repository, branch, run id, cursor and token values (long, unicode, control characters, `%00`,
+ * repository, branch, run id, cursor, token and run-filter values (long, unicode, control characters, `%00`,
  * `..`, percent-escapes), through the real app on dynalite. Never a 5xx, never an error-level log.
  */
 import fc from 'fast-check';
@@ -75,7 +75,7 @@ describe('dashboard, API and badges under hostile URLs', () => {
           id: fc.oneof(fc.constant(run), hostile),
           query: fc.array(
             fc.tuple(
-              fc.constantFrom('branch', 'cursor', 'token', 'limit', 'pr', 'repo'),
+              fc.constantFrom('branch', 'cursor', 'token', 'limit', 'pr', 'repo', 'status', 'target', 'author'),
               fc.oneof(hostile, fc.constantFrom(...cursors, badgeToken('badge-secret', 'octo-org/gadget'))),
             ),
             { maxLength: 3 },

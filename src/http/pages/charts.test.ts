@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRates, lineChart, sparkline, type ChartValue } from './charts';
+import { describeRates, describeSeconds, lineChart, secondsDomain, sparkline, type ChartValue } from './charts';
 
 const vals = (...xs: (number | null)[]): ChartValue[] => xs.map((value, i) => ({ value, label: `run ${i + 1}` }));
 
@@ -77,5 +77,29 @@ describe('describeRates', () => {
     );
     expect(describeRates('Smoke pass rate', vals(1))).toBe('Smoke pass rate: 1 run, 100%');
     expect(describeRates('Smoke pass rate', vals(null))).toBe('Smoke pass rate: no runs with results yet');
+  });
+});
+
+describe('secondsDomain', () => {
+  it('rounds the longest value up to a step a guide line can name', () => {
+    expect(secondsDomain(vals(12, 45))).toEqual([0, 60]);
+    expect(secondsDomain(vals(95))).toEqual([0, 120]);
+    expect(secondsDomain(vals(60))).toEqual([0, 60]);
+    expect(secondsDomain(vals(3 * 86400 + 1))).toEqual([0, 4 * 86400]);
+  });
+
+  it('gives a flat or empty series a height', () => {
+    expect(secondsDomain(vals(0, 0))).toEqual([0, 10]);
+    expect(secondsDomain(vals(null))).toEqual([0, 10]);
+    expect(secondsDomain([])).toEqual([0, 10]);
+  });
+});
+
+describe('describeSeconds', () => {
+  const fmt = (s: number) => `${s}s`;
+  it('sums the series up in words', () => {
+    expect(describeSeconds('Run time on main', vals(95, null, 62, 190), fmt)).toBe('Run time on main over the last 3 runs: latest 190s, shortest 62s, longest 190s');
+    expect(describeSeconds('Queue time', vals(45), fmt)).toBe('Queue time: 1 run, 45s');
+    expect(describeSeconds('Queue time', [], fmt)).toBe('Queue time: no runs yet');
   });
 });

@@ -77,9 +77,33 @@ export function lineChart(values: ChartValue[], opts: ChartOptions): ChartGeomet
 }
 
 /** A small chart with no axes for a table cell: the line and the newest point. */
-export function sparkline(values: ChartValue[], size: { width: number; height: number } = { width: 100, height: 24 }): ChartGeometry {
+export function sparkline(
+  values: ChartValue[],
+  size: { width: number; height: number } = { width: 100, height: 24 },
+  domain?: [number, number],
+): ChartGeometry {
   // Room for the stroke and the end dot, so neither is clipped at 0% or 100%.
-  return lineChart(values, { ...size, pad: { top: 3, right: 3, bottom: 3, left: 3 } });
+  return lineChart(values, { ...size, pad: { top: 3, right: 3, bottom: 3, left: 3 }, ...(domain ? { domain } : {}) });
+}
+
+/**
+ * A y range for durations: from 0 to a round number at or above the longest, so guide lines read
+ * "0s / 1m 00s / 2m 00s" rather than odd values. Never empty (a flat series still has a height).
+ */
+export function secondsDomain(values: ChartValue[]): [number, number] {
+  const max = Math.max(0, ...values.map((v) => (v.value !== null && Number.isFinite(v.value) ? v.value : 0)));
+  const steps = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
+  const top = steps.find((s) => s >= max) ?? Math.ceil(max / 86400) * 86400;
+  return [0, top];
+}
+
+/** The accessible name of a chart of durations: "Run time on main over the last 5 runs: latest 1m 35s, shortest 1m 02s, longest 3m 10s". */
+export function describeSeconds(what: string, values: ChartValue[], format: (s: number) => string): string {
+  const known = values.map((v) => v.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  if (known.length === 0) return `${what}: no runs yet`;
+  const latest = known[known.length - 1]!;
+  if (known.length === 1) return `${what}: 1 run, ${format(latest)}`;
+  return `${what} over the last ${known.length} runs: latest ${format(latest)}, shortest ${format(Math.min(...known))}, longest ${format(Math.max(...known))}`;
 }
 
 /** One sentence for screen readers (the chart's accessible name). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, percent, runSeconds, safeHref, smokeText, statusOf, triggerText, utc } from './format';
+import { ago, noteSegments, percent, runSeconds, safeHref, smokeText, statusOf, triggerText, utc } from './format';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -54,5 +54,46 @@ describe('dashboard wording', () => {
     expect(safeHref('//evil.example/x')).toBeNull();
     expect(safeHref('https://a b')).toBeNull();
     expect(safeHref(null)).toBeNull();
+  });
+});
+
+describe('noteSegments', () => {
+  const held =
+    'Waiting for /ok-to-test: the pull request comes from a fork by outsider, who is not trusted. Someone with write permission on the repository can comment `/ok-to-test` (or `/ok-to-test <sha>`) once this check run shows the commit waiting.';
+
+  it('shows a held run’s reason once: the pill already says it awaits /ok-to-test', () => {
+    const segs = noteSegments(held, { held: true });
+    expect(segs[0]).toEqual({ text: 'The pull request comes from a fork by outsider, who is not trusted. Someone with write permission on the repository can comment ' });
+    expect(segs.map((s) => ('text' in s ? s.text : '')).join('')).not.toMatch(/waiting for \/ok-to-test/i);
+  });
+
+  it('keeps the prefix on a run that is no longer held', () => {
+    expect(noteSegments(held, { held: false })[0]).toEqual({ text: 'Waiting for /ok-to-test: the pull request comes from a fork by outsider, who is not trusted. Someone with write permission on the repository can comment ' });
+  });
+
+  it('turns Markdown code spans into code, never literal backticks', () => {
+    const segs = noteSegments(held, { held: true });
+    expect(segs.filter((s) => 'code' in s)).toEqual([{ code: '/ok-to-test' }, { code: '/ok-to-test <sha>' }]);
+    expect(segs.some((s) => 'text' in s && s.text.includes('`'))).toBe(false);
+  });
+
+  it('leaves an unmatched backtick as text', () => {
+    expect(noteSegments('a ` b', { held: false })).toEqual([{ text: 'a ` b' }]);
+  });
+
+  it('links the dispatch id of the approved run and of a re-run’s source', () => {
+    const id = '01JDQ8Z9X3V7K2M4N6P8R0T2W4';
+    expect(noteSegments(`Approved by @maint with /ok-to-test: commit abc1234 runs in a new check run (dispatch ${id}).`, { held: false })).toEqual([
+      { text: 'Approved by @maint with /ok-to-test: commit abc1234 runs in a new check run (dispatch ' },
+      { run: id },
+      { text: ').' },
+    ]);
+    expect(noteSegments(`Re-run of dispatch ${id}, requested by @octocat (check run button).`, { held: false })).toEqual([
+      { text: 'Re-run of dispatch ' },
+      { run: id },
+      { text: ', requested by @octocat (check run button).' },
+    ]);
+    // Not an id: too short, or lower case.
+    expect(noteSegments('dispatch 01ABC', { held: false })).toEqual([{ text: 'dispatch 01ABC' }]);
   });
 });

@@ -86,3 +86,43 @@ export function smokeText(counts: { passed: number; total: number; skipped: numb
   const ran = counts.total - counts.skipped;
   return ran > 0 ? `${counts.passed}/${ran}` : 'no tests';
 }
+
+/** A piece of a run's note: plain text, a code span, or another run of the same repository named by its dispatch id. */
+export type NoteSegment = { text: string } | { code: string } | { run: string };
+
+const HELD_PREFIX = /^Waiting for \/ok-to-test:\s*/;
+/** A dispatch id as notes write it ("dispatch 01J…", "Re-run of dispatch 01J…"): a ULID. */
+const DISPATCH_REF = /(\bdispatch )([0-9A-HJKMNP-TV-Z]{26})\b/g;
+
+/**
+ * A run's note as the page shows it. Notes are written once for the check run's Markdown, so
+ * their `code spans` become code here, not literal backticks, and a dispatch id they mention
+ * becomes a link to that run. A held run's pill already says "awaiting /ok-to-test": its note
+ * then starts with the reason rather than saying so twice.
+ */
+export function noteSegments(note: string, opts: { held: boolean }): NoteSegment[] {
+  let text = note.replace(/\r\n|\r|\n/g, ' ').trim();
+  if (opts.held && HELD_PREFIX.test(text)) {
+    text = text.replace(HELD_PREFIX, '');
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+  }
+  const out: NoteSegment[] = [];
+  // Odd pieces sit between backticks. An unmatched backtick stays as text.
+  const parts = text.split(/`([^`\n]+)`/);
+  parts.forEach((part, i) => {
+    if (part === '') return;
+    if (i % 2 === 1) {
+      out.push({ code: part });
+      return;
+    }
+    let last = 0;
+    for (const m of part.matchAll(DISPATCH_REF)) {
+      const start = m.index! + m[1]!.length;
+      if (start > last) out.push({ text: part.slice(last, start) });
+      out.push({ run: m[2]! });
+      last = start + m[2]!.length;
+    }
+    if (last < part.length) out.push({ text: part.slice(last) });
+  });
+  return out;
+}

@@ -1,12 +1,24 @@
-import { Sparkline } from './chart-svg';
-import { percent, shortSha } from './format';
-import { BadgeImg, Layout, Pill, statusSpec, Time } from './layout';
+import { SecondsSparkline, Sparkline } from './chart-svg';
+import { formatDuration, percent, shortSha } from './format';
+import { BadgeImg, Layout, Pill, statusSpec, Time, type Live } from './layout';
 import { RegisterForm } from './register-form';
 import type { RepoCard } from './view-models';
 
-export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now: Date; setup?: { web: string; needsChannel: boolean } | null; sandbox?: boolean }) {
+/**
+ * Every public repository in one table, a row each, so a wide screen shows many at a glance: the
+ * default branch's status, its latest commit, when it last ran, and sparklines of its pass rate,
+ * run time and queue time with the newest figure beside each. On a phone the table scrolls sideways.
+ */
+export function HomePage(props: {
+  repos: RepoCard[];
+  cursor: string | null;
+  now: Date;
+  live?: Live | null;
+  setup?: { web: string; needsChannel: boolean } | null;
+  sandbox?: boolean;
+}) {
   return (
-    <Layout title="Repositories · arm64 CI">
+    <Layout title="Repositories · arm64 CI" live={props.live ?? null} wide>
       {props.setup ? (
         <section class="setup" aria-labelledby="setup-title">
           <h2 id="setup-title">Sandbox mode: connect a real GitHub</h2>
@@ -29,48 +41,94 @@ export function HomePage(props: { repos: RepoCard[]; cursor: string | null; now:
           commit.
         </p>
       ) : (
-        <ul class="cards">
-          {props.repos.map((r) => (
-            <li class="card" data-repo={r.repo}>
-              <h2>
-                <a href={r.url}>{r.repo}</a>
-              </h2>
-              <div class="row">
-                {r.latest ? <Pill status={r.latest.status} /> : <span class="pill neutral">no runs</span>}
-                <span class="muted">
-                  on <code>{r.defaultBranch}</code>
-                </span>
-                {r.latest ? (
-                  <a href={r.latest.url}>
-                    <span class="sr">Latest run, commit </span>
-                    {shortSha(r.latest.sha)}
-                  </a>
-                ) : null}
-              </div>
-              <div class="row">
-                <span>
-                  Last run: <Time iso={r.lastRunAt} now={props.now} />
-                </span>
-              </div>
-              <div class="row">
-                <span>
-                  Smoke pass rate: <strong>{percent(r.smoke.rate)}</strong>
-                  {r.smoke.runs > 0 ? <span class="muted"> over {r.smoke.runs} {r.smoke.runs === 1 ? 'run' : 'runs'}</span> : null}
-                </span>
-                <Sparkline trend={r.smoke} />
-              </div>
-              <div class="row">
-                <BadgeImg src={r.badges.status} spec={statusSpec(r.latest)} alt={`arm64 status badge of ${r.repo}`} />
-              </div>
-            </li>
-          ))}
-        </ul>
+        <div id="repos-live" data-live-part class="scroll">
+          <table class="repos">
+            <thead>
+              <tr>
+                <th scope="col">Repository</th>
+                <th scope="col">Status</th>
+                <th scope="col">Latest run</th>
+                <th scope="col">Last run</th>
+                <th scope="col" class="num">
+                  Smoke pass rate
+                </th>
+                <th scope="col">
+                  <span class="sr">Pass-rate trend</span>
+                </th>
+                <th scope="col" class="num">
+                  Run time
+                </th>
+                <th scope="col">
+                  <span class="sr">Run-time trend</span>
+                </th>
+                <th scope="col" class="num">
+                  Queue time
+                </th>
+                <th scope="col">
+                  <span class="sr">Queue-time trend</span>
+                </th>
+                <th scope="col">Badge</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.repos.map((r) => (
+                <tr data-repo={r.repo}>
+                  <th scope="row">
+                    <a href={r.url}>{r.repo}</a>
+                  </th>
+                  <td>
+                    {r.latest ? <Pill status={r.latest.status} /> : <span class="pill neutral">no runs</span>}{' '}
+                    <span class="muted">
+                      on <code>{r.defaultBranch}</code>
+                    </span>
+                  </td>
+                  <td>
+                    {r.latest ? (
+                      <a href={r.latest.url}>
+                        <span class="sr">Latest run, commit </span>
+                        <code>{shortSha(r.latest.sha)}</code>
+                      </a>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <Time iso={r.lastRunAt} now={props.now} />
+                  </td>
+                  <td class="num" data-col="smoke">
+                    <strong>{percent(r.smoke.rate)}</strong>
+                    {r.smoke.runs > 0 ? <span class="muted"> over {r.smoke.runs}</span> : null}
+                  </td>
+                  <td>
+                    <Sparkline trend={r.smoke} />
+                  </td>
+                  <td class="num" data-col="duration">
+                    {formatDuration(r.duration.latest)}
+                  </td>
+                  <td>
+                    <SecondsSparkline series={r.duration} what="ran" title={`Run time on ${r.defaultBranch}`} />
+                  </td>
+                  <td class="num" data-col="queue">
+                    {formatDuration(r.queue.latest)}
+                  </td>
+                  <td>
+                    <SecondsSparkline series={r.queue} what="waited" title="Queue time" />
+                  </td>
+                  <td>
+                    <BadgeImg src={r.badges.status} spec={statusSpec(r.latest)} alt={`arm64 status badge of ${r.repo}`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {props.cursor ? (
         <p class="more">
           <a href={`/?cursor=${encodeURIComponent(props.cursor)}`}>More repositories</a>
         </p>
       ) : null}
+      {props.live ? <p class="muted live-note">This table updates by itself.</p> : null}
     </Layout>
   );
 }

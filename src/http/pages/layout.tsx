@@ -30,7 +30,7 @@ th,td{border-bottom:1px solid #d8dee4;padding:.45rem .6rem;text-align:left;verti
 th{background:#f6f8fa;font-weight:600}
 td.text{white-space:normal;min-width:12rem;overflow-wrap:break-word}
 .num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto;margin:.5rem 0;border:1px solid #d8dee4;border-radius:6px}
+.scroll{overflow-x:auto;margin:.5rem 0;border:1px solid #d8dee4;border-radius:6px;position:relative}
 .scroll table{border:0}.scroll tr:last-child td{border-bottom:0}
 code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 code{background:#eff2f5;padding:.1rem .3rem;border-radius:4px}
@@ -58,6 +58,14 @@ button{font:inherit;font-size:14px;font-weight:600;padding:.35rem .9rem;border-r
 .smoke-summary{border:1px solid #d8dee4;border-radius:6px;padding:0 1rem .5rem;overflow-wrap:anywhere}
 blockquote{margin:.5rem 0;padding:0 .75rem;border-left:4px solid #d0d7de;color:#424a53}
 .more{margin:1rem 0}
+.wrap.wide{max-width:1680px}.top nav.wide{max-width:1680px}
+.tip{position:absolute;z-index:2;max-width:min(90vw,24rem);background:#1f2328;color:#fff;font-size:13px;padding:.3rem .55rem;border-radius:6px;pointer-events:none;white-space:nowrap}
+circle.point{cursor:pointer}circle.point:focus{outline:none;stroke:#1f2328;stroke-width:2}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0 1rem}
+form.filters .field{display:flex;flex-direction:column;gap:.15rem}form.filters label{font-size:13px;color:#57606a}
+form.filters input,form.filters select{font:inherit;font-size:14px;color:#1f2328;padding:.3rem .45rem;border:1px solid #8c959f;border-radius:6px;min-height:36px;background:#fff;width:10rem}
+form.filters input.short{width:6rem}
+.live-note{font-size:13px}
 img.badge{vertical-align:middle}
 @media (max-width:600px){body{font-size:14px}h1{font-size:1.3rem}.wrap{padding:0 .75rem 2rem}th,td{padding:.4rem .45rem}}
 `;
@@ -77,7 +85,10 @@ export const STYLE_SRC = sha256(STYLE);
 export const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
-    scriptSrc: [sha256(COPY_SCRIPT)],
+    // 'self': the dashboard script (/assets/dashboard.js); the copy button's inline script by hash.
+    scriptSrc: ["'self'", sha256(COPY_SCRIPT)],
+    // The script polls the JSON API of the same origin.
+    connectSrc: ["'self'"],
     styleSrc: [sha256(STYLE)],
     imgSrc: ["'self'", 'data:'],
     baseUri: ["'none'"],
@@ -87,7 +98,20 @@ export const pageHeaders = secureHeaders({
   referrerPolicy: 'same-origin',
 });
 
-export function Layout(props: { title: string; children: Child; script?: boolean }) {
+/** Where a page polls for changes (client-script.ts) and how often; absent: the page is static. */
+export interface Live {
+  url: string;
+  everyMs: number;
+}
+
+export const DASHBOARD_SCRIPT_PATH = '/assets/dashboard.js';
+
+/**
+ * `dashboard`: load the dashboard script (live updates, chart tooltips, filter forms). Pages served
+ * with `pageHeaders` may; a page with its own CSP (the local registration pages) does not get it
+ * unless it asks. A page with `live` always loads it.
+ */
+export function Layout(props: { title: string; children: Child; script?: boolean; live?: Live | null; wide?: boolean; dashboard?: boolean }) {
   return (
     <html lang="en">
       <head>
@@ -104,7 +128,7 @@ export function Layout(props: { title: string; children: Child; script?: boolean
           Skip to content
         </a>
         <header class="top">
-          <nav aria-label="Dashboard">
+          <nav aria-label="Dashboard" class={props.wide ? 'wide' : undefined}>
             <a class="brand" href="/">
               arm64 CI
             </a>
@@ -112,10 +136,16 @@ export function Layout(props: { title: string; children: Child; script?: boolean
             <a href="/runners">Runners</a>
           </nav>
         </header>
-        <main id="main" class="wrap">
+        <main
+          id="main"
+          class={props.wide ? 'wrap wide' : 'wrap'}
+          data-live={props.live?.url}
+          data-live-every={props.live ? String(props.live.everyMs) : undefined}
+        >
           {props.children}
         </main>
         {props.script ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
+        {props.live || props.dashboard ? <script src={DASHBOARD_SCRIPT_PATH} defer></script> : null}
       </body>
     </html>
   );
@@ -128,6 +158,21 @@ export function NotFound() {
       <h1>Not found</h1>
       <p>
         There is no repository or run here, or it is private. <a href="/">See all repositories</a>.
+      </p>
+    </Layout>
+  );
+}
+
+/** A filter value that cannot be one (core/run-filter.ts): what was wrong, and the way back. */
+export function BadFilter(props: { message: string; back: string }) {
+  return (
+    <Layout title="Bad filter · arm64 CI">
+      <h1>Bad filter</h1>
+      <p>
+        The filter in this address cannot match a run: <strong>{props.message}</strong>.
+      </p>
+      <p>
+        <a href={props.back}>Show all runs</a>
       </p>
     </Layout>
   );

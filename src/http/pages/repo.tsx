@@ -1,13 +1,88 @@
+import { DEFAULT_TARGET } from '../../core/config/targets';
 import { ArtifactSizes } from './artifact-sizes-chart';
 import type { ArtifactSizesView } from './artifact-sizes-view';
 import { TargetsTable } from './targets-table';
 import type { TargetRow } from './targets-view';
-import { TrendChart } from './chart-svg';
-import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
-import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time } from './layout';
-import type { LatestRun } from '../../store/repos';
 import type { LabelSetStats } from '../../core/percentiles';
+import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatusFilter } from '../../core/run-filter';
+import type { LatestRun } from '../../store/repos';
+import { SecondsChart, TrendChart } from './chart-svg';
+import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
+import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
 import { withToken, type RepoView, type RunRow } from './view-models';
+
+const STATUS_WORDS: Record<RunStatusFilter, string> = {
+  queued: 'queued',
+  in_progress: 'running',
+  awaiting_approval: 'awaiting /ok-to-test',
+  completed: 'finished (any result)',
+  success: 'passed',
+  failure: 'failed',
+  cancelled: 'cancelled',
+};
+
+/**
+ * The run filters as a plain GET form: submitting it is a URL anyone can share (blank fields are
+ * left out by the dashboard script). Suggestions come from the runs on this page.
+ */
+function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: string; base: string; token: string | null; targets: string[] }) {
+  const f = props.filter;
+  const branches = [...new Set([props.defaultBranch, ...props.runs.map((r) => r.branch).filter((b): b is string => !!b)])];
+  const authors = [...new Set(props.runs.map((r) => r.actor).filter((a): a is string => !!a))];
+  // A run without a named target is the `default` one (core/run-filter.ts).
+  const targets = [...new Set([...(props.targets.length ? props.targets : [DEFAULT_TARGET]), ...props.runs.map((r) => r.target ?? DEFAULT_TARGET)])];
+  return (
+    <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
+      <div class="field">
+        <label for="filter-branch">Branch</label>
+        <input id="filter-branch" name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
+      </div>
+      <datalist id="branch-options">
+        {branches.map((b) => (
+          <option value={b} />
+        ))}
+      </datalist>
+      <div class="field">
+        <label for="filter-pr">Pull request</label>
+        <input id="filter-pr" name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" name="status">
+          <option value="">any</option>
+          {RUN_STATUSES.map((st) => (
+            <option value={st} selected={f.status === st}>
+              {STATUS_WORDS[st]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-target">Target</label>
+        <select id="filter-target" name="target">
+          <option value="">any</option>
+          {[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => (
+            <option value={t} selected={f.target === t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-author">Author</label>
+        <input id="filter-author" name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
+      </div>
+      <datalist id="author-options">
+        {authors.map((a) => (
+          <option value={a} />
+        ))}
+      </datalist>
+      {props.token ? <input type="hidden" name="token" value={props.token} /> : null}
+      <button type="submit">Filter</button>
+      {isEmptyFilter(f) ? null : <a href={withToken(props.base, props.token)}>Clear filters</a>}
+    </form>
+  );
+}
 
 function RunsTable(props: { runs: RunRow[]; now: Date }) {
   return (
@@ -103,6 +178,7 @@ export function RepoPage(props: {
   latest: LatestRun | null;
   token: string | null;
   now: Date;
+  live?: Live | null;
   targets?: TargetRow[] | null;
   artifacts?: ArtifactSizesView | null;
 }) {
@@ -113,9 +189,12 @@ export function RepoPage(props: {
     const url = new URL(u);
     return `${url.pathname}${url.search}`;
   };
-  const older = v.cursor ? withToken(`${v.url.split('?')[0]}?cursor=${encodeURIComponent(v.cursor)}`, props.token) : null;
+  const base = v.url.split('?')[0]!;
+  const query = filterQuery(v.filter);
+  const older = v.cursor ? withToken(`${base}?${query ? `${query}&` : ''}cursor=${encodeURIComponent(v.cursor)}`, props.token) : null;
+  const filtered = !isEmptyFilter(v.filter);
   return (
-    <Layout title={`${v.repo} · arm64 CI`} script>
+    <Layout title={`${v.repo} · arm64 CI`} script live={props.live ?? null}>
       <h1>{v.repo}</h1>
       <div class="row">
         <BadgeImg src={local(v.badge.status)} spec={statusSpec(props.latest)} alt={`arm64 status: ${statusSpec(props.latest).message}`} />
@@ -127,33 +206,63 @@ export function RepoPage(props: {
       {props.targets ? <TargetsTable targets={props.targets} /> : null}
 
       <h2>Runs</h2>
-      {v.runs.length === 0 ? <p>No runs yet: push a commit or open a pull request.</p> : <RunsTable runs={v.runs} now={props.now} />}
-      {older ? (
-        <p class="more">
-          <a href={older}>Older runs</a>
-        </p>
-      ) : null}
+      <Filters filter={v.filter} runs={v.runs} defaultBranch={v.defaultBranch} base={base} token={props.token} targets={(props.targets ?? []).map((t) => t.name)} />
+      <div id="runs-live" data-live-part>
+        {v.runs.length === 0 ? (
+          <p>{filtered ? (older ? 'No runs on this page match these filters; older runs may.' : 'No runs match these filters.') : 'No runs yet: push a commit or open a pull request.'}</p>
+        ) : (
+          <RunsTable runs={v.runs} now={props.now} />
+        )}
+        {older ? (
+          <p class="more">
+            <a href={older}>Older runs</a>
+          </p>
+        ) : null}
+        {props.live ? <p class="muted live-note">This list updates by itself while runs are in flight.</p> : null}
+      </div>
 
       {props.artifacts ? <ArtifactSizes view={props.artifacts} /> : null}
 
-      <h2>Smoke-test pass rate</h2>
-      {withData.length === 0 ? (
-        <p>No smoke-test results yet.</p>
-      ) : (
-        <div class="charts">
-          {withData.map((t) => (
-            <figure data-branch={t.branch}>
+      <div id="charts-live" data-live-part>
+        <h2>Smoke-test pass rate</h2>
+        {withData.length === 0 ? (
+          <p>No smoke-test results yet.</p>
+        ) : (
+          <div class="charts">
+            {withData.map((t) => (
+              <figure data-branch={t.branch}>
+                <h3>
+                  Branch <code>{t.branch}</code>
+                </h3>
+                <TrendChart trend={t} />
+                <figcaption>
+                  Rolling pass rate {percent(t.rate)} over the last {t.runs} {t.runs === 1 ? 'run' : 'runs'} with results.
+                </figcaption>
+              </figure>
+            ))}
+          </div>
+        )}
+
+        <h2>Run time and queue time</h2>
+        {v.duration.points.length === 0 && v.queueTrend.points.length === 0 ? (
+          <p>No finished runs yet.</p>
+        ) : (
+          <div class="charts">
+            <figure data-series="duration">
               <h3>
-                Branch <code>{t.branch}</code>
+                Run time on <code>{v.defaultBranch}</code>
               </h3>
-              <TrendChart trend={t} />
-              <figcaption>
-                Rolling pass rate {percent(t.rate)} over the last {t.runs} {t.runs === 1 ? 'run' : 'runs'} with results.
-              </figcaption>
+              <SecondsChart series={v.duration} what="ran" title={`Run time on ${v.defaultBranch}`} kind="duration" />
+              <figcaption>Start to finish of each recent run on the default branch.</figcaption>
             </figure>
-          ))}
-        </div>
-      )}
+            <figure data-series="queue">
+              <h3>Queue time</h3>
+              <SecondsChart series={v.queueTrend} what="waited" title="Queue time" kind="queue" />
+              <figcaption>Per run of the last 7 days (any branch), the longest a job waited for a runner.</figcaption>
+            </figure>
+          </div>
+        )}
+      </div>
 
       <h2>Flaky tests</h2>
       {v.flaky.length === 0 ? (

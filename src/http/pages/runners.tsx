@@ -1,5 +1,5 @@
 import type { Tone } from './format';
-import { Chips, Layout, Pill, Time } from './layout';
+import { Chips, Layout, Pill, Time, type Live } from './layout';
 import { QueueTable } from './repo';
 import type { RunnerRow, RunnersView } from './view-models';
 
@@ -11,11 +11,11 @@ function state(r: RunnerRow): { word: string; tone: Tone } {
 
 const SOURCE: Record<RunnerRow['source'], string> = { repo: 'repository', org: 'organization', job: 'job events' };
 
-export function RunnersPage(props: { view: RunnersView; now: Date }) {
+export function RunnersPage(props: { view: RunnersView; now: Date; live?: Live | null }) {
   const v = props.view;
   const denied = v.repos.filter((r) => r.access.repo === 'denied' || r.access.org === 'denied').map((r) => r.repo);
   return (
-    <Layout title="Runners · arm64 CI">
+    <Layout title="Runners · arm64 CI" live={props.live ?? null}>
       <h1>Runners</h1>
       <p class="muted">
         Self-hosted runners of public repositories, as GitHub lists them and as job events show them.
@@ -27,56 +27,58 @@ export function RunnersPage(props: { view: RunnersView; now: Date }) {
           from the jobs they ran.
         </p>
       ) : null}
-      {v.runners.length === 0 ? (
-        <p>No runner known yet: runners appear once a run is dispatched or a job starts.</p>
-      ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Runner</th>
-                <th scope="col">State</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Last job</th>
-                <th scope="col">Known from</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.runners.map((r) => (
-                <tr data-runner={r.name}>
-                  <td>
-                    <code>{r.name}</code>
-                  </td>
-                  <td>
-                    <Pill status={state(r)} />
-                  </td>
-                  <td class="text">
-                    <Chips items={r.labels} />
-                  </td>
-                  <td>
-                    {r.lastJob ? (
-                      <>
-                        {r.lastJob.url ? (
-                          <a href={r.lastJob.url}>
-                            {r.lastJob.name}
-                            <span class="sr"> in {r.lastJob.repo}</span>
-                          </a>
-                        ) : (
-                          r.lastJob.name
-                        )}{' '}
-                        <span class="muted">{r.lastJob.repo}</span> <Pill status={r.lastJob.status} /> <Time iso={r.lastJob.at} now={props.now} />
-                      </>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td>{SOURCE[r.source]}</td>
+      <div id="runners-live" data-live-part>
+        {v.runners.length === 0 ? (
+          <p>No runner known yet: runners appear once a run is dispatched or a job starts.</p>
+        ) : (
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Runner</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Labels</th>
+                  <th scope="col">Last job</th>
+                  <th scope="col">Known from</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {v.runners.map((r) => (
+                  <tr data-runner={r.name}>
+                    <td>
+                      <code>{r.name}</code>
+                    </td>
+                    <td>
+                      <Pill status={state(r)} />
+                    </td>
+                    <td class="text">
+                      <Chips items={r.labels} />
+                    </td>
+                    <td>
+                      {r.lastJob ? (
+                        <>
+                          {r.lastJob.url ? (
+                            <a href={r.lastJob.url}>
+                              {r.lastJob.name}
+                              <span class="sr"> in {r.lastJob.repo}</span>
+                            </a>
+                          ) : (
+                            r.lastJob.name
+                          )}{' '}
+                          <span class="muted">{r.lastJob.repo}</span> <Pill status={r.lastJob.status} /> <Time iso={r.lastJob.at} now={props.now} />
+                        </>
+                      ) : (
+                        <span class="muted">—</span>
+                      )}
+                    </td>
+                    <td>{SOURCE[r.source]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
       {v.cursor ? (
         <p class="more">
           <a href={`/runners?cursor=${encodeURIComponent(v.cursor)}`}>Runners of more repositories</a>

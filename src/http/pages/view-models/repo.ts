@@ -1,0 +1,108 @@
+/** `/repos/{owner}/{repo}` and `GET /api/repos/{owner}/{repo}`: one repository. */
+import { statsByLabelSet, type LabelSetStats } from '../../../core/percentiles';
+import { dispatchesOfRef } from '../../../store/dispatches';
+import { refName } from '../../../store/keys';
+import { refSmokesOf } from '../../../store/ref-smoke';
+import type { RepoMeta } from '../../../store/repos';
+import { jobTimingsSince, STATS_WINDOW_DAYS } from '../../../store/stats';
+import { durationSeries, queueSeries, SERIES_POINTS, type Series } from './series';
+import { getStanding, refTests } from '../../../store/test-standing';
+import { DEFAULT_TARGET } from '../../../store/keys';
+import { badgeToken } from '../../badge-token';
+import type { HttpDeps } from '../../deps';
+import type { RunFilter } from '../../../core/run-filter';
+import { runsPage } from './runs';
+import { repoPath, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+
+interface FlakyTest {
+  id: string;
+  name: string;
+  passRate: number | null;
+  runs: number;
+  lastOutcome: string;
+  lastFlakySha: string | null;
+  lastFlakyAt: string | null;
+}
+
+export interface RepoView {
+  repo: string;
+  defaultBranch: string;
+  private: boolean;
+  url: string;
+  badge: { status: string; smoke: string; markdown: string };
+  runs: RunRow[];
+  cursor: string | null;
+  /** The run filter applied to `runs` (core/run-filter.ts); `{}` for all runs. */
+  filter: RunFilter;
+  /** The default branch first, then other branches seen in this page of runs (at most 4 in all). */
+  trends: Trend[];
+  /** Tests that passed and failed on the same commit within the default branch's recent runs. */
+  flaky: FlakyTest[];
+  /** Queue time (dispatch → job start) and job duration per runner-label set over the last 7 days, as `/api/repos/{o}/{r}/stats`. */
+  queue: LabelSetStats[];
+  /** Run time of the default branch's recent completed runs, oldest first (the duration chart). */
+  duration: Series;
+  /** Per run of the last 7 days, the longest a job waited for a runner, oldest first (the queue-time chart). */
+  queueTrend: Series;
+}
+
+const MAX_TRENDS = 4;
+
+export async function repoView(
+  deps: HttpDeps,
+  meta: RepoMeta,
+  req: { token: string | null; url: string },
+  paging: Paging,
+  filter: RunFilter = {},
+): Promise<RepoView> {
+  const token = meta.private ? req.token : null;
+  const base = deps.publicUrl ?? new URL(req.url).origin;
+  const secret = meta.private ? await deps.badgeSecret() : null;
+  const badgeQuery = secret ? `?token=${badgeToken(secret, meta.repo)}` : '';
+  const page = `${base}${withToken(repoPath(meta.repo), secret ? badgeToken(secret, meta.repo) : null)}`;
+  const status = `${base}/badges/${meta.repo}/status.svg${badgeQuery}`;
+  const smoke = `${base}/badges/${meta.repo}/smoke.svg${badgeQuery}`;
+
+  const { runs, cursor } = await runsPage(deps, meta, token, paging, filter);
+  const branches = [meta.defaultBranch];
+  for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
+  const since = new Date(deps.now().getTime() - STATS_WINDOW_DAYS * 86_400_000);
+  const [smokes, tests, timings, recent] = await Promise.all([
+    refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refName({ branch: b }) }))),
+    getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref: refName({ branch: meta.defaultBranch }) }, { consistent: false }),
+    // One read of the 7-day timings serves both the percentiles and the chart.
+    jobTimingsSince(deps.store, meta.repo, since),
+    dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS),
+  ]);
+  const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
+  return {
+    repo: meta.repo,
+    defaultBranch: meta.defaultBranch,
+    private: meta.private,
+    url: withToken(repoPath(meta.repo), token),
+    badge: {
+      status,
+      smoke,
+      markdown: `[![arm64 status](${status})](${page}) [![smoke tests](${smoke})](${page})`,
+    },
+    runs,
+    cursor,
+    filter,
+    trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refName({ branch: b })}`))),
+    flaky: (tests ? refTests(tests) : [])
+      .filter((t) => t.flaky)
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        passRate: t.passRate,
+        runs: t.runs,
+        lastOutcome: t.lastOutcome,
+        lastFlakySha: t.lastFlakySha,
+        lastFlakyAt: t.lastFlakyAt,
+      })),
+    queue: statsByLabelSet(timings.map((t) => ({ labels: t.labels, queueSeconds: t.queueSeconds ?? null, durationSeconds: t.durationSeconds ?? null }))),
+    duration: durationSeries(recent),
+    queueTrend: queueSeries(timings, (id) => shas.get(id) ?? null),
+  };
+}
+
