@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { etag } from 'hono/etag';
 import { DEFAULT_TARGET, refName } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
@@ -31,6 +31,16 @@ export function apiRoutes(deps: HttpDeps): Hono {
   // 304 until something changes. Only successful answers get one, so a 404 stays a 404.
   for (const path of ['/repos', '/repos/*', '/runners']) api.use(path, revalidate, etag());
 
+  /** A repository's runs as asked: the filter (a bad value is a 400 naming it, before any lookup), the repository if visible, the page. */
+  const filteredRepo = async (c: Context) => {
+    const filter = runFilterOf(c.req.query());
+    if (!filter.ok) return { status: 400 as const, error: filter.error };
+    const token = c.req.query('token') ?? null;
+    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
+    if (!meta) return { status: 404 as const, error: 'not found' };
+    return { filter: filter.filter, token, meta, paging: { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') } };
+  };
+
   // The dashboard's pages and these routes share one view model each (pages/view-models/).
   api.get('/repos', async (c) => {
     return c.json(await homeView(deps, { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') }));
@@ -39,14 +49,11 @@ export function apiRoutes(deps: HttpDeps): Hono {
   // Both take the run filters (?branch=&pr=&status=&target=&author=, core/run-filter.ts); a bad
   // value is a 400 naming it, before the repository is looked up.
   api.get('/repos/:owner/:repo', async (c) => {
-    const filter = runFilterOf(c.req.query());
-    if (!filter.ok) return c.json({ error: filter.error }, 400);
-    const token = c.req.query('token') ?? null;
-    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
-    if (!meta) return c.json({ error: 'not found' }, 404);
-    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
+    const asked = await filteredRepo(c);
+    if ('status' in asked) return c.json({ error: asked.error }, asked.status);
+    const { filter, token, meta, paging } = asked;
     const [view, targets, artifactSizes] = await Promise.all([
-      repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter),
+      repoView(deps, meta, { token, url: c.req.url }, paging, filter),
       targetsView(deps, meta, meta.private ? token : null),
       artifactSizesView(deps, meta),
     ]);
@@ -56,13 +63,10 @@ export function apiRoutes(deps: HttpDeps): Hono {
   });
 
   api.get('/repos/:owner/:repo/runs', async (c) => {
-    const filter = runFilterOf(c.req.query());
-    if (!filter.ok) return c.json({ error: filter.error }, 400);
-    const token = c.req.query('token') ?? null;
-    const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
-    if (!meta) return c.json({ error: 'not found' }, 404);
-    const paging = { limit: limitOf(c.req.query('limit')), cursor: c.req.query('cursor') };
-    const page = await runsPage(deps, meta, meta.private ? token : null, paging, filter.filter);
+    const asked = await filteredRepo(c);
+    if ('status' in asked) return c.json({ error: asked.error }, asked.status);
+    const { filter, token, meta, paging } = asked;
+    const page = await runsPage(deps, meta, meta.private ? token : null, paging, filter);
     return c.json({ repo: meta.repo, ...page });
   });
 

@@ -17,16 +17,9 @@ export async function configuredRepo(
   repo: RepoRef,
   at: { sha: string; deliveryId: string },
 ): Promise<{ gh: GitHub; config: RepoConfig } | null> {
-  await upsertRepo(deps.store, {
-    repo: repo.fullName,
-    private: repo.private,
-    defaultBranch: repo.defaultBranch,
-    installationId: repo.installationId,
-    now: deps.now(),
-    // Cleared here and set again below once the config is read: a file that dropped `targets:`
-    // leaves no `?target=` badges behind (the write is the same one either way).
-    targets: null,
-  });
+  // Targets cleared here and set again below once the config is read: a file that dropped
+  // `targets:` leaves no `?target=` badges behind (the write is the same one either way).
+  await upsertRepo(deps.store, repoItem(deps, repo, null));
   const gh = await deps.github.forInstallation(repo.installationId);
   const cfg = await loadRepoConfig(gh, repo);
   if (cfg.kind === 'missing') {
@@ -49,16 +42,14 @@ export async function configuredRepo(
  */
 async function rememberTargets(deps: WorkerDeps, repo: RepoRef, config: RepoConfig): Promise<void> {
   if (!hasNamedTargets(config)) return;
-  await upsertRepo(deps.store, {
-    repo: repo.fullName,
-    private: repo.private,
-    defaultBranch: repo.defaultBranch,
-    installationId: repo.installationId,
-    now: deps.now(),
-    targets: {
-      names: targetsOf(config).map((t) => t.name),
-      badge: defaultBadgeTarget(config).name,
-      ...(baselineTarget(config) ? { baseline: baselineTarget(config)!.name } : {}),
-    },
-  });
+  await upsertRepo(deps.store, repoItem(deps, repo, {
+    names: targetsOf(config).map((t) => t.name),
+    badge: defaultBadgeTarget(config).name,
+    ...(baselineTarget(config) ? { baseline: baselineTarget(config)!.name } : {}),
+  }));
+}
+
+/** The repository item as this delivery sees it, with the targets the badges read. */
+function repoItem(deps: WorkerDeps, repo: RepoRef, targets: Parameters<typeof upsertRepo>[1]['targets']): Parameters<typeof upsertRepo>[1] {
+  return { repo: repo.fullName, private: repo.private, defaultBranch: repo.defaultBranch, installationId: repo.installationId, now: deps.now(), targets };
 }

@@ -5,11 +5,9 @@
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { getDispatch } from '../store/dispatches';
-import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
-import { rerunDispatch } from './redispatch';
-import { loadRepoConfig } from './repo-config';
 import { RERUN_ACTION_ID } from './rerun-action';
+import { rerunFromButton } from './rerun-buttons';
 import { ignored } from './outcome';
 
 type CheckRunPayload = EmitterWebhookEvent<'check_run'>['payload'];
@@ -27,21 +25,12 @@ export async function onCheckRun(deps: WorkerDeps, deliveryId: string, payload: 
     ignored(deps, 're-run of a check run this app did not create for this commit', { checkRunId: cr.id, externalId: cr.external_id });
     return;
   }
-  const gh = await deps.github.forInstallation(repo.installationId);
-  const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return;
-  if (cfg.kind === 'invalid') {
-    await reportInvalidConfig(deps, gh, { repo, sha: source.sha, problems: cfg.problems, deliveryId });
-    return;
-  }
-  const result = await rerunDispatch(deps, gh, {
+  await rerunFromButton(deps, {
     repo,
-    config: cfg.config,
-    source,
+    sha: source.sha,
+    sources: [source],
     actor: payload.sender?.login ?? null,
     deliveryId,
-    claimKey: `rerun:${source.dispatchId}`,
     via: payload.action === 'requested_action' ? 'the "Re-run arm64" button' : 'GitHub\'s "Re-run" button',
   });
-  deps.log.info('re-run requested', { repo: repo.fullName, source: source.dispatchId, result: result.kind, dispatchId: result.dispatch?.dispatchId });
 }

@@ -4,11 +4,9 @@
  */
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
-import { reportInvalidConfig } from './config-problems';
 import { repoRef, type WorkerDeps } from './deps';
-import { rerunDispatch } from './redispatch';
-import { loadRepoConfig } from './repo-config';
 import { ignored } from './outcome';
+import { rerunFromButton } from './rerun-buttons';
 
 type CheckSuitePayload = EmitterWebhookEvent<'check_suite'>['payload'];
 
@@ -32,23 +30,5 @@ export async function onCheckSuite(deps: WorkerDeps, deliveryId: string, payload
     ignored(deps, 're-run of a check suite with no run of this app on the commit');
     return;
   }
-  const gh = await deps.github.forInstallation(repo.installationId);
-  const cfg = await loadRepoConfig(gh, repo);
-  if (cfg.kind === 'missing') return;
-  if (cfg.kind === 'invalid') {
-    await reportInvalidConfig(deps, gh, { repo, sha, problems: cfg.problems, deliveryId });
-    return;
-  }
-  for (const source of sources) {
-    const result = await rerunDispatch(deps, gh, {
-      repo,
-      config: cfg.config,
-      source,
-      actor: payload.sender?.login ?? null,
-      deliveryId,
-      claimKey: `rerun:${source.dispatchId}`,
-      via: 'GitHub\'s "Re-run all checks"',
-    });
-    deps.log.info('re-run requested', { repo: repo.fullName, source: source.dispatchId, result: result.kind });
-  }
+  await rerunFromButton(deps, { repo, sha, sources, actor: payload.sender?.login ?? null, deliveryId, via: 'GitHub\'s "Re-run all checks"' });
 }

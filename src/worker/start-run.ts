@@ -28,15 +28,9 @@ import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';
 import { metrics } from '../metrics/metrics';
 
-interface RunRequest {
+interface RunRequest extends Pick<DispatchItem, 'sha' | 'branch' | 'pr' | 'trigger' | 'actor' | 'deliveryId'> {
   repo: RepoRef;
   config: RepoConfig;
-  sha: string;
-  branch: string | null;
-  pr: number | null;
-  trigger: Trigger;
-  actor: string | null;
-  deliveryId: string;
   /** Distinguishes several runs started by one delivery (e.g. two commands in one comment). */
   claimKey: string;
   overrides?: Record<string, string>;
