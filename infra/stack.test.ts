@@ -102,8 +102,8 @@ describe('functions', () => {
     expect(ingest).not.toContain('Verdana');
     // The ingest function carries the AWS SDK (tree-shaken), which gets it to its first answer in
     // about half the time of loading the runtime's copy (bench/first-request.ts); our own code
-    // alone is held to 150,000 bytes by `npm run bench`.
-    expect(Buffer.byteLength(ingest)).toBeLessThan(512 * 1024);
+    // alone is held to 150,000 bytes by `npm run bench`. Powertools' logger and metrics add ~70 KiB.
+    expect(Buffer.byteLength(ingest)).toBeLessThan(640 * 1024);
     expect(ingest).toContain('GetSecretValue');
   });
 

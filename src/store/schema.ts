@@ -28,9 +28,10 @@ export interface IndexDefinition {
 export const GSI = {
   /**
    * Dispatches by commit (gsi1pk = COMMIT#owner/repo#sha, gsi1sk = dispatch id); repositories
-   * (REPOS / owner/repo). Projects `private`: the public repository list filters on it.
+   * (REPOS / owner/repo). Projects `private` and `installed`: the public repository list and the
+   * installed-repositories count (scheduled/installed-pass.ts) filter on them.
    */
-  byCommit: { name: 'gsi1-keys', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'INCLUDE', attributes: ['private'] } },
+  byCommit: { name: 'gsi1-keys', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'INCLUDE', attributes: ['private', 'installed'] } },
   /** Dispatches by branch or pull request: gsi2pk = REF#owner/repo#branch:main | pr:12, gsi2sk = dispatch id. Keys only. */
   byRef: { name: 'gsi2-keys', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'KEYS_ONLY' } },
   /**

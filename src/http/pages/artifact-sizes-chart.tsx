@@ -1,12 +1,11 @@
 /** The repository page's artifact-size charts: one line per artifact over the default branch's runs. */
 import { formatBytes } from '../../core/text';
 import { lineChart } from './charts';
+import { Gridlines } from './chart-svg';
 import { shortSha } from './format';
 import type { ArtifactSeries, ArtifactSizesView } from './artifact-sizes-view';
 
 const LINE = '#8250df';
-const AXIS = '#d0d7de';
-const LABEL = '#57606a';
 
 function SizeChart(props: { series: ArtifactSeries; branch: string }) {
   const known = props.series.points.map((p) => p.bytes).filter((b): b is number => b !== null);
@@ -20,14 +19,7 @@ function SizeChart(props: { series: ArtifactSeries; branch: string }) {
   return (
     <svg class="chart" xmlns="http://www.w3.org/2000/svg" width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label={name} data-points={g.points.length}>
       <title>{name}</title>
-      {g.ticks.map((t) => (
-        <g>
-          <line x1={g.plot.left} x2={g.plot.right} y1={t.y} y2={t.y} stroke={AXIS} stroke-width="1" />
-          <text x={g.plot.left - 6} y={t.y + 4} text-anchor="end" font-size="12" fill={LABEL}>
-            {t.label}
-          </text>
-        </g>
-      ))}
+      <Gridlines g={g} />
       {g.segments.map((s) => (
         <polyline points={s} fill="none" stroke={LINE} stroke-width="2" stroke-linejoin="round" />
       ))}

@@ -13,6 +13,23 @@ const AXIS = '#d0d7de';
 const LABEL = '#57606a';
 
 /** "2026-12-03 02:00 UTC · 5/6 passed (83%) · abc1234": date first, then the value, then which run. */
+/** The horizontal gridlines of a line chart, each labelled with its value on the left. */
+export function Gridlines(props: { g: { plot: { left: number; right: number }; ticks: { y: number; label: string }[] } }) {
+  const { g } = props;
+  return (
+    <>
+      {g.ticks.map((t) => (
+        <g>
+          <line x1={g.plot.left} x2={g.plot.right} y1={t.y} y2={t.y} stroke={AXIS} stroke-width="1" />
+          <text x={g.plot.left - 6} y={t.y + 4} text-anchor="end" font-size="12" fill={LABEL}>
+            {t.label}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 const tip = (at: string | null, value: string, sha: string | null) => [utc(at) || null, value, sha ? shortSha(sha) : null].filter(Boolean).join(' · ');
 
 function trendValues(trend: Trend): ChartValue[] {
@@ -49,14 +66,7 @@ function Chart(props: { values: ChartValue[]; name: string; domain?: [number, nu
       data-chart={props.kind}
     >
       <title>{props.name}</title>
-      {g.ticks.map((t) => (
-        <g>
-          <line x1={g.plot.left} x2={g.plot.right} y1={t.y} y2={t.y} stroke={AXIS} stroke-width="1" />
-          <text x={g.plot.left - 6} y={t.y + 4} text-anchor="end" font-size="12" fill={LABEL}>
-            {t.label}
-          </text>
-        </g>
-      ))}
+      <Gridlines g={g} />
       <text x={g.plot.left} y={g.height - 6} font-size="12" fill={LABEL}>
         older
       </text>
