@@ -145,7 +145,8 @@ export async function runFirstRequest(opts: { bundles: Record<string, string>; r
     const once = async (label: string, script: string, extra: Record<string, string>) => {
       current = label;
       const { stdout } = await run(process.execPath, [script], { env: { ...env, ...extra }, maxBuffer: 1 << 20 });
-      const r = JSON.parse(stdout) as { ms: number; ok: boolean; answer?: string };
+      // The function's own JSON log lines come first on stdout; the measurement is the last line.
+      const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; ok: boolean; answer?: string };
       if (!r.ok) {
         allAccepted = false;
         process.stderr.write(`${label}: first answer ${r.answer ?? 'not accepted'}\n`);
