@@ -13,6 +13,7 @@ import type { RepoMeta } from '../../store/repos';
 import { getRunResult, type RunResultItem } from '../../store/run-results';
 import { timedTestsOf } from '../../store/run-history';
 import type { HttpDeps } from '../deps';
+import { repoPath, runPath } from './view-models/shared';
 import { withToken } from './view-models';
 
 /** Per-test ratios the view shows (the largest first). */
@@ -35,9 +36,6 @@ export interface CompareView {
   links: { repo: string; run: string };
 }
 
-const seg = (s: string) => encodeURIComponent(s);
-const repoPath = (repo: string) => `/repos/${repo.split('/').map(seg).join('/')}`;
-const runPath = (repo: string, id: string) => `${repoPath(repo)}/runs/${seg(id)}`;
 export const comparePath = (repo: string, id: string) => `${runPath(repo, id)}/compare`;
 
 async function sideOf(deps: HttpDeps, d: DispatchItem, result: RunResultItem) {

@@ -10,6 +10,7 @@ import { getLatest, type RepoMeta } from '../../store/repos';
 import type { HttpDeps } from '../deps';
 import { comparePath } from './compare-view';
 import { statusOf, type Tone } from './format';
+import { runPath, seg } from './view-models/shared';
 import { withToken } from './view-models';
 
 export interface TargetRow {
@@ -26,8 +27,6 @@ export interface TargetRow {
   badges: { status: string; smoke: string };
 }
 
-const seg = (s: string) => encodeURIComponent(s);
-
 export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string | null): Promise<TargetRow[] | null> {
   const targets = meta.targets;
   if (!targets) return null;
@@ -37,7 +36,6 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
     targets.names.map(async (name): Promise<TargetRow> => {
       const latest = await getLatest(deps.store, meta.repo, meta.defaultBranch, name);
       const run = latest ? await getDispatch(deps.store, meta.repo, latest.dispatchId) : null;
-      const runPath = `/repos/${meta.repo.split('/').map(seg).join('/')}/runs/${seg(latest?.dispatchId ?? '')}`;
       return {
         name,
         baseline: targets.baseline === name,
@@ -45,7 +43,7 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
         sha: latest?.sha ?? null,
         smoke: latest?.smoke ? formatRate(latest.smoke) : null,
         ratio: run?.comparison?.ratio ?? null,
-        runUrl: latest ? withToken(runPath, token) : null,
+        runUrl: latest ? withToken(runPath(meta.repo, latest.dispatchId), token) : null,
         compareUrl: run?.comparison ? withToken(comparePath(meta.repo, run.dispatchId), token) : null,
         badges: { status: `${badgeBase}/status.svg${query(name)}`, smoke: `${badgeBase}/smoke.svg${query(name)}` },
       };
