@@ -340,7 +340,7 @@ export async function runOrgSim(
     passes += 1;
     await settle();
   }
-  queue.close();
+  await queue.close();
 
   // Dispatches not completed though every GitHub run has finished: the reconciler's backlog.
   const dispatchItems: { state: string; workflowRunId: number | null }[] = [];

@@ -133,7 +133,7 @@ async function start(
     parseSmokeArtifact: artifacts.parse,
   });
   const queue = createInProcessQueue({ process: worker.process, log: workerLog, isPermanent: (e) => e instanceof PoisonMessageError });
-  closers.push(async () => queue.close());
+  closers.push(() => queue.close());
 
   // Its own App client, as the scheduled Lambda has: the passes list deliveries with the App's JWT.
   const schedule = schedulePasses(
@@ -166,6 +166,17 @@ async function start(
     setup: settings.mode === 'sandbox' ? { web: registerHost.web, needsChannel: !fixedWebhookUrl } : null,
   });
   const root = new Hono();
+  // Requests being answered: closing waits for them, so none writes to a store already closed.
+  const answering = new Set<Promise<unknown>>();
+  root.use(async (_c, next) => {
+    const p = next();
+    answering.add(p);
+    try {
+      await p;
+    } finally {
+      answering.delete(p);
+    }
+  });
   // The numbers the functions send to CloudWatch, for a local Prometheus (or a curl) to read.
   const prom = prometheusMetrics();
   useMetrics(prom.sink);
@@ -218,7 +229,7 @@ async function start(
       new Promise<void>((r) => {
         server.close(() => r());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      }).then(() => Promise.allSettled([...answering])).then(() => {}),
   );
   if (standIn) standIn.webhookTarget = `${url}/api/github/webhooks`;
   if (settings.port === 0 && !(opts.env ?? process.env).PUBLIC_URL) {

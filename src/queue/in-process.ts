@@ -22,7 +22,8 @@ export interface InProcessQueue extends Queue {
   readonly processed: number;
   /** Messages waiting their turn, being processed, and waiting out a back-off before a retry. */
   busy(): { queued: number; inFlight: number; retrying: number };
-  close(): void;
+  /** Stops taking work and resolves once the messages being processed have finished (at most 10 s). */
+  close(): Promise<void>;
 }
 
 /**
@@ -42,6 +43,12 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
   const deadLetters: { message: QueueMessage; error: string }[] = [];
   let waiters: (() => void)[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  // Runs under way, so close() can wait for them before the store behind them goes away.
+  const inFlight = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
 
   const settle = () => {
     if (pending === 0) {
@@ -56,7 +63,7 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
       const group = ready.shift()!;
       const msg = groups.get(group)![0]!;
       running++;
-      void runOne(group, msg, 1);
+      track(runOne(group, msg, 1));
     }
   };
 
@@ -85,7 +92,7 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
       // The group stays blocked while its head waits: order within a repository is kept.
       const t = setTimeout(() => {
         timers.delete(t);
-        void runOne(group, msg, attempt + 1);
+        track(runOne(group, msg, attempt + 1));
       }, backoff(attempt));
       timers.add(t);
     }
@@ -124,10 +131,14 @@ export function createInProcessQueue(opts: InProcessQueueOptions): InProcessQueu
       // A message waiting for its retry keeps its group's slot (`running`) and a timer.
       return { queued: pending - running, inFlight: running - timers.size, retrying: timers.size };
     },
-    close() {
+    async close() {
       closed = true;
       timers.forEach((t) => clearTimeout(t));
       timers.clear();
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((r) => (timer = setTimeout(r, 10_000).unref()));
+      await Promise.race([Promise.allSettled([...inFlight]), limit]);
+      clearTimeout(timer);
     },
   };
 }

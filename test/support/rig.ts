@@ -177,7 +177,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       dynamo = await startDynalite({ ...(opts.dataDir ? { path: opts.dataDir } : {}), port });
     },
     async close() {
-      queue.close();
+      await queue.close();
       await gh.close();
       doc.destroy();
       if (proxy) {
