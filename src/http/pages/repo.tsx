@@ -8,7 +8,8 @@ import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatu
 import type { LatestRun } from '../../store/repos';
 import { SecondsChart, TrendChart } from './chart-svg';
 import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
-import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
+import { BadgeImg, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
+import { num, Table, TestCell } from './table';
 import { withToken, type RepoView, type RunRow } from './view-models';
 
 const STATUS_WORDS: Record<RunStatusFilter, string> = {
@@ -86,90 +87,47 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
 
 function RunsTable(props: { runs: RunRow[]; now: Date }) {
   return (
-    <div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            {/* What a reader scans for comes first, so a phone shows it without scrolling. */}
-            <th scope="col">Commit</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Smoke
-            </th>
-            <th scope="col">Branch or PR</th>
-            <th scope="col">Trigger</th>
-            <th scope="col" class="num">
-              Duration
-            </th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.runs.map((r) => (
-            <tr data-run={r.dispatchId}>
-              <td>
-                <a href={r.url}>
-                  <span class="sr">Run of commit </span>
-                  <code>{shortSha(r.sha)}</code>
-                </a>
-              </td>
-              <td>
-                <Pill status={r.status} />
-                {r.attempt > 1 ? <span class="muted"> attempt {r.attempt}</span> : null}
-              </td>
-              <td class="num">{smokeText(r.smoke)}</td>
-              <td>{r.pr ? `PR #${r.pr}` : <code>{r.branch ?? '—'}</code>}</td>
-              <td>{triggerText(r.trigger, r.actor)}</td>
-              <td class="num">{formatDuration(r.durationSeconds)}</td>
-              <td>
-                <Time iso={r.startedAt ?? r.createdAt} now={props.now} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    // What a reader scans for comes first, so a phone shows it without scrolling.
+    <Table columns={['Commit', 'Status', num('Smoke'), 'Branch or PR', 'Trigger', num('Duration'), 'When']}>
+      {props.runs.map((r) => (
+        <tr data-run={r.dispatchId}>
+          <td>
+            <a href={r.url}>
+              <span class="sr">Run of commit </span>
+              <code>{shortSha(r.sha)}</code>
+            </a>
+          </td>
+          <td>
+            <Pill status={r.status} />
+            {r.attempt > 1 ? <span class="muted"> attempt {r.attempt}</span> : null}
+          </td>
+          <td class="num">{smokeText(r.smoke)}</td>
+          <td>{r.pr ? `PR #${r.pr}` : <code>{r.branch ?? '—'}</code>}</td>
+          <td>{triggerText(r.trigger, r.actor)}</td>
+          <td class="num">{formatDuration(r.durationSeconds)}</td>
+          <td>
+            <Time iso={r.startedAt ?? r.createdAt} now={props.now} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
 export function QueueTable(props: { queue: LabelSetStats[] }) {
   return (
-    <div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Runner labels</th>
-            <th scope="col" class="num">
-              Jobs
-            </th>
-            <th scope="col" class="num">
-              Queue p50
-            </th>
-            <th scope="col" class="num">
-              Queue p90
-            </th>
-            <th scope="col" class="num">
-              Run p50
-            </th>
-            <th scope="col" class="num">
-              Run p90
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.queue.map((q) => (
-            <tr>
-              <td>{q.labels.length ? <Chips items={q.labels} /> : '—'}</td>
-              <td class="num">{q.jobs}</td>
-              <td class="num">{formatDuration(q.queueSeconds.p50)}</td>
-              <td class="num">{formatDuration(q.queueSeconds.p90)}</td>
-              <td class="num">{formatDuration(q.durationSeconds.p50)}</td>
-              <td class="num">{formatDuration(q.durationSeconds.p90)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={['Runner labels', num('Jobs'), num('Queue p50'), num('Queue p90'), num('Run p50'), num('Run p90')]}>
+      {props.queue.map((q) => (
+        <tr>
+          <td>{q.labels.length ? <Chips items={q.labels} /> : '—'}</td>
+          <td class="num">{q.jobs}</td>
+          <td class="num">{formatDuration(q.queueSeconds.p50)}</td>
+          <td class="num">{formatDuration(q.queueSeconds.p90)}</td>
+          <td class="num">{formatDuration(q.durationSeconds.p50)}</td>
+          <td class="num">{formatDuration(q.durationSeconds.p90)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -270,37 +228,19 @@ export function RepoPage(props: {
           No test passed and failed on the same commit in the recent runs on <code>{v.defaultBranch}</code>.
         </p>
       ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Test</th>
-                <th scope="col" class="num">
-                  Pass rate
-                </th>
-                <th scope="col" class="num">
-                  Runs
-                </th>
-                <th scope="col">Last flaky on</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.flaky.map((t) => (
-                <tr>
-                  <td class="text" title={t.id}>
-                    <Breakable text={t.name} />
-                  </td>
-                  <td class="num">{percent(t.passRate)}</td>
-                  <td class="num">{t.runs}</td>
-                  <td>
-                    {t.lastFlakySha ? <code>{shortSha(t.lastFlakySha)}</code> : '—'}{' '}
-                    <Time iso={t.lastFlakyAt} now={props.now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Test', num('Pass rate'), num('Runs'), 'Last flaky on']}>
+          {v.flaky.map((t) => (
+            <tr>
+              <TestCell name={t.name} id={t.id} />
+              <td class="num">{percent(t.passRate)}</td>
+              <td class="num">{t.runs}</td>
+              <td>
+                {t.lastFlakySha ? <code>{shortSha(t.lastFlakySha)}</code> : '—'}{' '}
+                <Time iso={t.lastFlakyAt} now={props.now} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
 
       {v.queue.length > 0 ? (
