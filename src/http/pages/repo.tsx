@@ -22,6 +22,42 @@ const STATUS_WORDS: Record<RunStatusFilter, string> = {
   cancelled: 'cancelled',
 };
 
+/** A filter typed in, with the values seen on this page as suggestions. */
+function SuggestField(props: { name: string; label: string; value: string | undefined; options: string[] }) {
+  const id = `filter-${props.name}`;
+  return (
+    <>
+      <div class="field">
+        <label for={id}>{props.label}</label>
+        <input id={id} name={props.name} value={props.value ?? ''} list={`${props.name}-options`} autocomplete="off" />
+      </div>
+      <datalist id={`${props.name}-options`}>
+        {props.options.map((o) => (
+          <option value={o} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+/** A filter chosen from a list, or `any` (blank, left out of the URL). */
+function ChoiceField(props: { name: string; label: string; value: string | undefined; options: { value: string; word: string }[] }) {
+  const id = `filter-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        <option value="">any</option>
+        {props.options.map((o) => (
+          <option value={o.value} selected={props.value === o.value}>
+            {o.word}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /**
  * The run filters as a plain GET form: submitting it is a URL anyone can share (blank fields are
  * left out by the dashboard script). Suggestions come from the runs on this page.
@@ -34,50 +70,19 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
   const targets = [...new Set([...(props.targets.length ? props.targets : [DEFAULT_TARGET]), ...props.runs.map((r) => r.target ?? DEFAULT_TARGET)])];
   return (
     <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
-      <div class="field">
-        <label for="filter-branch">Branch</label>
-        <input id="filter-branch" name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
-      </div>
-      <datalist id="branch-options">
-        {branches.map((b) => (
-          <option value={b} />
-        ))}
-      </datalist>
+      <SuggestField name="branch" label="Branch" value={f.branch} options={branches} />
       <div class="field">
         <label for="filter-pr">Pull request</label>
         <input id="filter-pr" name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
       </div>
-      <div class="field">
-        <label for="filter-status">Status</label>
-        <select id="filter-status" name="status">
-          <option value="">any</option>
-          {RUN_STATUSES.map((st) => (
-            <option value={st} selected={f.status === st}>
-              {STATUS_WORDS[st]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-target">Target</label>
-        <select id="filter-target" name="target">
-          <option value="">any</option>
-          {[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => (
-            <option value={t} selected={f.target === t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-author">Author</label>
-        <input id="filter-author" name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
-      </div>
-      <datalist id="author-options">
-        {authors.map((a) => (
-          <option value={a} />
-        ))}
-      </datalist>
+      <ChoiceField name="status" label="Status" value={f.status} options={RUN_STATUSES.map((st) => ({ value: st, word: STATUS_WORDS[st] }))} />
+      <ChoiceField
+        name="target"
+        label="Target"
+        value={f.target}
+        options={[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => ({ value: t, word: t }))}
+      />
+      <SuggestField name="author" label="Author" value={f.author} options={authors} />
       {props.token ? <input type="hidden" name="token" value={props.token} /> : null}
       <button type="submit">Filter</button>
       {isEmptyFilter(f) ? null : <a href={withToken(props.base, props.token)}>Clear filters</a>}
