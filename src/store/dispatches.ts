@@ -123,6 +123,11 @@ export function dispatchItem(d: NewDispatch): DispatchItem {
   };
 }
 
+/** Which commit a run is of and what started it: what every view of a run (page, check run) names first. */
+export type RunOrigin = Pick<DispatchItem, 'repo' | 'sha' | 'branch' | 'pr' | 'trigger' | 'actor'>;
+
+export const runOrigin = (d: DispatchItem): RunOrigin => ({ repo: d.repo, sha: d.sha, branch: d.branch, pr: d.pr, trigger: d.trigger, actor: d.actor });
+
 /** Writes the dispatch if it does not exist yet; returns the stored one either way. */
 export function putDispatchOnce(ctx: StoreContext, item: DispatchItem): Promise<{ item: DispatchItem; created: boolean }> {
   return putOnce(ctx, item);
