@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PlayScript, SeedRepo, StandInOptions, WorkflowRunRecord } from '@arm64-ci/github-sim';
+import type { PlayScript, SeedRepo, SeedWorkflow, SeedWorkflowInput, StandInOptions, WorkflowRunRecord } from '@arm64-ci/github-sim';
 
 /**
  * The sandbox world `npm start` (without APP_ID) and `npm run demo` play in: one App, one demo
@@ -29,6 +29,26 @@ inputs:
   python-versions: '["3.10","3.11"]'
 `;
 
+/**
+ * The coordinator's workflow as the stand-in knows it: `arm64-ci.yml`, declaring the inputs every
+ * dispatch sends (core/dispatch-inputs.ts RESERVED_INPUTS) and any `extra` ones, its `run-name`
+ * carrying the dispatch id. The sandbox, the test world and the bench all seed this one.
+ */
+export function coordinatorWorkflow(opts: { runName?: string; extra?: Record<string, SeedWorkflowInput> } = {}): SeedWorkflow {
+  return {
+    file: 'arm64-ci.yml',
+    name: 'arm64 CI',
+    runName: opts.runName ?? 'arm64 CI ${{ inputs.dispatch_id }}',
+    inputs: {
+      sha: { required: true },
+      pr: { required: false, default: '' },
+      runner_labels: { required: true },
+      dispatch_id: { required: true },
+      ...opts.extra,
+    },
+  };
+}
+
 export function demoRepo(): SeedRepo {
   return {
     ...DEMO_REPO,
@@ -40,18 +60,10 @@ export function demoRepo(): SeedRepo {
       'README.md': '# arm64-demo\n',
     },
     workflows: [
-      {
-        file: 'arm64-ci.yml',
-        name: 'arm64 CI',
+      coordinatorWorkflow({
         runName: 'arm64 CI ${{ inputs.dispatch_id }} (${{ inputs.sha }})',
-        inputs: {
-          sha: { required: true },
-          pr: { required: false, default: '' },
-          runner_labels: { required: true },
-          dispatch_id: { required: true },
-          'python-versions': { required: false, default: '["3.10","3.11"]' },
-        },
-      },
+        extra: { 'python-versions': { required: false, default: '["3.10","3.11"]' } },
+      }),
     ],
     collaborators: { 'octo-maintainer': 'admin', 'octo-reader': 'read' },
     runners: [{ name: DEMO_RUNNER, labels: DEMO_LABELS, status: 'online', busy: false, os: 'Linux' }],
