@@ -178,6 +178,12 @@ function runOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): WorkflowRunR
   return run;
 }
 
+/** A job or an artifact by its id, found only through the repository whose run holds it (else 404, as GitHub answers). */
+function ofRepoRun<T extends { run: WorkflowRunRecord }>(found: T | null | undefined, repo: RepoRecord): T {
+  if (!found || found.run.repo !== repo.fullName) throw notFound();
+  return found;
+}
+
 function checkRunOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): CheckRunRecord {
   const cr = env.state.checkRun(intParam(ctx, 'check_run_id'));
   if (!cr || cr.repo !== repo.fullName) throw notFound();
@@ -684,8 +690,7 @@ export const handlers: Record<string, Handler> = {
 
   'actions/get-job-for-workflow-run': (env, ctx) => {
     const repo = repoOf(env, ctx);
-    const found = env.state.job(intParam(ctx, 'job_id'));
-    if (!found || found.run.repo !== repo.fullName) throw notFound();
+    const found = ofRepoRun(env.state.job(intParam(ctx, 'job_id')), repo);
     return { status: 200, body: shapes.job(env.shape, found.run, found.job) };
   },
 
@@ -700,15 +705,14 @@ export const handlers: Record<string, Handler> = {
 
   'actions/get-artifact': (env, ctx) => {
     const repo = repoOf(env, ctx);
-    const found = env.state.artifact(intParam(ctx, 'artifact_id'));
-    if (!found || found.run.repo !== repo.fullName) throw notFound();
+    const found = ofRepoRun(env.state.artifact(intParam(ctx, 'artifact_id')), repo);
     return { status: 200, body: shapes.artifact(env.shape, found.run, found.artifact) };
   },
 
   'actions/download-artifact': (env, ctx) => {
     const repo = repoOf(env, ctx);
-    const found = env.state.artifact(intParam(ctx, 'artifact_id'));
-    if (!found || found.run.repo !== repo.fullName || ctx.params.archive_format !== 'zip') throw notFound();
+    const found = ofRepoRun(env.state.artifact(intParam(ctx, 'artifact_id')), repo);
+    if (ctx.params.archive_format !== 'zip') throw notFound();
     if (env.state.now().getTime() >= found.artifact.expiresAt.getTime()) {
       throw new HttpError(410, 'Artifact has expired', false);
     }
