@@ -179,10 +179,15 @@ function runOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): WorkflowRunR
 }
 
 /** A job or an artifact by its id, found only through the repository whose run holds it (else 404, as GitHub answers). */
-function ofRepoRun<T extends { run: WorkflowRunRecord }>(found: T | null | undefined, repo: RepoRecord): T {
+function ofRepoRun<T extends { run: WorkflowRunRecord }>(env: RouteEnv, ctx: RouteContext, find: (id: number) => T | null | undefined, idParam: string): T {
+  const repo = repoOf(env, ctx);
+  const found = find(intParam(ctx, idParam));
   if (!found || found.run.repo !== repo.fullName) throw notFound();
   return found;
 }
+
+const jobOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.job(id), 'job_id');
+const artifactOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.artifact(id), 'artifact_id');
 
 function checkRunOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): CheckRunRecord {
   const cr = env.state.checkRun(intParam(ctx, 'check_run_id'));
@@ -689,8 +694,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   'actions/get-job-for-workflow-run': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = ofRepoRun(env.state.job(intParam(ctx, 'job_id')), repo);
+    const found = jobOf(env, ctx);
     return { status: 200, body: shapes.job(env.shape, found.run, found.job) };
   },
 
@@ -704,14 +708,12 @@ export const handlers: Record<string, Handler> = {
   },
 
   'actions/get-artifact': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = ofRepoRun(env.state.artifact(intParam(ctx, 'artifact_id')), repo);
+    const found = artifactOf(env, ctx);
     return { status: 200, body: shapes.artifact(env.shape, found.run, found.artifact) };
   },
 
   'actions/download-artifact': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = ofRepoRun(env.state.artifact(intParam(ctx, 'artifact_id')), repo);
+    const found = artifactOf(env, ctx);
     if (ctx.params.archive_format !== 'zip') throw notFound();
     if (env.state.now().getTime() >= found.artifact.expiresAt.getTime()) {
       throw new HttpError(410, 'Artifact has expired', false);
