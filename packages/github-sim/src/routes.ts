@@ -186,6 +186,17 @@ function ofRepoRun<T extends { run: WorkflowRunRecord }>(env: RouteEnv, ctx: Rou
   return found;
 }
 
+/** A pull request's conversation, by `issue_number` (the stand-in's issues are its pull requests). */
+function issueOf(env: RouteEnv, ctx: RouteContext): { repo: RepoRecord; issueNumber: number } {
+  const repo = repoOf(env, ctx);
+  const issueNumber = intParam(ctx, 'issue_number');
+  if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+  return { repo, issueNumber };
+}
+
+/** Who the App writes as. */
+const appLogin = (env: RouteEnv) => (env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]');
+
 const jobOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.job(id), 'job_id');
 const artifactOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.artifact(id), 'artifact_id');
 
@@ -737,7 +748,7 @@ export const handlers: Record<string, Handler> = {
     const repo = repoOf(env, ctx);
     const commentId = intParam(ctx, 'comment_id');
     if (!env.state.comments.some((c) => c.id === commentId && c.repo === repo.fullName)) throw notFound();
-    const user = env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]';
+    const user = appLogin(env);
     const content = String(ctx.body.content);
     const existing = env.state.reactions.find((r) => r.commentId === commentId && r.user === user && r.content === content);
     if (existing) return { status: 200, body: shapes.reaction(env.shape, existing) };
@@ -747,15 +758,13 @@ export const handlers: Record<string, Handler> = {
   },
 
   'issues/create-comment': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const issueNumber = intParam(ctx, 'issue_number');
-    if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+    const { repo, issueNumber } = issueOf(env, ctx);
     const comment = {
       id: env.state.nextId('comment'),
       repo: repo.fullName,
       issueNumber,
       body: String(ctx.body.body),
-      user: env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]',
+      user: appLogin(env),
       createdAt: env.state.now(),
       viaApp: true,
     };
@@ -764,9 +773,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   'issues/list-comments': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const issueNumber = intParam(ctx, 'issue_number');
-    if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+    const { repo, issueNumber } = issueOf(env, ctx);
     const list = env.state.comments.filter((c) => c.repo === repo.fullName && c.issueNumber === issueNumber);
     const { page, headers } = paginate(ctx, list);
     return { status: 200, headers, body: page.map((c) => shapes.issueComment(env.shape, c)) };
