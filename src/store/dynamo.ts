@@ -155,7 +155,7 @@ export async function queryPage<T>(ctx: StoreContext, q: ItemQuery, page: PageRe
 }
 
 /** Listings page by this many items unless the reader asks for another number. */
-export const LISTING_PAGE = 25;
+const LISTING_PAGE = 25;
 
 /** A page of a listing as readers ask for it: newest (highest sort key) first. */
 export function newestFirst<T>(ctx: StoreContext, q: ItemQuery, page: PageRequest = {}): Promise<Page<T>> {
@@ -221,7 +221,7 @@ export async function batchGet<T>(ctx: StoreContext, keys: { pk: string; sk: str
 }
 
 /** Items a single partition key may take per second, so no key runs hot (DynamoDB allows 1,000 WCU a second per partition). */
-export const ITEMS_PER_KEY_PER_SECOND = 100;
+const ITEMS_PER_KEY_PER_SECOND = 100;
 /** When each partition key was last written, per process: what batchPutPaced paces against. */
 const written = new Map<string, number[]>();
 

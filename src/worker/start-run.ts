@@ -18,7 +18,6 @@ import {
   patchDispatch,
   putDispatchOnce,
   type DispatchItem,
-  type Trigger,
 } from '../store/dispatches';
 import { belowReserve } from '../github/rate-budget';
 import { checkStatus, checkView, renderDispatch, syncCheckRun } from './check-run';

@@ -12,7 +12,7 @@ const FASTER = '#1a7f37';
 const AXIS = '#57606a';
 
 /** One bar per test from the 1× line: right (red) when arm64 is slower, left (green) when faster; log scale. */
-export function RatioChart(props: { ratios: TestRatio[]; target: string; baseline: string }) {
+function RatioChart(props: { ratios: TestRatio[]; target: string; baseline: string }) {
   const rows = props.ratios;
   const width = 640;
   const label = 230;
