@@ -36,6 +36,7 @@ beforeEach(async () => {
         pulls: [
           { number: 12, headSha: HEAD, headRef: 'feature/x', user: 'maintainer', authorAssociation: 'MEMBER' },
           { number: 13, headSha: sha(50), headRef: 'patch-1', headRepo: 'stranger/widget', user: 'stranger', authorAssociation: 'NONE' },
+          { number: 14, headSha: sha(82), headRef: 'fix/backport', baseRef: 'release/1.x', user: 'maintainer', authorAssociation: 'MEMBER' },
         ],
         runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
       }),
@@ -258,6 +259,47 @@ describe('arm64 against the x86 baseline', () => {
     expect(checkNamed(sha(7), 'arm64 CI (dgx)').output.summary).toContain(
       `_Baseline: the latest run of main (${sha(6).slice(0, 7)}): this commit has no x86 results yet._`,
     );
+  });
+});
+
+describe('a pull request into a branch other than the default', () => {
+  const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+  const wheel = { name: 'wheel', files: { 'pkg-1.0-py3-none-linux_aarch64.whl': 'wheel' } };
+
+  it("compares with its base branch's latest baseline run and artifact sizes, not main's, however it was started", async () => {
+    repo().files['.github/arm64-ci.yml'] = `${THREE}triggers:\n  push: [main, "release/*"]\n`;
+    // main and release/1.x each have a finished x86 and dgx run (commits told apart by their short sha).
+    const [MAIN, RELEASE] = ['a', 'b'].map((c) => c.repeat(40));
+    for (const [ref, head] of [['main', MAIN!], ['release/1.x', RELEASE!]] as const) {
+      await h.send(h.gh.events.pushEvent(repo(), { ref: `refs/heads/${ref}`, after: head }));
+      const [dgx, , x86] = dispatchesOf(head);
+      await play(x86!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS });
+      await play(dgx!.runId, { extra: [wheel] });
+    }
+
+    // Pull request #14 into release/1.x: its dgx run finishes before its x86 run.
+    await h.send(h.gh.events.pullRequestEvent(repo(), 'opened', 14));
+    await play(dispatchesOf(sha(82))[0]!.runId, { extra: [wheel] });
+    const summary = checkNamed(sha(82), 'arm64 CI (dgx)').output.summary!;
+    expect(summary).toContain(`_Baseline: the latest run of release/1.x (${RELEASE!.slice(0, 7)}): this commit has no x86 results yet._`);
+    expect(summary).toContain(`| Artifact | Size | release/1.x (${RELEASE!.slice(0, 7)}) | Change |`);
+    expect(summary).not.toContain(MAIN!.slice(0, 7));
+
+    // A run started by a command on the pull request compares with the same branch.
+    await h.send(h.gh.events.issueCommentEvent(repo(), { pr: 14, body: '/arm64 run dgx', user: 'maintainer' }));
+    await play(dispatchesOf(sha(82)).at(-1)!.runId, { extra: [wheel] });
+    // So does its Re-run button.
+    await h.send(h.gh.events.checkRunEvent(checkNamed(sha(82), 'arm64 CI (dgx)'), 'rerequested'));
+    await play(dispatchesOf(sha(82)).at(-1)!.runId, { extra: [wheel] });
+    // And the merge queue of release/1.x.
+    const queued = 'c'.repeat(40);
+    await h.send(h.gh.events.mergeGroupEvent(repo(), { headSha: queued, pr: 14, base: 'release/1.x' }));
+    await play(dispatchesOf(queued)[0]!.runId, { extra: [wheel] });
+    for (const again of [...checks(sha(82)).filter((c) => c.name === 'arm64 CI (dgx)').slice(1), checkNamed(queued, 'arm64 CI (dgx)')]) {
+      const text = again.output.summary!;
+      expect(text).toContain(`_Baseline: the latest run of release/1.x (${RELEASE!.slice(0, 7)}): this commit has no x86 results yet._`);
+      expect(text).not.toContain(MAIN!.slice(0, 7));
+    }
   });
 });
 
