@@ -65,9 +65,17 @@ const FILES = { 'results/smoke.xml': smokeJUnit('3.11') };
 
 async function play(
   runId: number,
-  opts: { conclusion?: 'success' | 'failure'; runner?: string; files?: Record<string, string>; extra?: { name: string; files: Record<string, string> }[] } = {},
+  opts: {
+    conclusion?: 'success' | 'failure';
+    runner?: string;
+    files?: Record<string, string>;
+    extra?: { name: string; files: Record<string, string> }[];
+    /** How long the run takes, start to finish. */
+    seconds?: number;
+  } = {},
 ) {
   await h.gh.startRun(runId);
+  h.clock.advance((opts.seconds ?? 0) * 1000);
   const job = await h.gh.queueJob(runId, { name: 'test (3.11)' });
   await h.gh.startJob(job.id, { runnerName: opts.runner ?? 'dgx-01' });
   await h.gh.completeJob(job.id, opts.conclusion ?? 'success');
@@ -345,6 +353,47 @@ describe('artifact sizes', () => {
 });
 
 describe('the dashboard with targets', () => {
+  it("charts each target's pass rate and run time over its recent runs on main, with date and value per point", async () => {
+    const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(31) }));
+    const [dgx1, , x861] = dispatchesOf(sha(31));
+    await play(dgx1!.runId, { files: ALL_PASS, seconds: 60 });
+    await play(x861!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS, seconds: 30 });
+    h.clock.advance(60 * 60_000);
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(32) }));
+    const [dgx2, , x862] = dispatchesOf(sha(32));
+    await play(dgx2!.runId, { seconds: 90 });
+    await play(x862!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS, seconds: 45 });
+
+    // As JSON: each target its own series (graviton never finished a run).
+    const api = await (await h.app.request('/api/repos/octo-org/widget')).json();
+    const series = api.targets.map((t: { name: string; trend: { points: { rate: number; sha: string }[] }; duration: { points: { value: number; sha: string }[] } }) => [
+      t.name,
+      t.trend.points.map((p) => [Math.round(p.rate * 100), p.sha]),
+      t.duration.points.map((p) => [p.value, p.sha]),
+    ]);
+    expect(series).toEqual([
+      ['dgx', [[100, sha(31)], [83, sha(32)]], [[60, sha(31)], [90, sha(32)]]],
+      ['graviton', [], []],
+      ['x86', [[100, sha(31)], [100, sha(32)]], [[30, sha(31)], [45, sha(32)]]],
+    ]);
+
+    // On the page: a figure per target with runs, two charts each, every point saying its date and value.
+    const page = await (await h.app.request('/repos/octo-org/widget')).text();
+    const figure = (name: string) => page.match(new RegExp(`<figure data-target-trend="${name}">[\\s\\S]*?</figure>`))?.[0] ?? '';
+    expect(figure('graviton')).toBe('');
+    const dgx = figure('dgx');
+    expect(dgx).toContain('aria-label="Smoke pass rate of dgx on main over the last 2 runs: latest 83%, lowest 83%, highest 100%"');
+    expect(dgx).toContain('aria-label="Run time of dgx on main over the last 2 runs: latest 1m 30s, shortest 1m 00s, longest 1m 30s"');
+    expect(dgx.match(/data-tip="[^"]*"/g)).toEqual([
+      'data-tip="2026-11-25 12:00 UTC · 6/6 passed (100%) · ddddddd"',
+      'data-tip="2026-11-25 13:01 UTC · 5/6 passed (83%) · ddddddd"',
+      'data-tip="2026-11-25 12:00 UTC · ran 1m 00s · ddddddd"',
+      'data-tip="2026-11-25 13:01 UTC · ran 1m 30s · ddddddd"',
+    ]);
+    expect(figure('x86')).toContain('(baseline)');
+  });
+
   it('shows the targets side by side and the comparison of a run, as a page and as JSON', async () => {
     await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(30) }));
     const [dgx, graviton, x86] = dispatchesOf(sha(30));
