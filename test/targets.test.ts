@@ -267,6 +267,19 @@ describe('arm64 against the x86 baseline', () => {
     expect(checkNamed(sha(7), 'arm64 CI (dgx)').output.summary).toContain(
       `_Baseline: the latest run of main (${sha(6).slice(0, 7)}): this commit has no x86 results yet._`,
     );
+
+    // The comparison's test listing pages main's baseline; once this commit's x86 run finishes, the
+    // comparison is renewed and a cursor into the old listing is stale.
+    const dgx7 = checkNamed(sha(7), 'arm64 CI (dgx)').externalId!;
+    const listing = (q: string) => h.app.request(`/api/repos/octo-org/widget/runs/${dgx7}/compare?limit=2${q}`);
+    const before = await (await listing('')).json();
+    expect(before).toMatchObject({ baseline: { sha: sha(6), sameCommit: false } });
+    expect((await listing(`&cursor=${before.cursor}`)).status).toBe(200);
+    await play(dispatchesOf(sha(7))[2]!.runId, { runner: 'GitHub Actions 1', files: FAST_X86 });
+    const stale = await listing(`&cursor=${before.cursor}`);
+    expect(stale.status).toBe(400);
+    expect(await stale.json()).toEqual({ error: 'invalid cursor' });
+    expect(await (await listing('')).json()).toMatchObject({ baseline: { sha: sha(7), sameCommit: true }, tests: [{}, {}] });
   });
 });
 
@@ -415,6 +428,35 @@ describe('the dashboard with targets', () => {
     const cmp = await (await h.app.request(`/api/repos/octo-org/widget/runs/${dgxId}/compare`)).json();
     expect(cmp).toMatchObject({ run: { target: 'dgx' }, baseline: { target: 'x86', sameCommit: true } });
     expect(cmp.comparison.failingOnlyOnTarget.map((f: { name: string }) => f.name)).toEqual(['test_basic_api_availability']);
+
+    // Every test as a row, the one failing only on dgx first, paged with sealed cursors: each test exactly once.
+    const compareApi = (id: string, query = '') => h.app.request(`/api/repos/octo-org/widget/runs/${id}/compare${query}`);
+    const seen: { name: string; target: { outcome: string }; baseline: { outcome: string }; ratio: number | null }[] = [];
+    let cursor: string | null = null;
+    let firstCursor = '';
+    do {
+      const page = await (await compareApi(dgxId, `?limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      expect(page.tests.length).toBeLessThanOrEqual(4);
+      seen.push(...page.tests);
+      cursor = page.cursor;
+      firstCursor ||= cursor ?? '';
+    } while (cursor);
+    expect(seen.map((t) => t.name)).toEqual([...new Set(seen.map((t) => t.name))]);
+    expect(seen).toHaveLength(6);
+    expect(seen[0]).toMatchObject({ name: 'test_basic_api_availability', target: { outcome: 'failed' }, baseline: { outcome: 'passed' }, ratio: null });
+    expect(seen.slice(1).every((t) => t.ratio !== null)).toBe(true);
+    expect(firstCursor).not.toBe('');
+    // Forged, edited or borrowed from another run's comparison: 400, nothing read.
+    const gravitonId = checkNamed(sha(30), 'arm64 CI (graviton)').externalId!;
+    for (const [id, bad] of [
+      [dgxId, 'forged'],
+      [dgxId, `${firstCursor.slice(0, -2)}AA`],
+      [gravitonId, firstCursor],
+    ]) {
+      const r = await compareApi(id!, `?cursor=${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(await r.json()).toEqual({ error: 'invalid cursor' });
+    }
     expect(api.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare`);
 
     const page = await (await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare`)).text();
@@ -432,6 +474,8 @@ describe('the dashboard with targets', () => {
     for (const path of [
       `/repos/octo-org/widget/runs/${dgxId}/compare`,
       `/api/repos/octo-org/widget/runs/${dgxId}/compare`,
+      `/api/repos/octo-org/widget/runs/${dgxId}/compare?limit=4&cursor=${firstCursor}`,
+      `/api/repos/octo-org/widget/runs/${dgxId}/compare?cursor=forged`,
       '/api/repos/octo-org/widget',
       '/badges/octo-org/widget/status.svg?target=x86',
     ])
@@ -440,6 +484,8 @@ describe('the dashboard with targets', () => {
     const opened = await (await h.app.request(`/api/repos/octo-org/widget?token=${token}`)).json();
     expect(opened.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`);
     expect((await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`)).status).toBe(200);
+    const second = await (await h.app.request(`/api/repos/octo-org/widget/runs/${dgxId}/compare?limit=4&cursor=${firstCursor}&token=${token}`)).json();
+    expect(second.tests.map((t: { name: string }) => t.name)).toEqual(seen.slice(4).map((t) => t.name));
   });
 });
 
