@@ -10,7 +10,7 @@ import { MAX_QUEUE_PAYLOAD_BYTES } from '../queue/queue';
 import { forgetDelivery, recordDelivery } from '../store/deliveries';
 import { hideRepo } from '../store/repos';
 import type { HttpDeps } from './deps';
-import { repoNameOf } from './inputs';
+import { repoNameOf } from '../core/repo-name';
 import { correlationKeys } from '../worker/correlation';
 
 /** GitHub caps webhook payloads at 25 MB. */
