@@ -40,7 +40,7 @@ const HANDLER_ENV = {
   AWS_REGION: 'us-east-1',
   TABLE_NAME: 'bench',
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench.fifo',
-  APP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
+  SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

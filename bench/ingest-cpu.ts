@@ -6,8 +6,9 @@ import { createAwsJsonClient } from '../src/handlers/ingest-aws';
 import { dynamoWebhookStore } from '../src/handlers/ingest-store';
 import { recordDelivery } from '../src/store/deliveries';
 import { meterCapacity } from './lib/capacity';
-import { benchStore, CONTENDERS, inProcess, sqsQueue, startSqsChild, type ContenderName, type InProcess } from './lib/contenders';
-import { pushBody, webhookRequest } from './lib/payload';
+import { createIngestApp } from '../src/wiring/ingest-app';
+import { benchStore, CONTENDERS, countingQueue, inProcess, sinkLogger, sqsQueue, startSqsChild, type ContenderName, type InProcess } from './lib/contenders';
+import { pushBody, SECRET, webhookRequest } from './lib/payload';
 import type { Child } from './lib/processes';
 import { cpuOf, median, round } from './lib/stats';
 
@@ -80,10 +81,15 @@ export async function runIngestCpu(
   const ingestStore = dynamoWebhookStore(ingestClient, store.table);
   const putIngest = (k: number) => measure(() => ingestStore.recordDelivery({ deliveryId: randomUUID(), event: 'push', now }).then(() => {}), k, dynamo);
 
-  // Consumed capacity of one accepted push, as the store reports it.
+  // Consumed capacity of one accepted push, as the store reports it: through the same webhook route
+  // over the SDK store (createIngestApp), whose metered client can ask for ReturnConsumedCapacity —
+  // the ingest client writes the same item (test/ingest-aws.test.ts), so the same units.
   meter.reset();
-  const res = await apps.ours.fetch(webhookRequest(body));
-  if (res.status !== 202 || queue.sent !== 1) throw new Error(`ours did not accept: ${res.status} ${await res.text()}`);
+  const metered = createIngestApp({ store, queue: countingQueue(), log: sinkLogger(), webhookSecret: SECRET });
+  const res = await metered.fetch(webhookRequest(body));
+  if (res.status !== 202) throw new Error(`ours did not accept: ${res.status} ${await res.text()}`);
+  const accepted = await apps.ours.fetch(webhookRequest(body));
+  if (accepted.status !== 202 || queue.sent !== 1) throw new Error(`ours did not accept: ${accepted.status} ${await accepted.text()}`);
   const capacityPerPush = { write: meter.write, read: meter.read, calls: meter.calls };
 
   const warmup = opts.warmup ?? 500;

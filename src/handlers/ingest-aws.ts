@@ -54,7 +54,8 @@ export interface AwsCredentials {
 
 export interface AwsJsonOptions {
   region: string;
-  credentials: AwsCredentials;
+  /** The credentials, or where to get them at the first call (as the SDK's clients do). */
+  credentials: AwsCredentials | (() => Promise<AwsCredentials>);
   /** Base URL per service; a service not listed goes to `https://<service>.<region>.amazonaws.com`. */
   endpoints?: Partial<Record<AwsService, string>>;
   maxAttempts?: number;
@@ -220,12 +221,18 @@ function errorOf(service: AwsService, operation: string, status: number, text: s
 export function awsJsonOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsJsonOptions {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION is not set; the Lambda runtime sets it');
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function role');
   const endpoints: Partial<Record<AwsService, string>> = {};
   for (const service of Object.keys(ENDPOINT_ENV) as AwsService[]) {
     const url = env[ENDPOINT_ENV[service]] || env.AWS_ENDPOINT_URL;
     if (url) endpoints[service] = url;
   }
-  return { region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, endpoints };
+  // Read when first needed, as the SDK's clients do: a module that only imports this never fails.
+  const credentials = async (): Promise<AwsCredentials> => {
+    const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+    if (!accessKeyId || !secretAccessKey) {
+      throw new AwsError('CredentialsProviderError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function role', 0);
+    }
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  };
+  return { region, credentials, endpoints };
 }

@@ -16,17 +16,20 @@ import { log, required } from './lambda-log';
 const aws = awsJsonOptionsFromEnv();
 const client = createAwsJsonClient(aws);
 const queueUrl = required('QUEUE_URL');
-const secrets = createSecretsLoader(required('SECRET_ARN'), async (SecretId) => {
-  const answer = await client.call<{ SecretString?: string }>('secretsmanager', 'GetSecretValue', { SecretId });
-  return answer.SecretString;
-});
+// SECRET_ARN is read at the first delivery, as the other functions read it (getAppSecrets).
+let secrets: ReturnType<typeof createSecretsLoader> | undefined;
+const appSecrets = () =>
+  (secrets ??= createSecretsLoader(required('SECRET_ARN'), async (SecretId) => {
+    const answer = await client.call<{ SecretString?: string }>('secretsmanager', 'GetSecretValue', { SecretId });
+    return answer.SecretString;
+  }))();
 
 const app = createWebhookApp({
   intake: dynamoWebhookStore(client, process.env.TABLE_NAME || DEFAULT_TABLE_NAME),
   queue: sqsJsonQueue(client, queueUrl, aws.endpoints?.sqs),
   log,
   now: () => new Date(),
-  webhookSecret: async () => (await secrets()).webhookSecret,
+  webhookSecret: async () => (await appSecrets()).webhookSecret,
 });
 
 export const handler = flushingMetrics(handle(app));
