@@ -20,6 +20,11 @@ import { DELIVERY_TTL_DAYS } from '../src/store/deliveries';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../src/store/dynamo';
 import { repoKey } from '../src/store/keys';
 import { awsError, startAwsJsonServer, type AwsJsonServer } from './support/aws-json-server';
+import { sign } from '@octokit/webhooks-methods';
+import { examplePayload } from '@arm64-ci/github-sim';
+import { createWebhookApp } from '../src/http/webhook-app';
+import { createLogger } from '../src/log';
+import type { QueueMessage } from '../src/queue/queue';
 
 const TABLE = 'ingest-aws';
 const CREDENTIALS = { accessKeyId: 'AKIDINGESTTEST', secretAccessKey: 'ingest-test-secret', sessionToken: 'session-token' };
@@ -197,5 +202,54 @@ describe('the queue through it', () => {
     expect(lean!.target).toBe('AmazonSQS.SendMessage');
     expect(lean!.body).toEqual(viaSdk!.body);
     expect(lean!.body.MessageGroupId).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("intake's contract, answered by the ingest app over this client", () => {
+  const SECRET = 'ingest-aws-webhook-secret';
+  const lines: Record<string, unknown>[] = [];
+  const sent: QueueMessage[] = [];
+  const log = createLogger({ level: 'info', write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const appOver = (c: AwsJsonClient) =>
+    createWebhookApp({ intake: dynamoWebhookStore(c, TABLE), queue: { send: async (m) => void sent.push(m) }, log, now: () => new Date(), webhookSecret: async () => SECRET });
+  const post = async (app: ReturnType<typeof appOver>, event: string, body: string, delivery = randomUUID(), secret = SECRET) =>
+    app.request('/api/github/webhooks', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) },
+    });
+  const push = JSON.stringify(examplePayload('push'));
+
+  it('accepts a signed push once, answers its redelivery as a duplicate, and refuses bad input without writing', async () => {
+    const app = appOver(client);
+    const id = randomUUID();
+    const first = await post(app, 'push', push, id);
+    expect([first.status, await first.json()]).toEqual([202, { status: 'accepted' }]);
+    const again = await post(app, 'push', push, id);
+    expect([again.status, await again.json()]).toEqual([202, { status: 'duplicate' }]);
+    expect(sent.filter((m) => m.deliveryId === id)).toHaveLength(1);
+    expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['accepted', 'ignored: duplicate delivery (this delivery id was already accepted)']));
+
+    const badSig = randomUUID();
+    expect((await post(app, 'push', push, badSig, 'not-the-secret')).status).toBe(401);
+    const badJson = randomUUID();
+    expect((await post(app, 'push', '{not json', badJson)).status).toBe(400);
+    const ignored = await post(app, 'star', JSON.stringify({ action: 'created' }));
+    expect([ignored.status, (await ignored.json()).status]).toEqual([202, 'ignored']);
+    for (const d of [badSig, badJson]) expect(await (async () => (await store.doc.send(new GetCommand({ TableName: TABLE, Key: { pk: `DELIVERY#${d}`, sk: 'DELIVERY' } }))).Item)()).toBeUndefined();
+  });
+
+  it('answers 503 having written and sent nothing while the store is unreachable; /healthz says so too', async () => {
+    const closed = await startAwsJsonServer('application/x-amz-json-1.0', () => ({ body: {} }));
+    await closed.close();
+    const down = createAwsJsonClient({ region: 'us-east-1', credentials: CREDENTIALS, endpoints: { dynamodb: closed.url } });
+    const app = appOver(down);
+    const before = sent.length;
+    const r = await post(app, 'push', push);
+    expect([r.status, await r.json()]).toEqual([503, { error: 'store unavailable, retry later' }]);
+    expect(sent.length).toBe(before);
+    expect((await app.request('/healthz')).status).toBe(503);
+    expect((await appOver(client).request('/healthz')).status).toBe(200);
+    down.destroy();
   });
 });

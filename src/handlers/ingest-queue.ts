@@ -3,7 +3,7 @@
  * (body, group and de-duplication ids, the size check), sent through ./ingest-aws.ts.
  */
 import type { Queue, QueueMessage } from '../queue/queue';
-import { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from '../queue/sqs';
+import { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from '../queue/sqs-message';
 import type { AwsJsonClient } from './ingest-aws';
 
 /** `endpoint`: where to send; the queue URL's own host when not given (as the SDK does). */
