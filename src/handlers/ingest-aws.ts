@@ -1,9 +1,10 @@
 /**
  * The ingest function's AWS client: one signed JSON-protocol POST per call (DynamoDB, SQS, Secrets
- * Manager all speak it), over keep-alive node:http(s), signed with the SDK's own SigV4 signer
- * (@smithy/signature-v4). Why not the AWS SDK clients, as every other function uses: on the webhook
- * path they were most of the cost — about 200 ms of a cold start to load three clients, and about
- * 1 ms of CPU per call against 0.25 ms for the same signed request sent this way (bench/,
+ * Manager all speak it), over keep-alive node:http(s), signed with `aws4` (SigV4 for node
+ * request options, synchronous; about a third of the CPU of the SDK's @smithy/signature-v4 per
+ * call here). Why not the AWS SDK clients, as every other function uses: on the webhook path they
+ * were most of the cost — about 200 ms of a cold start to load three clients, and about 1 ms of
+ * CPU per call against 0.25 ms for the same signed request sent this way (bench/,
  * docs/PERFORMANCE.md). The intake makes three kinds of call (a conditional put, a send, one
  * secret read per container); the worker, web and scheduled functions keep the SDK.
  *
@@ -13,10 +14,9 @@
  * 1 s to connect and 2 s per attempt, and errors named as AWS names them
  * (`ConditionalCheckFailedException`), with the HTTP status.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { SignatureV4 } from '@smithy/signature-v4';
+import aws4 from 'aws4';
 
 export type AwsService = 'dynamodb' | 'sqs' | 'secretsmanager';
 
@@ -83,56 +83,33 @@ export interface AwsJsonClient {
   destroy(): void;
 }
 
-/** The signer's hash: node's SHA-256 / HMAC-SHA256 behind the interface it takes. */
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data) => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: Data) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Data): void {
-    this.#hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.#hash.digest()));
-  }
-  reset(): void {}
-}
-
 export function createAwsJsonClient(opts: AwsJsonOptions): AwsJsonClient {
   const maxAttempts = opts.maxAttempts ?? 2;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 1_000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 2_000;
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 50 }), https: new https.Agent({ keepAlive: true, maxSockets: 50 }) };
-  // One signer per service, made on first use (the signing key is derived once a day, cached inside).
-  const signers = new Map<AwsService, SignatureV4>();
-  const signer = (service: AwsService) => {
-    let s = signers.get(service);
-    if (!s) {
-      s = new SignatureV4({ service, region: opts.region, credentials: opts.credentials, sha256: NodeSha256, applyChecksum: false });
-      signers.set(service, s);
-    }
-    return s;
-  };
+  const credentials = typeof opts.credentials === 'function' ? opts.credentials : () => Promise.resolve(opts.credentials as AwsCredentials);
   const endpointOf = (service: AwsService) => new URL(opts.endpoints?.[service] ?? `https://${service}.${opts.region}.amazonaws.com`);
 
   async function attempt(service: AwsService, url: URL, operation: string, body: string): Promise<{ status: number; text: string }> {
-    const signed = await signer(service).sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname || '/',
-      query: {},
-      headers: {
+    // aws4 derives the signing key once a day per credentials and caches it.
+    const signed = aws4.sign(
+      {
+        service,
+        region: opts.region,
+        method: 'POST',
         host: url.host,
-        'content-type': PROTOCOL[service].contentType,
-        'x-amz-target': `${PROTOCOL[service].target}.${operation}`,
-        'content-length': String(Buffer.byteLength(body)),
+        path: url.pathname || '/',
+        headers: {
+          host: url.host,
+          'content-type': PROTOCOL[service].contentType,
+          'x-amz-target': `${PROTOCOL[service].target}.${operation}`,
+          'content-length': String(Buffer.byteLength(body)),
+        },
+        body,
       },
-      body,
-    });
+      await credentials(),
+    );
     const secure = url.protocol === 'https:';
     return new Promise((resolve, reject) => {
       const req = (secure ? https : http).request(
@@ -141,7 +118,7 @@ export function createAwsJsonClient(opts: AwsJsonOptions): AwsJsonClient {
           host: url.hostname,
           port: url.port || (secure ? 443 : 80),
           path: url.pathname || '/',
-          headers: signed.headers,
+          headers: signed.headers as http.OutgoingHttpHeaders,
           agent: secure ? agents.https : agents.http,
         },
         (res) => {
