@@ -25,6 +25,8 @@ import { examplePayload } from '@arm64-ci/github-sim';
 import { createWebhookApp } from '../src/http/webhook-app';
 import { createLogger } from '../src/log';
 import type { QueueMessage } from '../src/queue/queue';
+import { build } from 'esbuild';
+import { buildOptionsFor } from '../scripts/bundle';
 
 const TABLE = 'ingest-aws';
 const CREDENTIALS = { accessKeyId: 'AKIDINGESTTEST', secretAccessKey: 'ingest-test-secret', sessionToken: 'session-token' };
@@ -251,5 +253,14 @@ describe("intake's contract, answered by the ingest app over this client", () =>
     expect((await app.request('/healthz')).status).toBe(503);
     expect((await appOver(client).request('/healthz')).status).toBe(200);
     down.destroy();
+  });
+});
+
+describe('the ingest bundle', () => {
+  it('as the stack builds it, holds no AWS SDK package and no YAML parser (they were most of its cold start)', async () => {
+    const r = await build({ ...buildOptionsFor('ingest'), entryPoints: ['src/handlers/ingest.ts'], outfile: 'ingest.mjs', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(r.metafile.inputs);
+    expect(inputs.some((f) => f.includes('src/http/webhook-route.ts'))).toBe(true);
+    expect(inputs.filter((f) => /node_modules\/(@aws-sdk|@smithy|yaml)\//.test(f))).toEqual([]);
   });
 });
