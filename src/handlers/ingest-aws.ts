@@ -46,6 +46,9 @@ const RETRYABLE = new Set([
   'InternalServerError',
 ]);
 
+/** The error of a client with no credentials: a setup fault, not retried. */
+const NO_CREDENTIALS = 'CredentialsProviderError';
+
 export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -89,7 +92,13 @@ export function createAwsJsonClient(opts: AwsJsonOptions): AwsJsonClient {
   const requestTimeoutMs = opts.requestTimeoutMs ?? 2_000;
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 50 }), https: new https.Agent({ keepAlive: true, maxSockets: 50 }) };
   const credentials = typeof opts.credentials === 'function' ? opts.credentials : () => Promise.resolve(opts.credentials as AwsCredentials);
-  const endpointOf = (service: AwsService) => new URL(opts.endpoints?.[service] ?? `https://${service}.${opts.region}.amazonaws.com`);
+  // Parsed once per container, not per call.
+  const urls = new Map<string, URL>();
+  const urlOf = (base: string) => {
+    let url = urls.get(base);
+    if (!url) urls.set(base, (url = new URL(base)));
+    return url;
+  };
 
   async function attempt(service: AwsService, url: URL, operation: string, body: string): Promise<{ status: number; text: string }> {
     // aws4 derives the signing key once a day per credentials and caches it.
@@ -152,7 +161,7 @@ export function createAwsJsonClient(opts: AwsJsonOptions): AwsJsonClient {
 
   return {
     async call<T>(service: AwsService, operation: string, input: object, endpoint?: string): Promise<T> {
-      const url = endpoint ? new URL(endpoint) : endpointOf(service);
+      const url = urlOf(endpoint ?? opts.endpoints?.[service] ?? `https://${service}.${opts.region}.amazonaws.com`);
       const body = JSON.stringify(input);
       for (let n = 1; ; n++) {
         let error: AwsError;
@@ -163,7 +172,7 @@ export function createAwsJsonClient(opts: AwsJsonOptions): AwsJsonClient {
         } catch (err) {
           error = err instanceof AwsError ? err : new AwsError((err as Error).name || 'NetworkError', `${service} ${operation}: ${(err as Error).message}`, 0, { cause: err });
         }
-        const retryable = error.status === 0 || error.status >= 500 || error.status === 429 || RETRYABLE.has(error.name);
+        const retryable = (error.status === 0 && error.name !== NO_CREDENTIALS) || error.status >= 500 || error.status === 429 || RETRYABLE.has(error.name);
         if (!retryable || n >= maxAttempts) throw error;
         // The SDK's standard retry waits up to 100 ms × 2^attempt, jittered.
         await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** n));
@@ -207,7 +216,7 @@ export function awsJsonOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Aws
   const credentials = async (): Promise<AwsCredentials> => {
     const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
     if (!accessKeyId || !secretAccessKey) {
-      throw new AwsError('CredentialsProviderError', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function role', 0);
+      throw new AwsError(NO_CREDENTIALS, 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; the Lambda runtime sets them from the function role', 0);
     }
     return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   };
