@@ -1,4 +1,7 @@
-/** The branch a run is compared with (base diff, slowdowns, artifact sizes): the pull request's base, or the default branch for a push. */
+/**
+ * The branch a run is compared with (base diff, slowdowns, artifact sizes): the stored base (pull
+ * request, merge queue), the pull request's, or the default branch for a push.
+ */
 import { httpStatus, type GitHub } from '../github/client';
 import { conditionalGet } from '../github/conditional';
 import type { ReportedRun } from '../github/workflow-runs';
@@ -6,6 +9,7 @@ import type { DispatchItem } from '../store/dispatches';
 import type { RepoRef } from './deps';
 
 export async function baseBranchOf(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
+  if (d.prBase) return d.prBase;
   return d.pr ? pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
 }
 
