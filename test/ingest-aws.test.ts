@@ -6,7 +6,8 @@
  * errors named as the SDK names them.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,12 +152,38 @@ describe('the intake writes through it', () => {
     expect(await lean.recordDelivery({ deliveryId: a, event: 'push', now })).toBe('new');
     expect(await sdk.recordDelivery({ deliveryId: b, event: 'push', now })).toBe('new');
     const [ia, ib] = [await get(`DELIVERY#${a}`, 'DELIVERY'), await get(`DELIVERY#${b}`, 'DELIVERY')];
-    expect({ ...ia, pk: 'x', deliveryId: 'x' }).toEqual({ ...ib, pk: 'x', deliveryId: 'x' });
+    expect({ ...ia, pk: 'x', deliveryId: 'x', writer: 'x' }).toEqual({ ...ib, pk: 'x', deliveryId: 'x', writer: 'x' });
     expect(ia).toMatchObject({ deliveryId: a, event: 'push', receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + DELIVERY_TTL_DAYS * 86_400 });
     // Either path sees the other's record.
     expect(await lean.recordDelivery({ deliveryId: b, event: 'push', now })).toBe('duplicate');
     expect(await sdk.recordDelivery({ deliveryId: a, event: 'push', now })).toBe('duplicate');
     expect(await lean.recordDelivery({ deliveryId: a, event: 'push', now })).toBe('duplicate');
+  });
+
+  it('a put whose answer was lost is retried and still counts as new: the delivery is queued, not taken for a duplicate', async () => {
+    // A proxy that lets the first PutItem reach DynamoDB, then drops the connection before answering.
+    let dropped = 0;
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection' && k !== 'content-length')) as Record<string, string>;
+      const answer = await fetch(dynamo.endpoint, { method: 'POST', headers, body: Buffer.concat(chunks) });
+      const body = Buffer.from(await answer.arrayBuffer());
+      if (String(req.headers['x-amz-target']).endsWith('PutItem') && dropped++ === 0) return req.socket.destroy();
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(body);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const c = createAwsJsonClient({ region: 'us-east-1', credentials: CREDENTIALS, endpoints: { dynamodb: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` } });
+    const id = randomUUID();
+    try {
+      expect(await dynamoWebhookStore(c, TABLE).recordDelivery({ deliveryId: id, event: 'push', now })).toBe('new');
+      expect(dropped).toBe(2);
+      // GitHub's redelivery of it afterwards is the duplicate.
+      expect(await dynamoWebhookStore(client, TABLE).recordDelivery({ deliveryId: id, event: 'push', now })).toBe('duplicate');
+    } finally {
+      c.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('forgets a delivery, so that its redelivery is new again', async () => {

@@ -4,6 +4,7 @@
  * src/store/repos.ts `hideRepo` write through the AWS SDK — test/ingest-aws.test.ts reads both
  * back and compares them.
  */
+import { randomUUID } from 'node:crypto';
 import type { WebhookStore } from '../http/webhook-store';
 import { deliveryKey, repoKey, ttlAfter } from '../store/keys';
 import { AwsError, type AwsJsonClient } from './ingest-aws';
@@ -17,6 +18,7 @@ export function dynamoWebhookStore(client: AwsJsonClient, table: string): Webhoo
   const call = (operation: string, input: object) => client.call('dynamodb', operation, { TableName: table, ...input });
   return {
     async recordDelivery({ deliveryId, event, now }) {
+      const writer = randomUUID();
       try {
         await call('PutItem', {
           Item: {
@@ -26,8 +28,11 @@ export function dynamoWebhookStore(client: AwsJsonClient, table: string): Webhoo
             event: { S: event },
             receivedAt: { S: now.toISOString() },
             ttl: { N: String(ttlAfter(now, DELIVERY_TTL_DAYS)) },
+            writer: { S: writer },
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // A retry of a put whose answer was lost finds its own item: still new, not a duplicate.
+          ConditionExpression: 'attribute_not_exists(pk) OR writer = :writer',
+          ExpressionAttributeValues: { ':writer': { S: writer } },
         });
         return 'new';
       } catch (err) {

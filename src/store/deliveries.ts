@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
 import { ifCondition, putOnce } from './dynamo';
@@ -13,6 +14,8 @@ interface DeliveryItem {
   event: string;
   receivedAt: string;
   ttl: number;
+  /** This write's own id: the SDK's retry of a put whose answer was lost must not find a duplicate. */
+  writer: string;
 }
 
 interface ClaimItem {
@@ -37,8 +40,18 @@ export async function recordDelivery(
     event: d.event,
     receivedAt: d.now.toISOString(),
     ttl: ttlAfter(d.now, DELIVERY_TTL_DAYS),
+    writer: randomUUID(),
   };
-  const r = await ifCondition(ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+  const r = await ifCondition(
+    ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk) OR writer = :writer',
+        ExpressionAttributeValues: { ':writer': item.writer },
+      }),
+    ),
+  );
   return r ? 'new' : 'duplicate';
 }
 
