@@ -25,15 +25,26 @@ export interface RunsPage {
 
 /** A page of a repository's runs, newest first; with a filter, the matching ones. */
 export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | null, paging: Paging, filter: RunFilter = {}): Promise<RunsPage> {
+  const page = await dispatchPage(deps, meta, paging, filter);
+  const now = deps.now();
+  return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.cursor, filter };
+}
+
+/** The stored dispatches behind a {@link runsPage}, for callers that read more of them than a row shows. */
+export interface DispatchPage {
+  items: DispatchItem[];
+  cursor: string | null;
+}
+
+export async function dispatchPage(deps: HttpDeps, meta: RepoMeta, paging: Paging, filter: RunFilter = {}): Promise<DispatchPage> {
   const cursors = await cursorsOf(deps);
   const limit = paging.limit ?? DEFAULT_LIMIT;
-  const now = deps.now();
   // A filtered listing's cursor is bound to its filter: given back with another, it is refused.
   const scope = scopes.runs(meta.repo, isEmptyFilter(filter) ? undefined : filterQuery(filter));
   const after = cursors.open(scope, paging.cursor, fits.table(repoKey(meta.repo), dispatchSk('')));
   if (isEmptyFilter(filter)) {
     const page = await listDispatches(deps.store, meta.repo, { limit, after });
-    return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null, filter };
+    return { items: page.items, cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null };
   }
 
   const found: DispatchItem[] = [];
@@ -54,5 +65,5 @@ export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | n
     }
     more = stoppedEarly || page.lastKey !== null;
   }
-  return { runs: found.map((d) => runRow(d, now, token)), cursor: more && position ? cursors.seal(scope, position) : null, filter };
+  return { items: found, cursor: more && position ? cursors.seal(scope, position) : null };
 }
