@@ -246,15 +246,23 @@ export async function dispatchesOfWorkflowRuns(ctx: StoreContext, runIds: number
   return new Map(items.map((p) => [Number(p.pk.slice('WFRUN#'.length)), p]));
 }
 
-/** Newest first. */
+/**
+ * Newest first. `fields`: only those attributes (store/dynamo.ts ItemQuery), for a listing that
+ * shows a few of a dispatch's; the items then hold only them.
+ */
 export async function listDispatches(
   ctx: StoreContext,
   repo: string,
-  opts: PageRequest = {},
+  opts: PageRequest & { fields?: readonly string[] } = {},
 ): Promise<Page<DispatchItem>> {
   return queryPage<DispatchItem>(
     ctx,
-    { where: 'pk = :pk AND begins_with(sk, :prefix)', values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' }, descending: true },
+    {
+      where: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
+      descending: true,
+      ...(opts.fields ? { fields: opts.fields } : {}),
+    },
     { limit: opts.limit ?? 25, after: opts.after },
   );
 }
