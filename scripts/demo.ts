@@ -17,11 +17,20 @@ Options:
   --pr N           the pull request to comment on (default 1; opened when missing)
   --user LOGIN     who comments (default octo-maintainer)
   --fork           open the pull request from an outside contributor's fork
+  --targets        push to the three-target repository (dgx, graviton, x86 baseline) instead,
+                   and print how arm64 compares with x86
   -h, --help       print this and exit
 `;
 try {
   const { values } = parseArgs({
-    options: { comment: { type: 'string' }, pr: { type: 'string' }, user: { type: 'string' }, fork: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      comment: { type: 'string' },
+      pr: { type: 'string' },
+      user: { type: 'string' },
+      fork: { type: 'boolean' },
+      targets: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(USAGE);

@@ -71,8 +71,20 @@ it('`npm run demo -- --help` prints its usage and starts nothing', async () => {
   const res = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--help'], { env: { ...process.env, PORT: '1' } });
   expect(res.stdout).toMatch(/^Usage: npm run demo/);
   expect(res.stdout).toContain('--comment');
+  expect(res.stdout).toContain('--targets');
   expect(res.stdout).not.toContain('Starting a sandbox server');
 }, 60_000);
+
+it('`npm run demo -- --targets` plays the three-target repository offline and prints how dgx compares with x86', async () => {
+  // Nothing listens on port 1: the demo starts its own sandbox server, with its data in a temporary directory.
+  const res = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--targets'], {
+    env: { ...process.env, PORT: '1', DATA_DIR: tempDir(), APP_ID: '' },
+  });
+  expect(res.stdout).toContain('(three targets)');
+  expect(res.stdout).toContain('### dgx compared with x86');
+  expect(res.stdout).toContain('#### Failing only on dgx (1)');
+  expect(res.stdout).toMatch(/Badges graviton .*status\.svg\?target=graviton/);
+}, 120_000);
 
 it('`npm start` writes only JSON lines to stdout; the banner for people goes to stderr', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {

@@ -36,6 +36,7 @@ beforeEach(async () => {
         pulls: [
           { number: 12, headSha: HEAD, headRef: 'feature/x', user: 'maintainer', authorAssociation: 'MEMBER' },
           { number: 13, headSha: sha(50), headRef: 'patch-1', headRepo: 'stranger/widget', user: 'stranger', authorAssociation: 'NONE' },
+          { number: 14, headSha: sha(82), headRef: 'fix/backport', baseRef: 'release/1.x', user: 'maintainer', authorAssociation: 'MEMBER' },
         ],
         runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
       }),
@@ -64,9 +65,17 @@ const FILES = { 'results/smoke.xml': smokeJUnit('3.11') };
 
 async function play(
   runId: number,
-  opts: { conclusion?: 'success' | 'failure'; runner?: string; files?: Record<string, string>; extra?: { name: string; files: Record<string, string> }[] } = {},
+  opts: {
+    conclusion?: 'success' | 'failure';
+    runner?: string;
+    files?: Record<string, string>;
+    extra?: { name: string; files: Record<string, string> }[];
+    /** How long the run takes, start to finish. */
+    seconds?: number;
+  } = {},
 ) {
   await h.gh.startRun(runId);
+  h.clock.advance((opts.seconds ?? 0) * 1000);
   const job = await h.gh.queueJob(runId, { name: 'test (3.11)' });
   await h.gh.startJob(job.id, { runnerName: opts.runner ?? 'dgx-01' });
   await h.gh.completeJob(job.id, opts.conclusion ?? 'success');
@@ -258,6 +267,60 @@ describe('arm64 against the x86 baseline', () => {
     expect(checkNamed(sha(7), 'arm64 CI (dgx)').output.summary).toContain(
       `_Baseline: the latest run of main (${sha(6).slice(0, 7)}): this commit has no x86 results yet._`,
     );
+
+    // The comparison's test listing pages main's baseline; once this commit's x86 run finishes, the
+    // comparison is renewed and a cursor into the old listing is stale.
+    const dgx7 = checkNamed(sha(7), 'arm64 CI (dgx)').externalId!;
+    const listing = (q: string) => h.app.request(`/api/repos/octo-org/widget/runs/${dgx7}/compare?limit=2${q}`);
+    const before = await (await listing('')).json();
+    expect(before).toMatchObject({ baseline: { sha: sha(6), sameCommit: false } });
+    expect((await listing(`&cursor=${before.cursor}`)).status).toBe(200);
+    await play(dispatchesOf(sha(7))[2]!.runId, { runner: 'GitHub Actions 1', files: FAST_X86 });
+    const stale = await listing(`&cursor=${before.cursor}`);
+    expect(stale.status).toBe(400);
+    expect(await stale.json()).toEqual({ error: 'invalid cursor' });
+    expect(await (await listing('')).json()).toMatchObject({ baseline: { sha: sha(7), sameCommit: true }, tests: [{}, {}] });
+  });
+});
+
+describe('a pull request into a branch other than the default', () => {
+  const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+  const wheel = { name: 'wheel', files: { 'pkg-1.0-py3-none-linux_aarch64.whl': 'wheel' } };
+
+  it("compares with its base branch's latest baseline run and artifact sizes, not main's, however it was started", async () => {
+    repo().files['.github/arm64-ci.yml'] = `${THREE}triggers:\n  push: [main, "release/*"]\n`;
+    // main and release/1.x each have a finished x86 and dgx run (commits told apart by their short sha).
+    const [MAIN, RELEASE] = ['a', 'b'].map((c) => c.repeat(40));
+    for (const [ref, head] of [['main', MAIN!], ['release/1.x', RELEASE!]] as const) {
+      await h.send(h.gh.events.pushEvent(repo(), { ref: `refs/heads/${ref}`, after: head }));
+      const [dgx, , x86] = dispatchesOf(head);
+      await play(x86!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS });
+      await play(dgx!.runId, { extra: [wheel] });
+    }
+
+    // Pull request #14 into release/1.x: its dgx run finishes before its x86 run.
+    await h.send(h.gh.events.pullRequestEvent(repo(), 'opened', 14));
+    await play(dispatchesOf(sha(82))[0]!.runId, { extra: [wheel] });
+    const summary = checkNamed(sha(82), 'arm64 CI (dgx)').output.summary!;
+    expect(summary).toContain(`_Baseline: the latest run of release/1.x (${RELEASE!.slice(0, 7)}): this commit has no x86 results yet._`);
+    expect(summary).toContain(`| Artifact | Size | release/1.x (${RELEASE!.slice(0, 7)}) | Change |`);
+    expect(summary).not.toContain(MAIN!.slice(0, 7));
+
+    // A run started by a command on the pull request compares with the same branch.
+    await h.send(h.gh.events.issueCommentEvent(repo(), { pr: 14, body: '/arm64 run dgx', user: 'maintainer' }));
+    await play(dispatchesOf(sha(82)).at(-1)!.runId, { extra: [wheel] });
+    // So does its Re-run button.
+    await h.send(h.gh.events.checkRunEvent(checkNamed(sha(82), 'arm64 CI (dgx)'), 'rerequested'));
+    await play(dispatchesOf(sha(82)).at(-1)!.runId, { extra: [wheel] });
+    // And the merge queue of release/1.x.
+    const queued = 'c'.repeat(40);
+    await h.send(h.gh.events.mergeGroupEvent(repo(), { headSha: queued, pr: 14, base: 'release/1.x' }));
+    await play(dispatchesOf(queued)[0]!.runId, { extra: [wheel] });
+    for (const again of [...checks(sha(82)).filter((c) => c.name === 'arm64 CI (dgx)').slice(1), checkNamed(queued, 'arm64 CI (dgx)')]) {
+      const text = again.output.summary!;
+      expect(text).toContain(`_Baseline: the latest run of release/1.x (${RELEASE!.slice(0, 7)}): this commit has no x86 results yet._`);
+      expect(text).not.toContain(MAIN!.slice(0, 7));
+    }
   });
 });
 
@@ -303,6 +366,47 @@ describe('artifact sizes', () => {
 });
 
 describe('the dashboard with targets', () => {
+  it("charts each target's pass rate and run time over its recent runs on main, with date and value per point", async () => {
+    const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(31) }));
+    const [dgx1, , x861] = dispatchesOf(sha(31));
+    await play(dgx1!.runId, { files: ALL_PASS, seconds: 60 });
+    await play(x861!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS, seconds: 30 });
+    h.clock.advance(60 * 60_000);
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(32) }));
+    const [dgx2, , x862] = dispatchesOf(sha(32));
+    await play(dgx2!.runId, { seconds: 90 });
+    await play(x862!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS, seconds: 45 });
+
+    // As JSON: each target its own series (graviton never finished a run).
+    const api = await (await h.app.request('/api/repos/octo-org/widget')).json();
+    const series = api.targets.map((t: { name: string; trend: { points: { rate: number; sha: string }[] }; duration: { points: { value: number; sha: string }[] } }) => [
+      t.name,
+      t.trend.points.map((p) => [Math.round(p.rate * 100), p.sha]),
+      t.duration.points.map((p) => [p.value, p.sha]),
+    ]);
+    expect(series).toEqual([
+      ['dgx', [[100, sha(31)], [83, sha(32)]], [[60, sha(31)], [90, sha(32)]]],
+      ['graviton', [], []],
+      ['x86', [[100, sha(31)], [100, sha(32)]], [[30, sha(31)], [45, sha(32)]]],
+    ]);
+
+    // On the page: a figure per target with runs, two charts each, every point saying its date and value.
+    const page = await (await h.app.request('/repos/octo-org/widget')).text();
+    const figure = (name: string) => page.match(new RegExp(`<figure data-target-trend="${name}">[\\s\\S]*?</figure>`))?.[0] ?? '';
+    expect(figure('graviton')).toBe('');
+    const dgx = figure('dgx');
+    expect(dgx).toContain('aria-label="Smoke pass rate of dgx on main over the last 2 runs: latest 83%, lowest 83%, highest 100%"');
+    expect(dgx).toContain('aria-label="Run time of dgx on main over the last 2 runs: latest 1m 30s, shortest 1m 00s, longest 1m 30s"');
+    expect(dgx.match(/data-tip="[^"]*"/g)).toEqual([
+      'data-tip="2026-11-25 12:00 UTC · 6/6 passed (100%) · ddddddd"',
+      'data-tip="2026-11-25 13:01 UTC · 5/6 passed (83%) · ddddddd"',
+      'data-tip="2026-11-25 12:00 UTC · ran 1m 00s · ddddddd"',
+      'data-tip="2026-11-25 13:01 UTC · ran 1m 30s · ddddddd"',
+    ]);
+    expect(figure('x86')).toContain('(baseline)');
+  });
+
   it('shows the targets side by side and the comparison of a run, as a page and as JSON', async () => {
     await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(30) }));
     const [dgx, graviton, x86] = dispatchesOf(sha(30));
@@ -324,6 +428,35 @@ describe('the dashboard with targets', () => {
     const cmp = await (await h.app.request(`/api/repos/octo-org/widget/runs/${dgxId}/compare`)).json();
     expect(cmp).toMatchObject({ run: { target: 'dgx' }, baseline: { target: 'x86', sameCommit: true } });
     expect(cmp.comparison.failingOnlyOnTarget.map((f: { name: string }) => f.name)).toEqual(['test_basic_api_availability']);
+
+    // Every test as a row, the one failing only on dgx first, paged with sealed cursors: each test exactly once.
+    const compareApi = (id: string, query = '') => h.app.request(`/api/repos/octo-org/widget/runs/${id}/compare${query}`);
+    const seen: { name: string; target: { outcome: string }; baseline: { outcome: string }; ratio: number | null }[] = [];
+    let cursor: string | null = null;
+    let firstCursor = '';
+    do {
+      const page = await (await compareApi(dgxId, `?limit=4${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      expect(page.tests.length).toBeLessThanOrEqual(4);
+      seen.push(...page.tests);
+      cursor = page.cursor;
+      firstCursor ||= cursor ?? '';
+    } while (cursor);
+    expect(seen.map((t) => t.name)).toEqual([...new Set(seen.map((t) => t.name))]);
+    expect(seen).toHaveLength(6);
+    expect(seen[0]).toMatchObject({ name: 'test_basic_api_availability', target: { outcome: 'failed' }, baseline: { outcome: 'passed' }, ratio: null });
+    expect(seen.slice(1).every((t) => t.ratio !== null)).toBe(true);
+    expect(firstCursor).not.toBe('');
+    // Forged, edited or borrowed from another run's comparison: 400, nothing read.
+    const gravitonId = checkNamed(sha(30), 'arm64 CI (graviton)').externalId!;
+    for (const [id, bad] of [
+      [dgxId, 'forged'],
+      [dgxId, `${firstCursor.slice(0, -2)}AA`],
+      [gravitonId, firstCursor],
+    ]) {
+      const r = await compareApi(id!, `?cursor=${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(await r.json()).toEqual({ error: 'invalid cursor' });
+    }
     expect(api.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare`);
 
     const page = await (await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare`)).text();
@@ -341,6 +474,8 @@ describe('the dashboard with targets', () => {
     for (const path of [
       `/repos/octo-org/widget/runs/${dgxId}/compare`,
       `/api/repos/octo-org/widget/runs/${dgxId}/compare`,
+      `/api/repos/octo-org/widget/runs/${dgxId}/compare?limit=4&cursor=${firstCursor}`,
+      `/api/repos/octo-org/widget/runs/${dgxId}/compare?cursor=forged`,
       '/api/repos/octo-org/widget',
       '/badges/octo-org/widget/status.svg?target=x86',
     ])
@@ -349,6 +484,8 @@ describe('the dashboard with targets', () => {
     const opened = await (await h.app.request(`/api/repos/octo-org/widget?token=${token}`)).json();
     expect(opened.targets[0].compareUrl).toBe(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`);
     expect((await h.app.request(`/repos/octo-org/widget/runs/${dgxId}/compare?token=${token}`)).status).toBe(200);
+    const second = await (await h.app.request(`/api/repos/octo-org/widget/runs/${dgxId}/compare?limit=4&cursor=${firstCursor}&token=${token}`)).json();
+    expect(second.tests.map((t: { name: string }) => t.name)).toEqual(seen.slice(4).map((t) => t.name));
   });
 });
 

@@ -9,6 +9,8 @@ export interface PullInfo {
   merged: boolean;
   headSha: string;
   headRef: string;
+  /** The branch it merges into (`release/1.x`, not always the default branch): runs compare with it. */
+  baseRef: string;
   /** null when the fork was deleted. */
   headRepoFullName: string | null;
   baseRepoFullName: string;
@@ -34,6 +36,7 @@ export async function getPull(gh: GitHub, p: { owner: string; repo: string; numb
       merged: pr.merged === true,
       headSha: pr.head.sha,
       headRef: pr.head.ref,
+      baseRef: pr.base.ref,
       headRepoFullName: pr.head.repo?.full_name ?? null,
       baseRepoFullName: pr.base.repo.full_name,
       authorLogin: pr.user?.login ?? '',

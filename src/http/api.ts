@@ -81,11 +81,13 @@ export function apiRoutes(deps: HttpDeps): Hono {
     return c.json(view);
   });
 
-  // An arm64 run against the baseline run it was compared with: the same data as the compare page.
+  // An arm64 run against the baseline run it was compared with: the same data as the compare page,
+  // plus every test as a row (`tests`, one-sided failures first; `cursor` pages them).
   api.get('/repos/:owner/:repo/runs/:id/compare', async (c) => {
     const token = c.req.query('token') ?? null;
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, token ?? undefined);
-    const view = meta && isDispatchId(c.req.param('id')) ? await compareView(deps, meta, c.req.param('id'), meta.private ? token : null) : null;
+    const paging = { limit: limitOf(c.req.query('limit'), 100), cursor: c.req.query('cursor') };
+    const view = meta && isDispatchId(c.req.param('id')) ? await compareView(deps, meta, c.req.param('id'), meta.private ? token : null, paging) : null;
     if (!view) return c.json({ error: 'not found' }, 404);
     return c.json(view);
   });

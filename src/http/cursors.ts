@@ -28,6 +28,12 @@ export const scopes = {
   runs: (repo: string, filter?: string) => `runs\0${repo.toLowerCase()}${filter ? `\0${filter}` : ''}`,
   tests: (repo: string, ref: string) => `tests\0${repo.toLowerCase()}\0${ref}`,
   runTests: (repo: string, dispatchId: string) => `run-tests\0${repo.toLowerCase()}\0${dispatchId}`,
+  /**
+   * An arm64 run's tests against its baseline. `basis` names the two results compared (attempts,
+   * baseline run): once the comparison is renewed (the commit's baseline finished, a re-run), the
+   * old offsets page another list, so their cursors are refused.
+   */
+  compareTests: (repo: string, dispatchId: string, basis: string) => `compare-tests\0${repo.toLowerCase()}\0${dispatchId}\0${basis}`,
 };
 
 interface Cursors {

@@ -96,7 +96,11 @@ export interface DispatchItem {
    * a comment's `created_at`; see core/approval.ts). Absent until the check run exists.
    */
   heldAt?: string;
-  /** A pull request's base branch, from the event that started it: completion compares with it without asking GitHub. */
+  /**
+   * The branch the run is compared with (baseline fallback, slowdowns, artifact sizes): a pull
+   * request's base or a merge queue's target branch, from what started it, so completion need not
+   * ask GitHub. Absent for a push, and on pull-request runs recorded before it: the default branch.
+   */
   prBase?: string;
   /** What its check run last showed (worker/check-run.ts): the next update goes out only on a visible change. */
   checkShown?: ShownCheck;

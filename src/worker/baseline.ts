@@ -1,7 +1,7 @@
 /**
  * An arm64 target's run against the baseline's (x86): the comparison section of its check run.
  * The baseline's results are this commit's when its baseline run has finished, else the base
- * branch's latest baseline run (said so in the section). When the same commit's baseline finishes
+ * branch's latest baseline run (the pull request's base, else the default branch; said so in the section). When the same commit's baseline finishes
  * later, every arm64 target's check run of that commit is updated with the like-for-like comparison.
  */
 import { compareRuns, type Leg } from '../core/compare/runs';
@@ -51,9 +51,9 @@ async function findBaseline(deps: WorkerDeps, d: DispatchItem, baseline: string)
     const result = smoke ? await getRunResult(deps.store, fresh.dispatchId, smoke.attempt) : null;
     if (result?.counts) return { dispatch: fresh, result, sameCommit: true };
   }
-  // Pull requests are compared with the default branch too: most target it, and it costs no GitHub call.
-  const meta = await getRepo(deps.store, d.repo);
-  const branch = meta?.defaultBranch;
+  // The pull request's base branch as stored when it started; a push (or a run recorded before
+  // the base was stored) compares with the default branch.
+  const branch = d.prBase ?? (await getRepo(deps.store, d.repo))?.defaultBranch;
   if (!branch) return null;
   const ref = await getRefSmoke(deps.store, d.repo, refName({ branch, target: baseline }));
   const entry = ref?.runs.find((r) => r.sha !== d.sha) ?? null;

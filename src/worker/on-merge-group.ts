@@ -28,6 +28,8 @@ export async function onMergeGroup(deps: WorkerDeps, deliveryId: string, payload
     // `gh-readonly-queue/main/pr-104-…`: the queue's own branch, which shows where the run came from.
     branch: payload.merge_group.head_ref.replace(/^refs\/heads\//, ''),
     pr: null,
+    // The queue's target branch (`release/1.x` for its own queue): what the run is compared with.
+    prBase: payload.merge_group.base_ref.replace(/^refs\/heads\//, ''),
     trigger: 'merge_group',
     actor: payload.sender?.login ?? null,
     deliveryId,

@@ -32,6 +32,7 @@ export const PAYLOAD_FIELDS: Record<HandledEvent, readonly string[]> = {
     'sender?.type?',
     'merge_group.head_sha',
     'merge_group.head_ref',
+    'merge_group.base_ref',
   ],
   pull_request: [
     ...COMMON,

@@ -63,8 +63,10 @@ export async function rerunDispatch(
   if (!target || (source.target !== undefined && !named))
     return { kind: 'gone', dispatch: null, reason: `target ${source.target ?? 'default'} is no longer in the config` };
   let hold: string | undefined;
+  let prBase = source.prBase;
   if (source.pr !== null) {
     const pull = await getPull(gh, { owner: a.repo.owner, repo: a.repo.name, number: source.pr });
+    prBase ??= pull?.baseRef;
     const trust = pull
       ? await pullTrust(deps, gh, a.repo, pull, a.config)
       : { trusted: false as const, reason: `pull request #${source.pr} could not be read` };
@@ -81,6 +83,7 @@ export async function rerunDispatch(
     sha: source.sha,
     branch: source.branch,
     pr: source.pr,
+    ...(prBase ? { prBase } : {}),
     trigger: a.trigger ?? 'rerun',
     actor: a.actor,
     deliveryId: a.deliveryId,

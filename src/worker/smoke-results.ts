@@ -97,7 +97,7 @@ async function artifactSizes(
     createdAt: a.now.toISOString(),
     ttl: a.ttl,
   });
-  const branch = d.pr ? await pullBaseBranch(gh, d, a.run, a.repo) : a.repo.defaultBranch;
+  const branch = await baseBranchOf(gh, d, a.run, a.repo);
   const base = await latestArtifactSizes(deps.store, d.repo, refName({ branch, target: d.target }), d.dispatchId);
   const report = artifactGrowth(sizes, base?.sizes ?? null, a.maxGrowth ?? DEFAULT_MAX_GROWTH);
   const label = base ? `${branch} (${base.sha.slice(0, 7)})` : branch;
@@ -438,8 +438,9 @@ async function baseComparison(
   return { diff: compareWithBase(current, base), label: `${branch} at ${entry.sha.slice(0, 7)}` };
 }
 
-/** The branch a run is compared with: the pull request's base, or the default branch for a push. */
+/** The branch a run is compared with: the stored base (pull request, merge queue), the pull request's, or the default branch for a push. */
 async function baseBranchOf(gh: GitHub, d: DispatchItem, run: ReportedRun, repo: RepoRef): Promise<string> {
+  if (d.prBase) return d.prBase;
   return d.pr ? pullBaseBranch(gh, d, run, repo) : repo.defaultBranch;
 }
 

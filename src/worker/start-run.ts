@@ -39,7 +39,7 @@ interface RunRequest extends Pick<DispatchItem, 'sha' | 'branch' | 'pr' | 'trigg
    * `action_required` with this explanation, but nothing is dispatched until someone approves.
    */
   hold?: string;
-  /** The pull request's base branch when the caller knows it (stored, so completion need not ask GitHub). */
+  /** The pull request's (or merge queue's) base branch when the caller knows it (stored, so completion need not ask GitHub). */
   prBase?: string;
   /** Extra lines for the check run summary (who approved it, which run this re-runs). */
   notes?: string[];

@@ -114,6 +114,19 @@ describe.skipIf(!haveChromium)('comparison view in Chromium', () => {
     await expect(rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-target')))).resolves.toEqual(['dgx', 'graviton', 'x86']);
     await expect(page.locator('tr[data-target="graviton"] td.num').first().textContent()).resolves.toBe('5/6 (83%)');
     await expect(page.locator('tr[data-target="graviton"] td.num').nth(1).textContent()).resolves.toBe('3.00×');
+    // Each target's trends: hovering a point says its date and value.
+    await expect(page.locator('figure[data-target-trend]').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-target-trend')))).resolves.toEqual([
+      'dgx',
+      'graviton',
+      'x86',
+    ]);
+    const tip = page.getByRole('tooltip');
+    await page.locator('figure[data-target-trend="graviton"] svg[data-chart="pass-rate"] circle.point').first().hover();
+    await tip.waitFor();
+    await expect(tip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · 5\/6 passed \(83%\) · c0ffee0$/);
+    await page.locator('figure[data-target-trend="x86"] svg[data-chart="target-duration"] circle.point').first().hover();
+    await expect(tip.textContent()).resolves.toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · ran \d+s · c0ffee0$/);
+    await page.keyboard.press('Escape');
     await page.locator('tr[data-target="dgx"]').getByRole('link', { name: 'with x86' }).click();
     await page.waitForURL(`**/runs/${dgxRun}/compare`);
     await expect(page.locator('h1').textContent()).resolves.toContain('dgx compared with x86');

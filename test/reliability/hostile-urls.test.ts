@@ -52,6 +52,8 @@ const ROUTES = [
   (o: string, r: string) => `/api/repos/${o}/${r}`,
   (o: string, r: string) => `/api/repos/${o}/${r}/runs`,
   (o: string, r: string, id: string) => `/api/repos/${o}/${r}/runs/${id}`,
+  (o: string, r: string, id: string) => `/repos/${o}/${r}/runs/${id}/compare`,
+  (o: string, r: string, id: string) => `/api/repos/${o}/${r}/runs/${id}/compare`,
   (o: string, r: string) => `/api/repos/${o}/${r}/tests`,
   (o: string, r: string) => `/api/repos/${o}/${r}/stats`,
   (o: string, r: string) => `/api/runners?repo=${o}/${r}`,

@@ -86,9 +86,10 @@ function Chart(props: { values: ChartValue[]; name: string; domain?: [number, nu
   );
 }
 
-export function TrendChart(props: { trend: Trend }) {
+/** `title` names what the rates are of (a target's); by default, the trend's branch. */
+export function TrendChart(props: { trend: Trend; title?: string }) {
   const values = trendValues(props.trend);
-  return <Chart values={values} kind="pass-rate" name={describeRates(`Smoke pass rate on ${props.trend.branch}`, values)} ticks={[0, 0.5, 1]} />;
+  return <Chart values={values} kind="pass-rate" name={describeRates(props.title ?? `Smoke pass rate on ${props.trend.branch}`, values)} ticks={[0, 0.5, 1]} />;
 }
 
 /** Durations over runs (run time, queue time): 0 at the bottom, a round number at the top. */

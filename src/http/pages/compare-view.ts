@@ -4,6 +4,7 @@
  * ratios, recomputed from the stored results with core/compare (six reads, whatever the suite's
  * size). Callers decide visibility first (../visibility.ts).
  */
+import { comparedTestRows, type ComparedTestRow } from '../../core/compare/rows';
 import { compareRuns, type Leg, type RunComparison } from '../../core/compare/runs';
 import { durationSeconds } from '../../core/jobs';
 import { currentSmoke } from '../../store/dispatch-smoke';
@@ -12,6 +13,7 @@ import { listJobs } from '../../store/jobs';
 import type { RepoMeta } from '../../store/repos';
 import { getRunResult, type RunResultItem } from '../../store/run-results';
 import { timedTestsOf } from '../../store/run-history';
+import { cursorsOf, fits, scopes } from '../cursors';
 import type { HttpDeps } from '../deps';
 import { repoPath, runPath } from './view-models/shared';
 import { withToken } from './view-models';
@@ -36,6 +38,13 @@ export interface CompareView {
   links: { repo: string; run: string };
 }
 
+/** The JSON's answer: the view plus a page of every test, one row each (core/compare/rows.ts). */
+export interface CompareListing extends CompareView {
+  tests: ComparedTestRow[];
+  /** Sealed; pass it back as `?cursor=` for the next page; null on the last. */
+  cursor: string | null;
+}
+
 export const comparePath = (repo: string, id: string) => `${runPath(repo, id)}/compare`;
 
 async function sideOf(deps: HttpDeps, d: DispatchItem, result: RunResultItem) {
@@ -44,7 +53,25 @@ async function sideOf(deps: HttpDeps, d: DispatchItem, result: RunResultItem) {
   return { tests: await timedTestsOf(deps.store, result), ...(result.counts ? { counts: result.counts } : {}), jobs: legs };
 }
 
-export async function compareView(deps: HttpDeps, meta: RepoMeta, dispatchId: string, token: string | null): Promise<CompareView | null> {
+export function compareView(deps: HttpDeps, meta: RepoMeta, dispatchId: string, token: string | null): Promise<CompareView | null>;
+export function compareView(
+  deps: HttpDeps,
+  meta: RepoMeta,
+  dispatchId: string,
+  token: string | null,
+  paging: { limit: number; cursor?: string | undefined },
+): Promise<CompareListing | null>;
+/**
+ * With `paging` (the JSON), also a page of the tests: the cursor is opened once the run is found
+ * (an unknown run is a 404 whatever the cursor), and a forged or stale one is a 400.
+ */
+export async function compareView(
+  deps: HttpDeps,
+  meta: RepoMeta,
+  dispatchId: string,
+  token: string | null,
+  paging?: { limit: number; cursor?: string | undefined },
+): Promise<CompareView | CompareListing | null> {
   const d = await getDispatch(deps.store, meta.repo, dispatchId);
   if (!d) return null;
   const side = (x: DispatchItem, attempt: number): Side => ({
@@ -56,20 +83,38 @@ export async function compareView(deps: HttpDeps, meta: RepoMeta, dispatchId: st
   });
   const links = { repo: withToken(repoPath(meta.repo), token), run: withToken(runPath(meta.repo, d.dispatchId), token) };
   const smoke = currentSmoke(d);
-  const empty: CompareView = { repo: meta.repo, run: side(d, d.attempt), baseline: null, comparison: null, links };
   const stored = d.comparison;
-  if (!stored || !smoke) return empty;
+  // What the listing compares; a cursor is bound to it (no comparison: no cursor fits).
+  const basis = stored && smoke ? `${smoke.attempt}:${stored.baselineDispatchId}:${stored.baselineAttempt}` : 'none';
+  const page = paging ? await pageOf(deps, scopes.compareTests(meta.repo, d.dispatchId, basis), paging) : null;
+  const empty: CompareView = { repo: meta.repo, run: side(d, d.attempt), baseline: null, comparison: null, links };
+  const done = (view: CompareView, rows: ComparedTestRow[]) => (page ? { ...view, ...page.of(rows) } : view);
+  if (!stored || !smoke) return done(empty, []);
   const [mine, base, baseResult] = await Promise.all([
     getRunResult(deps.store, d.dispatchId, smoke.attempt),
     getDispatch(deps.store, meta.repo, stored.baselineDispatchId),
     getRunResult(deps.store, stored.baselineDispatchId, stored.baselineAttempt),
   ]);
-  if (!mine || !base || !baseResult) return empty;
-  const comparison = compareRuns(await sideOf(deps, d, mine), await sideOf(deps, base, baseResult), { top: COMPARE_TESTS });
-  return {
+  if (!mine || !base || !baseResult) return done(empty, []);
+  const [ours, theirs] = [await sideOf(deps, d, mine), await sideOf(deps, base, baseResult)];
+  const comparison = compareRuns(ours, theirs, { top: COMPARE_TESTS });
+  const view: CompareView = {
     ...empty,
     run: side(d, mine.attempt),
     baseline: { ...side(base, baseResult.attempt), sameCommit: stored.sameCommit },
     comparison,
+  };
+  return done(view, page ? comparedTestRows(ours.tests, theirs.tests, comparison.floorSeconds) : []);
+}
+
+/** An offset listing under `scope`: the cursor checked before anything else is read. */
+async function pageOf(deps: HttpDeps, scope: string, paging: { limit: number; cursor?: string | undefined }) {
+  const cursors = await cursorsOf(deps);
+  const offset = cursors.open(scope, paging.cursor, fits.offset) ?? 0;
+  return {
+    of: (rows: ComparedTestRow[]) => ({
+      tests: rows.slice(offset, offset + paging.limit),
+      cursor: offset + paging.limit < rows.length ? cursors.seal(scope, offset + paging.limit) : null,
+    }),
   };
 }

@@ -2,6 +2,7 @@ import { DEFAULT_TARGET } from '../../core/config/targets';
 import { ArtifactSizes } from './artifact-sizes-chart';
 import type { ArtifactSizesView } from './artifact-sizes-view';
 import { TargetsTable } from './targets-table';
+import { TargetTrends } from './targets-trends';
 import type { TargetRow } from './targets-view';
 import type { LabelSetStats } from '../../core/percentiles';
 import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatusFilter } from '../../core/run-filter';
@@ -224,9 +225,11 @@ export function RepoPage(props: {
       {props.artifacts ? <ArtifactSizes view={props.artifacts} /> : null}
 
       <div id="charts-live" data-live-part>
+        {props.targets ? <TargetTrends targets={props.targets} branch={v.defaultBranch} /> : null}
         <h2>Smoke-test pass rate</h2>
         {withData.length === 0 ? (
-          <p>No smoke-test results yet.</p>
+          // Named targets keep their results per target (charted above), none under the plain branch.
+          <p>{props.targets ? 'Per target above.' : 'No smoke-test results yet.'}</p>
         ) : (
           <div class="charts">
             {withData.map((t) => (

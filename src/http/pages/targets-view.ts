@@ -1,17 +1,28 @@
 /**
  * A repository's named targets side by side on its default branch: each target's latest status,
- * smoke rate and test time against the baseline, with its badges and comparison link. At most two
- * reads per target (its LATEST item, then its run); null for a repository without `targets:`.
+ * smoke rate and test time against the baseline, with its badges and comparison link, and its
+ * trends (pass rate and run time over recent runs). At most two reads per target (its LATEST item,
+ * then its run), plus one BatchGet of every target's rolling pass rate and one query of the
+ * branch's recent runs for the run times; null for a repository without `targets:`.
  * Callers decide visibility first (../visibility.ts).
  */
 import { formatRate } from '../../core/smoke/verdict';
-import { getDispatch } from '../../store/dispatches';
+import { dispatchesOfRef, getDispatch, type DispatchItem } from '../../store/dispatches';
+import { refName } from '../../store/keys';
+import { refSmokesOf } from '../../store/ref-smoke';
 import { getLatest, type RepoMeta } from '../../store/repos';
 import type { HttpDeps } from '../deps';
 import { comparePath } from './compare-view';
 import { statusOf, type Tone } from './format';
-import { runPath, seg } from './view-models/shared';
+import { durationSeries, SERIES_POINTS, type Series } from './view-models/series';
+import { runPath, seg, trendOf, type Trend } from './view-models/shared';
 import { withToken } from './view-models';
+
+/**
+ * The branch's recent runs read for the run-time charts, all targets together (the index has no
+ * per-target key): one BatchGet at most, about SERIES_POINTS per target for up to five targets.
+ */
+const RECENT_RUNS = 100;
 
 export interface TargetRow {
   name: string;
@@ -25,6 +36,10 @@ export interface TargetRow {
   runUrl: string | null;
   compareUrl: string | null;
   badges: { status: string; smoke: string };
+  /** Smoke pass rate of the target's recent runs with results on the default branch, oldest first. */
+  trend: Trend;
+  /** Start to finish of the target's recent finished runs on the default branch, oldest first. */
+  duration: Series;
 }
 
 export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string | null): Promise<TargetRow[] | null> {
@@ -32,6 +47,13 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
   if (!targets) return null;
   const badgeBase = `${deps.publicUrl}/badges/${meta.repo.split('/').map(seg).join('/')}`;
   const query = (name: string) => `?target=${seg(name)}${token ? `&token=${seg(token)}` : ''}`;
+  const refOf = (name: string) => refName({ branch: meta.defaultBranch, target: name });
+  const [smokes, recent] = await Promise.all([
+    refSmokesOf(deps.store, targets.names.map((name) => ({ repo: meta.repo, ref: refOf(name) }))),
+    dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, Math.min(RECENT_RUNS, SERIES_POINTS * targets.names.length)),
+  ]);
+  const runsOf = new Map<string, DispatchItem[]>();
+  for (const d of recent) if (d.target) runsOf.set(d.target, [...(runsOf.get(d.target) ?? []), d]);
   return Promise.all(
     targets.names.map(async (name): Promise<TargetRow> => {
       const latest = await getLatest(deps.store, meta.repo, meta.defaultBranch, name);
@@ -46,6 +68,8 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
         runUrl: latest ? withToken(runPath(meta.repo, latest.dispatchId), token) : null,
         compareUrl: run?.comparison ? withToken(comparePath(meta.repo, run.dispatchId), token) : null,
         badges: { status: `${badgeBase}/status.svg${query(name)}`, smoke: `${badgeBase}/smoke.svg${query(name)}` },
+        trend: trendOf(meta.defaultBranch, smokes.get(`${meta.repo.toLowerCase()}\0${refOf(name)}`)),
+        duration: durationSeries(runsOf.get(name) ?? []),
       };
     }),
   );

@@ -32,6 +32,8 @@ export type Plan =
       kind: 'dispatch';
       sha: string;
       branch: string;
+      /** The pull request's base branch, which its runs compare with; absent in plans stored before it: the default branch. */
+      prBase?: string;
       trigger: 'command' | 'rerun' | 'approval';
       overrides: Record<string, string>;
       /** The named targets to run; absent: every target. */

@@ -119,6 +119,7 @@ async function dispatchPlan(
     sha: plan.sha,
     branch: plan.branch,
     pr: ctx.prNumber,
+    ...(plan.prBase ? { prBase: plan.prBase } : {}),
     trigger: plan.trigger,
     actor: ctx.commenter,
     deliveryId: ctx.deliveryId,
