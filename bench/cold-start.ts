@@ -17,14 +17,14 @@ const run = promisify(execFile);
 
 export interface ColdStartResult {
   bundleBytes: Record<(typeof FUNCTIONS)[number], number>;
-  /** The ingest function with the AWS SDK left to the runtime (not what the stack deploys; for comparison). */
+  /** The ingest function built with `@aws-sdk/*` external (the bytes target; the ingest function imports no SDK, so the same code as deployed). */
   ingestSdkExternalBytes: number | null;
   /** Median ms to import the module in a fresh process (Node's own boot excluded), over `runs` processes. */
   importMs: Record<string, number>;
   runs: number;
-  /** Ingest bundle as deployed (the SDK loaded from the runtime's node_modules) / `import('probot')`. */
+  /** Ingest bundle as deployed / `import('probot')`. */
   ratioIngestToProbot: number;
-  /** The ingest bundle imported after the SDK packages / `import('probot')` (the bundle carries its own SDK now: near the line above). */
+  /** The ingest bundle imported after the SDK packages / `import('probot')`: what is left once Node's own modules the SDK also loads (http, crypto, url) are warm. */
   ratioIngestOwnToProbot: number;
   /** A fresh process to its first answer (import, secret read, verify, put, SQS send), both sides. */
   firstRequest: FirstRequestResult;
@@ -40,7 +40,7 @@ const HANDLER_ENV = {
   AWS_REGION: 'us-east-1',
   TABLE_NAME: 'bench',
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench.fifo',
-  APP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
+  SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 

@@ -426,7 +426,8 @@ export class Arm64CiStack extends Stack {
   ): NodejsFunction {
     const { logRetention, entry, ...rest } = props;
     // scripts/bundle.ts SDK_BUNDLED: the functions whose measured cold start is shorter with the
-    // AWS SDK bundled and tree-shaken than loaded from the runtime (bench/first-request.ts).
+    // AWS SDK bundled and tree-shaken than loaded from the runtime (bench/first-request.ts); the
+    // ingest function, which now reaches AWS without the SDK (src/handlers/ingest-aws.ts).
     const fnName = path.basename(path.dirname(entry)) === 'handlers' ? path.basename(entry, '.ts') : '';
     const bundleSdk = (SDK_BUNDLED as readonly string[]).includes(fnName);
     const logGroup = new logs.LogGroup(this, `${name}Logs`, {

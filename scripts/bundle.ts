@@ -1,6 +1,7 @@
 // Bundles each Lambda function the way the CDK stack does (esbuild, minified, source maps without
-// sources; the AWS SDK bundled and tree-shaken into the ingest function, left to the runtime for
-// the others), into dist/<name>/index.mjs, and prints the sizes. The benchmarks read the same bundles.
+// sources; the AWS SDK left to the runtime, except in the ingest function, which does not load it
+// at all — see SDK_BUNDLED), into dist/<name>/index.mjs, and prints the sizes. The benchmarks read
+// the same bundles.
 import { build, type BuildOptions } from 'esbuild';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,9 +42,11 @@ export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
 };
 
 /**
- * Functions that carry the AWS SDK in their bundle instead of loading the runtime's copy: the
- * webhook's cold start to a first answer is about half with the SDK bundled and tree-shaken
- * (bench/first-request.ts measures both; `npm run bench` prints them).
+ * Functions that would carry the AWS SDK in their bundle instead of loading the runtime's copy
+ * (loading its many files is most of a cold start). The ingest function no longer imports the
+ * SDK (src/handlers/ingest-aws.ts), so this changes nothing in its bundle today; it stays listed
+ * so that an SDK import creeping back into the webhook path is bundled and tree-shaken rather than
+ * loaded file by file (bench/first-request.ts measures both builds; `npm run bench` prints them).
  */
 export const SDK_BUNDLED: readonly (typeof FUNCTIONS)[number][] = ['ingest'];
 

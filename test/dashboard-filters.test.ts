@@ -220,6 +220,16 @@ describe('live polling', { timeout: 60_000 }, () => {
     expect(after.headers.get('etag')).not.toBe(before);
   });
 
+  it('a paged answer polled again keeps its cursor and ETag: a 304, not a new body each time', async () => {
+    const url = '/api/repos/octo-org/widget/runs?status=completed&limit=1';
+    const a = await get(url);
+    expect(a.json.cursor).toEqual(expect.any(String));
+    h.clock.advance(1_000);
+    const b = await get(url, { 'If-None-Match': a.headers.get('etag')! });
+    expect(b.status).toBe(304);
+    expect((await get(url)).json.cursor).toBe(a.json.cursor);
+  });
+
   it('a 404 has no ETag: a private repository does not answer 304 to a guessed tag', async () => {
     const r = await get(`/api/repos/octo-org/gadget/runs/${ids.gadget}`, { 'If-None-Match': '*' });
     expect(r.status).toBe(404);

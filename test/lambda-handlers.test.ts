@@ -1,9 +1,10 @@
 /**
  * The Lambda entry points (src/handlers/*.ts) as Lambda calls them: a Function URL event for the
  * ingest and web functions, an SQS batch for the worker. Nothing is mocked: the handlers build
- * their real AWS SDK clients from the environment, which points them (through the SDK's
- * standard AWS_ENDPOINT_URL_<SERVICE> variables) at dynalite and at two small local servers that
- * speak the SQS and Secrets Manager JSON protocols; GitHub is the stand-in.
+ * their real AWS clients from the environment (the SDK's in web and worker, the ingest function's
+ * own in src/handlers/ingest-aws.ts), which points them (through the standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables) at dynalite and at two small local servers that speak the
+ * SQS and Secrets Manager JSON protocols; GitHub is the stand-in.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';

@@ -13,7 +13,10 @@ import type { Queue, QueueMessage } from '../../src/queue/queue';
 import { SqsQueue } from '../../src/queue/sqs';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../../src/store/dynamo';
 import { recordDelivery } from '../../src/store/deliveries';
-import { createIngestApp } from '../../src/wiring/ingest-app';
+import { createAwsJsonClient } from '../../src/handlers/ingest-aws';
+import { sqsJsonQueue } from '../../src/handlers/ingest-queue';
+import { dynamoWebhookStore } from '../../src/handlers/ingest-store';
+import { createWebhookApp } from '../../src/http/webhook-app';
 import { SECRET, WEBHOOK_PATH } from './payload';
 import { startChild } from './processes';
 
@@ -43,13 +46,14 @@ export function countingQueue(): Queue & { sent: number; last: QueueMessage | nu
  * The queue as on Lambda: the real SQS client and SqsQueue, sending to the SQS stand-in at `url`
  * (bench/child/sqs.ts), counting what it sent.
  */
-export function sqsQueue(url: string): Queue & { sent: number } {
+export function sqsQueue(url: string): Queue & { sent: number; url: string } {
   const inner = new SqsQueue({
     queueUrl: `${url}/123456789012/bench.fifo`,
-    client: new SQSClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
+    client: new SQSClient({ region: 'us-east-1', endpoint: url, credentials: BENCH_CREDENTIALS }),
   });
   const q = {
     sent: 0,
+    url,
     async send(m: QueueMessage) {
       await inner.send(m);
       q.sent++;
@@ -58,15 +62,20 @@ export function sqsQueue(url: string): Queue & { sent: number } {
   return q;
 }
 
+const BENCH_CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
 export const startSqsChild = () => startChild<{ type: 'ready'; url: string }>('sqs.ts');
 
 /** Logs are serialised as in production (JSON lines) but not written anywhere. */
 export const sinkLogger = (): Logger => createLogger({ level: 'info', write: () => {} });
 
-export async function benchStore(endpoint: string, table = 'bench'): Promise<StoreContext> {
+/** The store (its SDK client, for Probot's handler and the harness) and where it listens (for ours). */
+export type BenchStore = StoreContext & { endpoint: string };
+
+export async function benchStore(endpoint: string, table = 'bench'): Promise<BenchStore> {
   const doc = createDocumentClient(localClientConfig(endpoint));
   await ensureTable(doc, table);
-  return { doc, table };
+  return { doc, table, endpoint };
 }
 
 /** (a) The floor: what any receiver must do — read the body, check the HMAC, answer 202. */
@@ -82,9 +91,24 @@ export function floorApp(): Hono {
   return app;
 }
 
-/** (b) Ours: the ingest Lambda's app, unchanged. */
-export function oursApp(store: StoreContext, queue: Queue): Hono {
-  return createIngestApp({ store, queue, log: sinkLogger(), webhookSecret: SECRET });
+/**
+ * (b) Ours: the ingest Lambda's app as src/handlers/ingest.ts builds it — the webhook route over
+ * the ingest function's own AWS client (src/handlers/ingest-aws.ts) for the put and, given the
+ * SQS stand-in's queue, the send (counted on the same counter as Probot's sends).
+ */
+export function oursApp(store: BenchStore, queue: Queue & { url?: string; sent?: number }): Hono {
+  const client = createAwsJsonClient({ region: 'us-east-1', credentials: BENCH_CREDENTIALS, endpoints: { dynamodb: store.endpoint } });
+  let q: Queue = queue;
+  if (queue.url) {
+    const lean = sqsJsonQueue(client, `${queue.url}/123456789012/bench.fifo`);
+    q = {
+      async send(m) {
+        await lean.send(m);
+        queue.sent!++;
+      },
+    };
+  }
+  return createWebhookApp({ intake: dynamoWebhookStore(client, store.table), queue: q, log: sinkLogger(), now: () => new Date(), webhookSecret: async () => SECRET });
 }
 
 /**
@@ -123,7 +147,7 @@ export interface InProcess {
 }
 
 /** A contender as a `Request → Response` function (Probot through @octokit/webhooks' web middleware on its own Webhooks). */
-export async function inProcess(name: ContenderName, store: StoreContext | null, queue: Queue): Promise<InProcess> {
+export async function inProcess(name: ContenderName, store: BenchStore | null, queue: Queue): Promise<InProcess> {
   if (name === 'floor') return floorApp();
   if (name === 'ours') return oursApp(store!, queue);
   const probot = await probotApp(store!, queue);
@@ -132,7 +156,7 @@ export async function inProcess(name: ContenderName, store: StoreContext | null,
 }
 
 /** A contender on a loopback port, as it would be served: @hono/node-server, or Probot's node middleware. */
-export async function listen(name: ContenderName, store: StoreContext | null, queue: Queue): Promise<{ url: string; close(): Promise<void> }> {
+export async function listen(name: ContenderName, store: BenchStore | null, queue: Queue): Promise<{ url: string; close(): Promise<void> }> {
   let server: Server;
   if (name === 'probot') {
     const probot = await probotApp(store!, queue);

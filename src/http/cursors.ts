@@ -5,8 +5,12 @@
  * start a read anywhere; a sealed one can only be given back, to the same listing, for a day.
  * Anything else — forged, edited, truncated, from another listing or repository, expired, made
  * under another key — answers 400 {"error":"invalid cursor"}.
+ *
+ * Sealing is deterministic (the IV is an HMAC of what is sealed, as in AES-GCM-SIV's design, and the
+ * time is kept to the hour): the same page asked again carries the same cursor, so a polled JSON
+ * answer keeps its ETag and costs a 304. Equal cursors only say the same position was sealed twice.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { HTTPException } from 'hono/http-exception';
 import type { StoreKey } from '../store/dynamo';
 import type { HttpDeps } from './deps';
@@ -16,6 +20,7 @@ const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION = 'v1';
+const HOUR_MS = 60 * 60 * 1000;
 
 const invalidCursor = () =>
   new HTTPException(400, { res: Response.json({ error: 'invalid cursor' }, { status: 400 }) });
@@ -46,13 +51,16 @@ function createCursors(secret: string | null, now: () => Date): Cursors {
   // Without a configured secret (tests, a throwaway local run) cursors live as long as the process.
   const material = secret || randomBytes(32).toString('hex');
   const key = Buffer.from(hkdfSync('sha256', material, 'arm64-ci', `pagination cursor ${VERSION}`, 32));
+  const ivKey = Buffer.from(hkdfSync('sha256', material, 'arm64-ci', `pagination cursor iv ${VERSION}`, 32));
   const aad = (scope: string) => Buffer.from(`${VERSION}\0${scope}`);
   return {
     seal(scope, position) {
-      const iv = randomBytes(IV_BYTES);
+      const plain = JSON.stringify({ p: position, t: Math.floor(now().getTime() / HOUR_MS) * HOUR_MS });
+      // A nonce repeats only for the same scope and plaintext, which then seal to the same cursor.
+      const iv = createHmac('sha256', ivKey).update(aad(scope)).update('\0').update(plain).digest().subarray(0, IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(aad(scope));
-      const body = Buffer.concat([cipher.update(JSON.stringify({ p: position, t: now().getTime() }), 'utf8'), cipher.final()]);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
     },
     open(scope, cursor, fits) {

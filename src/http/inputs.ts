@@ -6,9 +6,10 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { parseRunFilter, type FilterParse } from '../core/run-filter';
+// Here for the routes that import them with the other input checks; they live in core so that the
+// webhook route can use them without this module's run-filter (and its YAML parser).
+export { repoName, repoNameOf } from '../core/repo-name';
 
-/** GitHub's logins are ≤ 39 characters and repository names ≤ 100, of these characters (`_` for managed users). */
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** The branch of a badge or test listing: git allows long names, DynamoDB's sort key does not. */
 const MAX_BRANCH_BYTES = 255;
 /** Longer than any cursor we issue (a gsi key of a 100-character repository, sealed, is ~600 characters). */
@@ -19,18 +20,6 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** In a `u` regex a surrogate only matches when unpaired: text no UTF-8 encoder can write as is. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
-
-/** `owner/name` when both parts could be a GitHub repository's, else null (answered as unknown: 404). */
-export function repoName(owner: string | undefined, name: string | undefined): string | null {
-  if (!owner || !name || !NAME.test(owner) || !NAME.test(name) || name === '.' || name === '..') return null;
-  return `${owner}/${name}`;
-}
-
-/** `?repo=owner/name` in one string. */
-export function repoNameOf(full: string | undefined): string | null {
-  const parts = (full ?? '').split('/');
-  return parts.length === 2 ? repoName(parts[0], parts[1]) : null;
-}
 
 /** Why a branch name cannot be one, or null. */
 function branchProblem(branch: string): string | null {

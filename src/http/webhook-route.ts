@@ -7,11 +7,13 @@ import { registerSecret } from '../log';
 import { metrics } from '../metrics/metrics';
 import type { RejectReason } from '../metrics/catalog';
 import { MAX_QUEUE_PAYLOAD_BYTES } from '../queue/queue';
-import { forgetDelivery, recordDelivery } from '../store/deliveries';
-import { hideRepo } from '../store/repos';
 import type { HttpDeps } from './deps';
-import { repoNameOf } from './inputs';
+import type { WebhookStore } from './webhook-store';
+import { repoNameOf } from '../core/repo-name';
 import { correlationKeys } from '../worker/correlation';
+
+/** What the webhook route needs: the store's intake writes (./webhook-store.ts), the queue, the secret. */
+export type WebhookDeps = Pick<HttpDeps, 'queue' | 'webhookSecret' | 'log' | 'now'> & { intake: WebhookStore };
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -61,7 +63,7 @@ function privateRepoOf(payload: object): string | null {
  * delivery 10 s and never retries by itself, so every anticipated failure gets a precise status
  * and the store is left unchanged unless the delivery was handed to the worker.
  */
-export function webhookRoute(deps: HttpDeps): Hono {
+export function webhookRoute(deps: WebhookDeps): Hono {
   const route = new Hono();
   let verifier: { secret: string; webhooks: Webhooks } | null = null;
   const webhooks = async () => {
@@ -142,7 +144,7 @@ export function webhookRoute(deps: HttpDeps): Hono {
       const hidden = privateRepoOf(payload);
       if (hidden) {
         try {
-          if (await hideRepo(deps.store, hidden, deps.now())) deps.log.info('repository turned private: closed', { deliveryId, event, repo: hidden });
+          if (await deps.intake.hideRepo(hidden, deps.now())) deps.log.info('repository turned private: closed', { deliveryId, event, repo: hidden });
         } catch (err) {
           deps.log.error('store unavailable: delivery refused', { deliveryId, event, error: err });
           return reject(c, 503, 'store unavailable, retry later');
@@ -166,7 +168,7 @@ export function webhookRoute(deps: HttpDeps): Hono {
       const now = deps.now();
       let seen: 'new' | 'duplicate';
       try {
-        seen = await recordDelivery(deps.store, { deliveryId, event, now });
+        seen = await deps.intake.recordDelivery({ deliveryId, event, now });
       } catch (err) {
         log.error('store unavailable: delivery refused', { error: err });
         return reject(c, 503, 'store unavailable, retry later');
@@ -189,7 +191,7 @@ export function webhookRoute(deps: HttpDeps): Hono {
         });
       } catch (err) {
         // Undo the de-duplication record so GitHub's redelivery of this guid is not taken for a duplicate.
-        await forgetDelivery(deps.store, deliveryId).catch((e) => log.error('could not forget delivery', { error: e }));
+        await deps.intake.forgetDelivery(deliveryId).catch((e) => log.error('could not forget delivery', { error: e }));
         log.error('queue unavailable: delivery refused', { error: err });
         return reject(c, 503, 'queue unavailable, retry later', 'queue_unavailable');
       }

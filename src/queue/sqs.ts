@@ -7,21 +7,11 @@
  * - MessageDeduplicationId = the delivery id: SQS drops a second copy of the same delivery sent
  *   within five minutes (a GitHub redelivery racing the original, an SDK retry).
  */
-import { createHash } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from './queue';
+import { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from './sqs-message';
 
-/** SQS's hard limit on a message body. */
-export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
-
-/**
- * SQS accepts group and deduplication ids of 1 to 128 printable ASCII characters. A longer one
- * (an owner of 39 and a repository of 100 characters make 140) or one with other characters
- * is replaced by its SHA-256, which keeps equal ids equal.
- */
-export function sqsMessageId(id: string): string {
-  return /^[\x21-\x7e]{1,128}$/.test(id) ? id : createHash('sha256').update(id, 'utf8').digest('hex');
-}
+export { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from './sqs-message';
 
 interface SqsQueueOptions {
   /** The FIFO queue's URL (QUEUE_URL on Lambda). */

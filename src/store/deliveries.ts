@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
 import { getItem, isConditionFailed } from './dynamo';
@@ -13,6 +14,8 @@ interface DeliveryItem {
   event: string;
   receivedAt: string;
   ttl: number;
+  /** This write's own id: the SDK's retry of a put whose answer was lost must not find a duplicate. */
+  writer: string;
 }
 
 interface ClaimItem {
@@ -37,10 +40,16 @@ export async function recordDelivery(
     event: d.event,
     receivedAt: d.now.toISOString(),
     ttl: ttlAfter(d.now, DELIVERY_TTL_DAYS),
+    writer: randomUUID(),
   };
   try {
     await ctx.doc.send(
-      new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: ctx.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk) OR writer = :writer',
+        ExpressionAttributeValues: { ':writer': item.writer },
+      }),
     );
     return 'new';
   } catch (err) {
