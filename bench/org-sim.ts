@@ -18,6 +18,7 @@
 import './lib/env';
 import { fakeSha, generateAppKeys, startGitHubStandIn, type SeedRepo, type WorkflowRunRecord } from '@arm64-ci/github-sim';
 import { createGitHubClients } from '../src/github/client';
+import { coordinatorWorkflow } from '../src/local/sandbox';
 import { createInProcessQueue } from '../src/queue/in-process';
 import { runPasses } from '../src/scheduled/passes';
 import { createDocumentClient, ensureTable, localClientConfig, type StoreContext } from '../src/store/dynamo';
@@ -77,12 +78,6 @@ triggers:
   push: [main]
   pull_request: true
 `;
-const WORKFLOW_INPUTS = {
-  sha: { required: true },
-  pr: { required: false, default: '' },
-  runner_labels: { required: true },
-  dispatch_id: { required: true },
-};
 
 /** A small deterministic PRNG (mulberry32): the same simulation every run. */
 function prng(seed: number) {
@@ -143,7 +138,7 @@ export async function runOrgSim(
     installationId: 500 + (i % installations),
     defaultBranch: 'main',
     files: { '.github/arm64-ci.yml': CONFIG },
-    workflows: [{ file: 'arm64-ci.yml', name: 'arm64 CI', runName: 'arm64 CI ${{ inputs.dispatch_id }}', inputs: WORKFLOW_INPUTS }],
+    workflows: [coordinatorWorkflow()],
     collaborators: { maintainer: 'write' },
     pulls: [1, 2, 3].map((n) => ({ number: n, headSha: fakeSha(`repo-${i}:pr${n}:0`), headRef: `feature-${n}`, user: 'maintainer', title: `Feature ${n}` })),
     runners: [{ name: `dgx-${i}`, labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],

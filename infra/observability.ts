@@ -60,6 +60,11 @@ export function addObservability(scope: Construct, props: ObservabilityProps): c
   });
   const graph = (title: string, left: cloudwatch.IMetric[], opts: Partial<cloudwatch.GraphWidgetProps> = {}) =>
     new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...opts });
+  /** The median and the 90th percentile of a time the app records in seconds. */
+  const percentiles = (title: string, key: MetricKey) =>
+    graph(title, [appMetric(key, 'p50', { label: 'p50' }), appMetric(key, 'p90', { label: 'p90' })], {
+      leftYAxis: { label: 'seconds', showUnits: false },
+    });
 
   dashboard.addWidgets(
     graph('Webhooks', [
@@ -71,11 +76,7 @@ export function addObservability(scope: Construct, props: ObservabilityProps): c
       appMetric('dispatches', 'Sum', { label: 'dispatched' }),
       appMetric('redeliveriesRequested', 'Sum', { label: 'redeliveries requested' }),
     ]),
-    graph(
-      'Queue time (dispatch → runner starts the job)',
-      [appMetric('queueTime', 'p50', { label: 'p50' }), appMetric('queueTime', 'p90', { label: 'p90' })],
-      { leftYAxis: { label: 'seconds', showUnits: false } },
-    ),
+    percentiles('Queue time (dispatch → runner starts the job)', 'queueTime'),
   );
   dashboard.addWidgets(
     graph('Failures', [
@@ -96,11 +97,7 @@ export function addObservability(scope: Construct, props: ObservabilityProps): c
       ],
       { leftYAxis: { min: 0, max: 100, label: '%', showUnits: false } },
     ),
-    graph(
-      'Run duration',
-      [appMetric('runDuration', 'p50', { label: 'p50' }), appMetric('runDuration', 'p90', { label: 'p90' })],
-      { leftYAxis: { label: 'seconds', showUnits: false } },
-    ),
+    percentiles('Run duration', 'runDuration'),
   );
   dashboard.addWidgets(
     graph('Queues', [

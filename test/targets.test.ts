@@ -9,7 +9,7 @@ import { badgeToken } from '../src/http/badge-token';
 import { smokeJUnit } from '../src/local/sandbox';
 import { getDispatch } from '../src/store/dispatches';
 import { getRefSmoke } from '../src/store/ref-smoke';
-import { seedRepo, startHarness, WORKFLOW_INPUTS, type Harness } from './support/harness';
+import { seedRepo, startHarness, type Harness } from './support/harness';
 
 function sha(n: number): string {
   return n.toString(16).padStart(40, 'd');

@@ -2,6 +2,7 @@
 // against GitHub's OpenAPI description) is not counted as the worker's CPU. Seeds BENCH_REPOS
 // repositories and builds the push events the worker burst replays.
 import { fakeSha, startGitHubStandIn, type SeedRepo } from '@arm64-ci/github-sim';
+import { coordinatorWorkflow } from '../../src/local/sandbox';
 
 const repos = Number(process.env.BENCH_REPOS ?? 50);
 const installations = Number(process.env.BENCH_INSTALLATIONS ?? 10);
@@ -19,19 +20,7 @@ const seeds: SeedRepo[] = Array.from({ length: repos }, (_, i) => ({
   installationId: 100 + (i % installations),
   defaultBranch: 'main',
   files: { '.github/arm64-ci.yml': CONFIG },
-  workflows: [
-    {
-      file: 'arm64-ci.yml',
-      name: 'arm64 CI',
-      runName: 'arm64 CI ${{ inputs.dispatch_id }}',
-      inputs: {
-        sha: { required: true },
-        pr: { required: false, default: '' },
-        runner_labels: { required: true },
-        dispatch_id: { required: true },
-      },
-    },
-  ],
+  workflows: [coordinatorWorkflow()],
   runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
 }));
 

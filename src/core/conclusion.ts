@@ -23,6 +23,23 @@ const CONCLUSIONS: Record<string, CheckConclusion> = {
   startup_failure: 'failure',
 };
 
+const WORDS: Record<string, string> = {
+  success: 'passed',
+  failure: 'failed',
+  cancelled: 'cancelled',
+  timed_out: 'timed out',
+  skipped: 'skipped',
+  neutral: 'neutral',
+  action_required: 'action required',
+  stale: 'stale',
+  startup_failure: 'failed to start',
+};
+
+/** A conclusion (GitHub's, of a run, a job or a check) as people read it: `timed_out` is "timed out". */
+export function conclusionWord(conclusion: string): string {
+  return WORDS[conclusion] ?? conclusion.replace(/_/g, ' ');
+}
+
 export function checkStateFromWorkflowRun(run: { status: string | null; conclusion: string | null }): {
   status: CheckStatus;
   conclusion: CheckConclusion | null;

@@ -36,7 +36,7 @@ export interface FilterableRun {
 }
 
 /** The query keys, in the order URLs write them (so one filter has one URL). */
-export const FILTER_KEYS = ['branch', 'pr', 'status', 'target', 'author'] as const;
+const FILTER_KEYS = ['branch', 'pr', 'status', 'target', 'author'] as const;
 
 const MAX_BRANCH_BYTES = 255;
 const CONTROL = /[\u0000-\u001f\u007f]/;

@@ -3,6 +3,7 @@
  * ran where (commit, trigger, runner, labels and architecture, workflow run, one row per job, the
  * smoke-test section, dashboard link).
  */
+import { conclusionWord } from './conclusion';
 import { durationSeconds, formatDuration, parseJobName } from './jobs';
 import { codeCell, escapeCell, link, truncateMarkdown } from './markdown';
 import { clip, utf8Length } from './text';
@@ -68,18 +69,6 @@ const SMOKE_MAX_BYTES = 30_000;
 // ---------------------------------------------------------------------------------------------
 // Title
 
-const WORDS: Record<string, string> = {
-  success: 'passed',
-  failure: 'failed',
-  cancelled: 'cancelled',
-  timed_out: 'timed out',
-  skipped: 'skipped',
-  neutral: 'neutral',
-  action_required: 'action required',
-  stale: 'stale',
-  startup_failure: 'failed to start',
-};
-
 const FAILED = new Set(['failure', 'timed_out', 'startup_failure', 'cancelled', 'action_required', 'stale']);
 
 function labelList(labels: string[]): string {
@@ -92,7 +81,7 @@ function renderTitle(input: RunSummaryInput): string {
   const done = input.jobs.filter((j) => j.status === 'completed').length;
   if (input.status === 'completed') {
     const conclusion = input.conclusion ?? 'unknown';
-    const word = WORDS[conclusion] ?? conclusion.replace(/_/g, ' ');
+    const word = conclusionWord(conclusion);
     const smoke = input.smoke?.rate ? ` · smoke tests ${input.smoke.rate}` : '';
     if (conclusion === 'success') return `arm64: passed on ${labels}${smoke}`;
     if (conclusion === 'failure') {
@@ -128,7 +117,7 @@ const EMOJI: Record<string, string> = {
 function jobResult(job: JobView): string {
   if (job.status === 'completed') {
     const c = job.conclusion ?? 'unknown';
-    return `${EMOJI[c] ?? '❔'} ${WORDS[c] ?? escapeCell(c.replace(/_/g, ' '))}`;
+    return `${EMOJI[c] ?? '❔'} ${escapeCell(conclusionWord(c))}`;
   }
   if (job.status === 'in_progress') return '🔄 running';
   return '⏳ queued';

@@ -13,7 +13,7 @@ import type { OctokitOptions } from '@octokit/core/types';
  * budget runs low: below it, progress updates of check runs wait. 10 % of the smallest
  * installation limit (5,000 an hour). `GITHUB_RATE_LIMIT_RESERVE` changes it.
  */
-export const DEFAULT_RATE_LIMIT_RESERVE = 500;
+const DEFAULT_RATE_LIMIT_RESERVE = 500;
 
 /** `GITHUB_RATE_LIMIT_RESERVE`: a whole number of requests (0 turns deferring off); unset → the default. */
 export function rateLimitReserveOf(value: string | undefined): number {

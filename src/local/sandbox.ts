@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PlayScript, SeedRepo, StandInOptions, WorkflowRunRecord } from '@arm64-ci/github-sim';
+import type { PlayScript, SeedRepo, SeedWorkflow, SeedWorkflowInput, StandInOptions, WorkflowRunRecord } from '@arm64-ci/github-sim';
 
 /**
  * The sandbox world `npm start` (without APP_ID) and `npm run demo` play in: one App, one demo
  * repository with the README's example config and workflow, one online arm64 runner.
  */
-export const SANDBOX_APP_ID = 1;
-export const SANDBOX_INSTALLATION_ID = 1;
+const SANDBOX_APP_ID = 1;
+const SANDBOX_INSTALLATION_ID = 1;
 export const DEMO_REPO = { owner: 'octo-org', name: 'arm64-demo' } as const;
-export const DEMO_RUNNER = 'dgx-spark-01';
-export const DEMO_LABELS = ['self-hosted', 'arm64', 'dgx'];
+const DEMO_RUNNER = 'dgx-spark-01';
+const DEMO_LABELS = ['self-hosted', 'arm64', 'dgx'];
 
 const EXAMPLE_WORKFLOW = readFileSync(fileURLToPath(new URL('../../examples/arm64-ci.yml', import.meta.url)), 'utf8');
 
-export const DEMO_CONFIG = `# arm64 CI coordinator settings (see the README's config reference)
+const DEMO_CONFIG = `# arm64 CI coordinator settings (see the README's config reference)
 workflow: arm64-ci.yml
 runner_labels: [self-hosted, arm64, dgx]
 check_name: arm64 CI
@@ -29,7 +29,27 @@ inputs:
   python-versions: '["3.10","3.11"]'
 `;
 
-export function demoRepo(): SeedRepo {
+/**
+ * The coordinator's workflow as the stand-in knows it: `arm64-ci.yml`, declaring the inputs every
+ * dispatch sends (core/dispatch-inputs.ts RESERVED_INPUTS) and any `extra` ones, its `run-name`
+ * carrying the dispatch id. The sandbox, the test world and the bench all seed this one.
+ */
+export function coordinatorWorkflow(opts: { runName?: string; extra?: Record<string, SeedWorkflowInput> } = {}): SeedWorkflow {
+  return {
+    file: 'arm64-ci.yml',
+    name: 'arm64 CI',
+    runName: opts.runName ?? 'arm64 CI ${{ inputs.dispatch_id }}',
+    inputs: {
+      sha: { required: true },
+      pr: { required: false, default: '' },
+      runner_labels: { required: true },
+      dispatch_id: { required: true },
+      ...opts.extra,
+    },
+  };
+}
+
+function demoRepo(): SeedRepo {
   return {
     ...DEMO_REPO,
     installationId: SANDBOX_INSTALLATION_ID,
@@ -40,18 +60,10 @@ export function demoRepo(): SeedRepo {
       'README.md': '# arm64-demo\n',
     },
     workflows: [
-      {
-        file: 'arm64-ci.yml',
-        name: 'arm64 CI',
+      coordinatorWorkflow({
         runName: 'arm64 CI ${{ inputs.dispatch_id }} (${{ inputs.sha }})',
-        inputs: {
-          sha: { required: true },
-          pr: { required: false, default: '' },
-          runner_labels: { required: true },
-          dispatch_id: { required: true },
-          'python-versions': { required: false, default: '["3.10","3.11"]' },
-        },
-      },
+        extra: { 'python-versions': { required: false, default: '["3.10","3.11"]' } },
+      }),
     ],
     collaborators: { 'octo-maintainer': 'admin', 'octo-reader': 'read' },
     runners: [{ name: DEMO_RUNNER, labels: DEMO_LABELS, status: 'online', busy: false, os: 'Linux' }],
@@ -76,7 +88,7 @@ ${cases}
 `;
 }
 
-export function demoScript(): PlayScript {
+function demoScript(): PlayScript {
   return {
     jobs: ['3.10', '3.11'].map((py) => ({ name: `test (${py})`, runnerName: DEMO_RUNNER, labels: DEMO_LABELS, conclusion: 'success' as const })),
     conclusion: 'success',
@@ -105,7 +117,7 @@ targets:
   x86:      { runner_labels: [ubuntu-24.04], baseline: true }
 `;
 
-export function targetsRepo(): SeedRepo {
+function targetsRepo(): SeedRepo {
   const base = demoRepo();
   return {
     ...base,
@@ -122,7 +134,7 @@ export function targetsRepo(): SeedRepo {
  * How each target's run plays: the arm64 pools fail the test that is missing on aarch64 and take
  * longer per test than x86 (dgx 2×, graviton 3×); x86 passes everything. Each uploads a wheel.
  */
-export function targetsScript(run: WorkflowRunRecord): PlayScript {
+function targetsScript(run: WorkflowRunRecord): PlayScript {
   const labels = String(run.inputs.runner_labels ?? '');
   const pool = labels.includes('graviton') ? 'graviton' : labels.includes('dgx') ? 'dgx' : 'x86';
   const runner = pool === 'graviton' ? 'graviton-01' : pool === 'dgx' ? DEMO_RUNNER : 'GitHub Actions 2';

@@ -58,7 +58,7 @@ export interface ReconcileOptions {
  * 2,000 a pass every 5 minutes is 24,000 an hour: at 10,000 dispatches an hour, each can be looked
  * at twice and the pass still ends with nothing due.
  */
-export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { maxExamined: 2_000, concurrency: 8, leaseMs: 5 * 60_000, budgetMs: 60_000 };
+const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { maxExamined: 2_000, concurrency: 8, leaseMs: 5 * 60_000, budgetMs: 60_000 };
 
 export interface ReconcileReport {
   /** Open dispatches due at the start of the pass (at most maxExamined). */

@@ -20,7 +20,7 @@ export interface PassOutcome {
  * The passes every tick runs, in order: redelivery first, which may leave the reconciler less to
  * do; then the count of installed repositories for the metrics.
  */
-export function defaultPasses(): ScheduledPass[] {
+function defaultPasses(): ScheduledPass[] {
   return [redeliveryPass(), reconcilePass(), installedReposPass()];
 }
 

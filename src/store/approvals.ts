@@ -11,7 +11,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { getItem, isConditionFailed } from './dynamo';
+import { getItem, ifCondition, putOnce } from './dynamo';
 import { repoKey, ttlAfter } from './keys';
 
 export interface ApprovalItem {
@@ -61,15 +61,8 @@ export async function claimApproval(
     createdAt: now.toISOString(),
     ttl: ttlAfter(now, ttlDays),
   };
-  try {
-    await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return { item, first: true };
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    const existing = await getApproval(ctx, a.repo, a.sha);
-    if (!existing) throw new Error(`approval of ${a.sha} vanished after a failed conditional put`);
-    return { item: existing, first: false };
-  }
+  const stored = await putOnce(ctx, item);
+  return { item: stored.item, first: stored.created };
 }
 
 export async function getApproval(ctx: StoreContext, repo: string, sha: string): Promise<ApprovalItem | null> {
@@ -92,8 +85,8 @@ export async function rememberOkToTest(
     sha: o.sha,
     ttl: ttlAfter(o.now, o.ttlDays),
   };
-  try {
-    await ctx.doc.send(
+  await ifCondition(
+    ctx.doc.send(
       new PutCommand({
         TableName: ctx.table,
         Item: item,
@@ -101,10 +94,8 @@ export async function rememberOkToTest(
         ConditionExpression: 'attribute_not_exists(pk) OR commentAt <= :c',
         ExpressionAttributeValues: { ':c': o.commentAt },
       }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+    ),
+  );
 }
 
 export async function latestOkToTest(ctx: StoreContext, repo: string, pr: number): Promise<OkToTestItem | null> {

@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_TTL_DAYS } from './deliveries';
 import type { StoreContext } from './dynamo';
-import { batchGet, getItem, isConditionFailed } from './dynamo';
+import { batchGet, getItem, ifCondition } from './dynamo';
 import { checkpointKey, deliveryKey, ttlAfter } from './keys';
 
 /**
@@ -27,8 +27,8 @@ export async function getCheckpoint(ctx: StoreContext, name: string): Promise<Ch
 
 /** Moves the checkpoint forward only: false when it already stood at or past `cp` (an overlapping pass). */
 export async function advanceCheckpoint(ctx: StoreContext, name: string, cp: Omit<Checkpoint, 'savedAt'>, now: Date): Promise<boolean> {
-  try {
-    await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new PutCommand({
         TableName: ctx.table,
         // Not history: one item per pass, overwritten, so it carries no ttl.
@@ -36,12 +36,9 @@ export async function advanceCheckpoint(ctx: StoreContext, name: string, cp: Omi
         ConditionExpression: 'attribute_not_exists(pk) OR deliveryId < :id',
         ExpressionAttributeValues: { ':id': cp.deliveryId },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
+  return r !== null;
 }
 
 /** We asked GitHub to redeliver this guid `attempts` times, the last time from attempt `lastDeliveryId`. */
@@ -99,8 +96,8 @@ export async function claimRedelivery(
     lastDeliveryId: c.deliveryId,
     claimedAt: c.now.toISOString(),
   };
-  try {
-    await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new PutCommand({
         TableName: ctx.table,
         Item: { pk: deliveryKey(c.guid), sk: REDELIVERY_SK, ...next, ttl: ttlAfter(c.now, DELIVERY_TTL_DAYS) },
@@ -111,12 +108,9 @@ export async function claimRedelivery(
             }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       }),
-    );
-    return next;
-  } catch (err) {
-    if (isConditionFailed(err)) return null;
-    throw err;
-  }
+    ),
+  );
+  return r ? next : null;
 }
 
 /** Gives a claim back after GitHub refused the redelivery for a passing reason, so a later pass tries again. */
@@ -126,12 +120,13 @@ export async function releaseRedelivery(ctx: StoreContext, mine: RedeliveryClaim
     ConditionExpression: 'attempts = :a AND lastDeliveryId = :l',
     ExpressionAttributeValues: { ':a': mine.attempts, ':l': mine.lastDeliveryId } as Record<string, unknown>,
   };
-  try {
-    if (!prev) {
-      await ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key, ...cond }));
-      return;
-    }
-    await ctx.doc.send(
+  // A failed condition: someone moved it on since, so it is theirs now and there is nothing to give back.
+  if (!prev) {
+    await ifCondition(ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key, ...cond })));
+    return;
+  }
+  await ifCondition(
+    ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key,
@@ -144,9 +139,6 @@ export async function releaseRedelivery(ctx: StoreContext, mine: RedeliveryClaim
           ':pc': prev.claimedAt,
         },
       }),
-    );
-  } catch (err) {
-    // Someone moved it on since: theirs now, nothing to give back.
-    if (!isConditionFailed(err)) throw err;
-  }
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { getItem, isConditionFailed } from './dynamo';
+import { ifCondition, putOnce } from './dynamo';
 import { deliveryKey, ttlAfter } from './keys';
 
 /** GitHub keeps deliveries redeliverable for 3 days; remember them a little longer. */
@@ -42,20 +42,17 @@ export async function recordDelivery(
     ttl: ttlAfter(d.now, DELIVERY_TTL_DAYS),
     writer: randomUUID(),
   };
-  try {
-    await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new PutCommand({
         TableName: ctx.table,
         Item: item,
         ConditionExpression: 'attribute_not_exists(pk) OR writer = :writer',
         ExpressionAttributeValues: { ':writer': item.writer },
       }),
-    );
-    return 'new';
-  } catch (err) {
-    if (isConditionFailed(err)) return 'duplicate';
-    throw err;
-  }
+    ),
+  );
+  return r ? 'new' : 'duplicate';
 }
 
 /** Undoes recordDelivery when the hand-off to the queue failed, so GitHub's redelivery is not taken for a duplicate. */
@@ -71,19 +68,6 @@ export async function claim(
   ctx: StoreContext,
   c: { deliveryId: string; key: string; value: string; now: Date },
 ): Promise<{ value: string; first: boolean }> {
-  const Key = { pk: deliveryKey(c.deliveryId), sk: `CLAIM#${c.key}` };
-  try {
-    await ctx.doc.send(
-      new PutCommand({
-        TableName: ctx.table,
-        Item: { ...Key, value: c.value, ttl: ttlAfter(c.now, DELIVERY_TTL_DAYS) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return { value: c.value, first: true };
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    const stored = await getItem<ClaimItem>(ctx, Key, { consistent: true });
-    return { value: stored!.value, first: false };
-  }
+  const stored = await putOnce<ClaimItem>(ctx, { pk: deliveryKey(c.deliveryId), sk: `CLAIM#${c.key}`, value: c.value, ttl: ttlAfter(c.now, DELIVERY_TTL_DAYS) });
+  return { value: stored.item.value, first: stored.created };
 }

@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Counts } from '../core/test-results';
 import type { DispatchItem } from './dispatches';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed } from './dynamo';
+import { ifCondition } from './dynamo';
 import { dispatchSk, repoKey } from './keys';
 
 /** What the dispatch item carries about its latest smoke results (lists and badges read only this). */
@@ -42,8 +42,8 @@ export async function recordDispatchSmoke(
   conclusion: string,
   now: Date,
 ): Promise<DispatchItem | null> {
-  try {
-    const r = await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: { pk: repoKey(d.repo), sk: dispatchSk(d.dispatchId) },
@@ -58,10 +58,7 @@ export async function recordDispatchSmoke(
         },
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return r.Attributes as DispatchItem;
-  } catch (err) {
-    if (isConditionFailed(err)) return null;
-    throw err;
-  }
+    ),
+  );
+  return (r?.Attributes as DispatchItem | undefined) ?? null;
 }

@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest, StoreContext } from './dynamo';
-import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
+import { batchGet, getItem, ifCondition, newestFirst, putOnce, queryPage } from './dynamo';
 import { commitIndexKey, dispatchSk, refIndexKey, repoKey, ttlAfter, workflowRunKey } from './keys';
 import { GSI, type IndexDefinition } from './schema';
 import type { ShownCheck } from '../core/check-updates';
@@ -127,17 +127,14 @@ export function dispatchItem(d: NewDispatch): DispatchItem {
   };
 }
 
+/** Which commit a run is of and what started it: what every view of a run (page, check run) names first. */
+export type RunOrigin = Pick<DispatchItem, 'repo' | 'sha' | 'branch' | 'pr' | 'trigger' | 'actor'>;
+
+export const runOrigin = (d: DispatchItem): RunOrigin => ({ repo: d.repo, sha: d.sha, branch: d.branch, pr: d.pr, trigger: d.trigger, actor: d.actor });
+
 /** Writes the dispatch if it does not exist yet; returns the stored one either way. */
-export async function putDispatchOnce(ctx: StoreContext, item: DispatchItem): Promise<{ item: DispatchItem; created: boolean }> {
-  try {
-    await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return { item, created: true };
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    const existing = await getDispatch(ctx, item.repo, item.dispatchId);
-    if (!existing) throw new Error(`dispatch ${item.dispatchId} vanished after a failed conditional put`);
-    return { item: existing, created: false };
-  }
+export function putDispatchOnce(ctx: StoreContext, item: DispatchItem): Promise<{ item: DispatchItem; created: boolean }> {
+  return putOnce(ctx, item);
 }
 
 export async function getDispatch(ctx: StoreContext, repo: string, dispatchId: string): Promise<DispatchItem | null> {
@@ -180,8 +177,8 @@ export async function advanceDispatch(
     });
     conds.push(`#state IN (${keys.join(', ')})`);
   }
-  try {
-    const r = await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: { pk: repoKey(key.repo), sk: dispatchSk(key.dispatchId) },
@@ -191,12 +188,9 @@ export async function advanceDispatch(
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return r.Attributes as DispatchItem;
-  } catch (err) {
-    if (isConditionFailed(err)) return null;
-    throw err;
-  }
+    ),
+  );
+  return (r?.Attributes as DispatchItem | undefined) ?? null;
 }
 
 /** Changes that do not move the state (a check run id, a note): unconditional but for existence. */
@@ -259,15 +253,14 @@ export async function listDispatches(
   repo: string,
   opts: PageRequest & { fields?: readonly string[] } = {},
 ): Promise<Page<DispatchItem>> {
-  return queryPage<DispatchItem>(
+  return newestFirst<DispatchItem>(
     ctx,
     {
       where: 'pk = :pk AND begins_with(sk, :prefix)',
       values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
-      descending: true,
       ...(opts.fields ? { fields: opts.fields } : {}),
     },
-    { limit: opts.limit ?? 25, after: opts.after },
+    opts,
   );
 }
 

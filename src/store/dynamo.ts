@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../core/chunk';
 import { tableDefinition } from './schema';
 
@@ -77,6 +77,31 @@ export async function ensureTable(client: DynamoDBDocumentClient, table: string)
 
 export function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditional writes
+
+/**
+ * A conditional write's response, or null when its condition failed (another writer got there
+ * first, or the item is not there): the one way the store tells a lost race from an error.
+ */
+export async function ifCondition<T>(write: Promise<T>): Promise<T | null> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isConditionFailed(err)) return null;
+    throw err;
+  }
+}
+
+/** Puts the item unless one with its key exists; returns the stored one either way, and whether this call wrote it. */
+export async function putOnce<T extends { pk: string; sk: string }>(ctx: StoreContext, item: T): Promise<{ item: T; created: boolean }> {
+  const put = new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+  if (await ifCondition(ctx.doc.send(put))) return { item, created: true };
+  const existing = await getItem<T>(ctx, { pk: item.pk, sk: item.sk }, { consistent: true });
+  if (!existing) throw new Error(`${item.pk} ${item.sk} vanished after a failed conditional put`);
+  return { item: existing, created: false };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +179,14 @@ export async function queryPage<T>(ctx: StoreContext, q: ItemQuery, page: PageRe
   return { items: (r.Items ?? []) as T[], lastKey: r.LastEvaluatedKey ?? null };
 }
 
+/** Listings page by this many items unless the reader asks for another number. */
+const LISTING_PAGE = 25;
+
+/** A page of a listing as readers ask for it: newest (highest sort key) first. */
+export function newestFirst<T>(ctx: StoreContext, q: ItemQuery, page: PageRequest = {}): Promise<Page<T>> {
+  return queryPage<T>(ctx, { ...q, descending: true }, { limit: page.limit ?? LISTING_PAGE, after: page.after });
+}
+
 /** The items of a query across its pages, stopping once `max` are read. */
 export async function queryAll<T>(ctx: StoreContext, q: ItemQuery, max = Infinity): Promise<T[]> {
   const items: T[] = [];
@@ -213,7 +246,7 @@ export async function batchGet<T>(ctx: StoreContext, keys: { pk: string; sk: str
 }
 
 /** Items a single partition key may take per second, so no key runs hot (DynamoDB allows 1,000 WCU a second per partition). */
-export const ITEMS_PER_KEY_PER_SECOND = 100;
+const ITEMS_PER_KEY_PER_SECOND = 100;
 /** When each partition key was last written, per process: what batchPutPaced paces against. */
 const written = new Map<string, number[]>();
 

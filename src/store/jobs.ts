@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed, queryAll } from './dynamo';
+import { ifCondition, queryAll } from './dynamo';
 import { dispatchKey, jobSk } from './keys';
 
 /** One job of a workflow run (a matrix entry), as `workflow_job` events describe it. */
@@ -37,8 +37,8 @@ export async function recordJob(ctx: StoreContext, job: Omit<JobItem, 'pk' | 'sk
     values[`:${k}`] = v ?? null;
     return `#${k} = :${k}`;
   });
-  try {
-    const r = await ctx.doc.send(
+  const r = await ifCondition(
+    ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: { pk: dispatchKey(dispatchId), sk: jobSk(jobId) },
@@ -48,12 +48,9 @@ export async function recordJob(ctx: StoreContext, job: Omit<JobItem, 'pk' | 'sk
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return r.Attributes as JobItem;
-  } catch (err) {
-    if (isConditionFailed(err)) return null;
-    throw err;
-  }
+    ),
+  );
+  return (r?.Attributes as JobItem | undefined) ?? null;
 }
 
 export async function listJobs(ctx: StoreContext, dispatchId: string): Promise<JobItem[]> {

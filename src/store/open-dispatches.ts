@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreContext } from './dynamo';
-import { isConditionFailed, queryPage } from './dynamo';
+import { ifCondition, queryPage } from './dynamo';
 import { LEGACY_OPEN_KEY, OPEN_SHARDS, openKey } from './keys';
 import { GSI } from './schema';
 
@@ -48,11 +48,7 @@ export async function openDispatch(
     attempt: o.attempt ?? 1,
     ttl: o.ttl,
   };
-  try {
-    await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+  await ifCondition(ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
 }
 
 /**
@@ -115,13 +111,7 @@ export async function dueOpenDispatches(ctx: StoreContext, now: Date, max: numbe
 }
 
 async function conditional(ctx: StoreContext, cmd: UpdateCommand | DeleteCommand): Promise<boolean> {
-  try {
-    await ctx.doc.send(cmd as UpdateCommand);
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return (await ifCondition(ctx.doc.send(cmd as UpdateCommand))) !== null;
 }
 
 /** Takes the item until `until`, if nobody moved it since it was read. */

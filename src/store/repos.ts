@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { repoParts } from '../core/repo-name';
 import type { Page, StoreContext, StoreKey } from './dynamo';
-import { batchGet, getItem, isConditionFailed, queryPage } from './dynamo';
+import { batchGet, getItem, ifCondition, queryPage } from './dynamo';
 import { latestSk, latestTargetSk, repoKey } from './keys';
 import { GSI } from './schema';
 
@@ -141,35 +141,32 @@ export async function recordLatest(
   },
 ): Promise<boolean> {
   const values = { ':id': l.run.dispatchId, ':progress': l.run.progress };
-  let moved = false;
-  try {
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: { pk: repoKey(l.repo), sk: l.target === undefined ? latestSk(l.branch) : latestTargetSk(l.target, l.branch) },
-        UpdateExpression:
-          'SET dispatchId = :id, progress = :progress, #state = :state, conclusion = :conclusion, sha = :sha, updatedAt = :updatedAt, smoke = :smoke, #repo = :repo, branch = :branch',
-        ConditionExpression: 'attribute_not_exists(pk) OR dispatchId < :id OR (dispatchId = :id AND progress < :progress)',
-        ExpressionAttributeNames: { '#state': 'state', '#repo': 'repo' },
-        ExpressionAttributeValues: {
-          ...values,
-          ':state': l.run.state,
-          ':conclusion': l.run.conclusion,
-          ':sha': l.run.sha,
-          ':updatedAt': l.run.updatedAt,
-          ':smoke': l.run.smoke ?? null,
-          ':repo': l.repo,
-          ':branch': l.branch,
-        },
-      }),
-    );
-    moved = true;
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+  const moved =
+    (await ifCondition(
+      ctx.doc.send(
+        new UpdateCommand({
+          TableName: ctx.table,
+          Key: { pk: repoKey(l.repo), sk: l.target === undefined ? latestSk(l.branch) : latestTargetSk(l.target, l.branch) },
+          UpdateExpression:
+            'SET dispatchId = :id, progress = :progress, #state = :state, conclusion = :conclusion, sha = :sha, updatedAt = :updatedAt, smoke = :smoke, #repo = :repo, branch = :branch',
+          ConditionExpression: 'attribute_not_exists(pk) OR dispatchId < :id OR (dispatchId = :id AND progress < :progress)',
+          ExpressionAttributeNames: { '#state': 'state', '#repo': 'repo' },
+          ExpressionAttributeValues: {
+            ...values,
+            ':state': l.run.state,
+            ':conclusion': l.run.conclusion,
+            ':sha': l.run.sha,
+            ':updatedAt': l.run.updatedAt,
+            ':smoke': l.run.smoke ?? null,
+            ':repo': l.repo,
+            ':branch': l.branch,
+          },
+        }),
+      ),
+    )) !== null;
   if (moved && l.isDefaultBranch && l.target === undefined) {
-    try {
-      await ctx.doc.send(
+    await ifCondition(
+      ctx.doc.send(
         new UpdateCommand({
           TableName: ctx.table,
           Key: { pk: repoKey(l.repo), sk: 'META' },
@@ -178,10 +175,8 @@ export async function recordLatest(
             'attribute_exists(pk) AND (attribute_not_exists(latest) OR latest.dispatchId < :id OR (latest.dispatchId = :id AND latest.progress < :progress))',
           ExpressionAttributeValues: { ...values, ':run': { ...l.run, smoke: l.run.smoke ?? null } },
         }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
+      ),
+    );
   }
   return moved;
 }
@@ -192,42 +187,29 @@ export async function recordLatest(
  * repositories stay unknown. True when this call closed it.
  */
 export async function hideRepo(ctx: StoreContext, repo: string, now: Date): Promise<boolean> {
-  try {
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: { pk: repoKey(repo), sk: 'META' },
-        UpdateExpression: 'SET #private = :true, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #private <> :true',
-        ExpressionAttributeNames: { '#private': 'private' },
-        ExpressionAttributeValues: { ':true': true, ':now': now.toISOString() },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return setPrivate(ctx, repo, true, now, 'attribute_exists(pk) AND #private <> :private');
 }
 
 /** `repository.privatized` / `publicized`: the only way back from private. Unknown repositories are left alone. */
 export async function setRepoVisibility(ctx: StoreContext, repo: string, isPrivate: boolean, now: Date): Promise<boolean> {
-  try {
-    await ctx.doc.send(
+  return setPrivate(ctx, repo, isPrivate, now, 'attribute_exists(pk)');
+}
+
+/** Sets a known repository's `private` flag when `condition` holds; true when it was written. */
+async function setPrivate(ctx: StoreContext, repo: string, isPrivate: boolean, now: Date, condition: string): Promise<boolean> {
+  const r = await ifCondition(
+    ctx.doc.send(
       new UpdateCommand({
         TableName: ctx.table,
         Key: { pk: repoKey(repo), sk: 'META' },
         UpdateExpression: 'SET #private = :private, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#private': 'private' },
         ExpressionAttributeValues: { ':private': isPrivate, ':now': now.toISOString() },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
+  return r !== null;
 }
 
 /** Repository items share one gsi1 partition, so listing every repository is a query, not a scan. */

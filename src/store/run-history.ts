@@ -19,7 +19,7 @@ import { advanceStanding, getStanding, putStanding, type RunTest } from './test-
 import { testRunItem } from './test-runs';
 
 /** Per-test records written per run at most (failing first): the packed run has every test anyway. */
-export const MAX_NOTABLE_TESTS = 100;
+const MAX_NOTABLE_TESTS = 100;
 /** A catalog is rewritten (its TTL moved on) when it would expire within this of the runs naming it. */
 const CATALOG_REFRESH_SECONDS = 7 * 86_400;
 

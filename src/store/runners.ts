@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FleetAccess, RunnerView } from '../core/routing';
 import type { ListedRunner, RunnerListing } from '../github/runners';
 import type { StoreContext } from './dynamo';
-import { getItem, isConditionFailed } from './dynamo';
+import { getItem, ifCondition } from './dynamo';
 import { repoKey } from './keys';
 
 /**
@@ -170,19 +170,17 @@ export async function updateFleet(
   for (let attempt = 0; attempt < 3; attempt++) {
     const prev = (await getFleet(ctx, repo)) ?? emptyFleet(repo, now);
     const next: FleetItem = { ...change(prev), version: prev.version + 1 };
-    try {
-      await ctx.doc.send(
+    const written = await ifCondition(
+      ctx.doc.send(
         new PutCommand({
           TableName: ctx.table,
           Item: next,
           ConditionExpression: prev.version === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
           ...(prev.version === 0 ? {} : { ExpressionAttributeValues: { ':v': prev.version } }),
         }),
-      );
-      return next;
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
+      ),
+    );
+    if (written) return next;
   }
   return null;
 }

@@ -8,7 +8,7 @@
 import type { Outcome } from '../core/test-results';
 import { clip } from '../core/text';
 import type { Page, PageRequest, StoreContext } from './dynamo';
-import { queryPage } from './dynamo';
+import { newestFirst } from './dynamo';
 import { runKey, testHash, testKey } from './keys';
 
 /** One notable test's outcome in one run (failing, flaky or changed; see ./run-history.ts). */
@@ -74,9 +74,5 @@ export async function testHistory(
   testId: string,
   opts: PageRequest = {},
 ): Promise<Page<TestRunItem>> {
-  return queryPage<TestRunItem>(
-    ctx,
-    { where: 'pk = :pk', values: { ':pk': testKey(repo, testHash(testId)) }, descending: true },
-    { limit: opts.limit ?? 25, after: opts.after },
-  );
+  return newestFirst<TestRunItem>(ctx, { where: 'pk = :pk', values: { ':pk': testKey(repo, testHash(testId)) } }, opts);
 }

@@ -8,7 +8,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../core/test-results';
 import type { StoreContext } from './dynamo';
-import { batchGet, getItem, isConditionFailed } from './dynamo';
+import { batchGet, getItem, ifCondition } from './dynamo';
 import { standingKey, standingSk } from './keys';
 import { getCatalog } from './test-catalogs';
 import { outcomeCode, outcomeOfCode, pushRecent, RECENT_RUNS, recentStats, type RunOutcomeCode } from './test-history-codec';
@@ -183,20 +183,17 @@ export async function putStanding(
   });
   // Extra parts first, part 0 last and conditional: readers check every part carries part 0's version.
   for (let i = parts.length - 1; i >= 1; i--) await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: item(i) }));
-  try {
-    await ctx.doc.send(
+  const written = await ifCondition(
+    ctx.doc.send(
       new PutCommand({
         TableName: ctx.table,
         Item: item(0),
         ConditionExpression: expectVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
         ...(expectVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectVersion } }),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+    ),
+  );
+  return written !== null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { syncCheckRun } from './check-run';
 import type { WorkerDeps } from './deps';
 
 /** The comparison's share of the check-run summary (the smoke section has 30,000 bytes). */
-export const COMPARISON_MAX_BYTES = 12_000;
+const COMPARISON_MAX_BYTES = 12_000;
 
 interface BaselineSide {
   dispatch: DispatchItem;

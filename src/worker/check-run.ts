@@ -9,7 +9,7 @@ import { clip } from '../core/text';
 import { githubMessage, httpStatus, type GitHub } from '../github/client';
 import { updateCheckRun, type CheckOutput } from '../github/checks';
 import { belowReserve } from '../github/rate-budget';
-import { patchDispatch, type DispatchItem } from '../store/dispatches';
+import { patchDispatch, runOrigin, type DispatchItem } from '../store/dispatches';
 import { listJobs, type JobItem } from '../store/jobs';
 import { currentSmoke } from '../store/dispatch-smoke';
 import { getRunResult } from '../store/run-results';
@@ -39,12 +39,7 @@ export async function renderDispatch(deps: WorkerDeps, d: DispatchItem, jobs?: J
   const result = smoke ? await getRunResult(deps.store, d.dispatchId, smoke.attempt) : null;
   return renderCheckOutput({
     checkName: d.checkName,
-    repo: d.repo,
-    sha: d.sha,
-    branch: d.branch,
-    pr: d.pr,
-    trigger: d.trigger,
-    actor: d.actor,
+    ...runOrigin(d),
     workflow: d.workflow,
     runnerLabels: d.runnerLabels,
     dispatchId: d.dispatchId,

@@ -18,11 +18,10 @@ import {
   patchDispatch,
   putDispatchOnce,
   type DispatchItem,
-  type Trigger,
 } from '../store/dispatches';
 import { belowReserve } from '../github/rate-budget';
 import { checkStatus, checkView, renderDispatch, syncCheckRun } from './check-run';
-import { smokeSettingsOf } from './smoke-results';
+import { smokeSettingsOf } from './smoke-settings';
 import { runPageUrl, type RepoRef, type WorkerDeps } from './deps';
 import { refreshFleet } from './fleet';
 import { checkRunActions } from './rerun-action';

@@ -1,5 +1,6 @@
 /** The test world's fixed parts: the App, its secret and key, a seeded repository, a clock. */
 import { generateAppKeys, type SeedRepo } from '@arm64-ci/github-sim';
+import { coordinatorWorkflow } from '../../src/local/sandbox';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const APP_ID = 4242;
@@ -17,14 +18,6 @@ inputs:
   python-versions: '["3.10","3.11"]'
 `;
 
-export const WORKFLOW_INPUTS = {
-  sha: { required: true },
-  pr: { required: false, default: '' },
-  runner_labels: { required: true },
-  dispatch_id: { required: true },
-  'python-versions': { required: false },
-};
-
 export function seedRepo(over: Partial<SeedRepo> = {}): SeedRepo {
   return {
     owner: 'octo-org',
@@ -32,7 +25,7 @@ export function seedRepo(over: Partial<SeedRepo> = {}): SeedRepo {
     installationId: 7,
     defaultBranch: 'main',
     files: { '.github/arm64-ci.yml': CONFIG },
-    workflows: [{ file: 'arm64-ci.yml', name: 'arm64 CI', runName: 'arm64 CI ${{ inputs.dispatch_id }}', inputs: WORKFLOW_INPUTS }],
+    workflows: [coordinatorWorkflow({ extra: { 'python-versions': { required: false } } })],
     collaborators: { maintainer: 'write', reader: 'read', admin: 'admin' },
     runners: [{ name: 'dgx-01', labels: ['self-hosted', 'arm64', 'dgx'], status: 'online' }],
     ...over,

@@ -196,7 +196,7 @@ function pointerEscape(name: string): string {
  * Makes an OpenAPI 3.0 schema self-contained for ajv: component refs become `#/definitions/<name>`
  * (copied in transitively), and `nullable` is expressed in a way ajv accepts.
  */
-export function toAjvSchema(schema: Json): JsonObject {
+function toAjvSchema(schema: Json): JsonObject {
   const components = loadSpec().components.schemas;
   const definitions: JsonObject = {};
   const pending: string[] = [];

@@ -178,6 +178,28 @@ function runOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): WorkflowRunR
   return run;
 }
 
+/** A job or an artifact by its id, found only through the repository whose run holds it (else 404, as GitHub answers). */
+function ofRepoRun<T extends { run: WorkflowRunRecord }>(env: RouteEnv, ctx: RouteContext, find: (id: number) => T | null | undefined, idParam: string): T {
+  const repo = repoOf(env, ctx);
+  const found = find(intParam(ctx, idParam));
+  if (!found || found.run.repo !== repo.fullName) throw notFound();
+  return found;
+}
+
+/** A pull request's conversation, by `issue_number` (the stand-in's issues are its pull requests). */
+function issueOf(env: RouteEnv, ctx: RouteContext): { repo: RepoRecord; issueNumber: number } {
+  const repo = repoOf(env, ctx);
+  const issueNumber = intParam(ctx, 'issue_number');
+  if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+  return { repo, issueNumber };
+}
+
+/** Who the App writes as. */
+const appLogin = (env: RouteEnv) => (env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]');
+
+const jobOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.job(id), 'job_id');
+const artifactOf = (env: RouteEnv, ctx: RouteContext) => ofRepoRun(env, ctx, (id) => env.state.artifact(id), 'artifact_id');
+
 function checkRunOf(env: RouteEnv, ctx: RouteContext, repo: RepoRecord): CheckRunRecord {
   const cr = env.state.checkRun(intParam(ctx, 'check_run_id'));
   if (!cr || cr.repo !== repo.fullName) throw notFound();
@@ -683,9 +705,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   'actions/get-job-for-workflow-run': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = env.state.job(intParam(ctx, 'job_id'));
-    if (!found || found.run.repo !== repo.fullName) throw notFound();
+    const found = jobOf(env, ctx);
     return { status: 200, body: shapes.job(env.shape, found.run, found.job) };
   },
 
@@ -699,16 +719,13 @@ export const handlers: Record<string, Handler> = {
   },
 
   'actions/get-artifact': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = env.state.artifact(intParam(ctx, 'artifact_id'));
-    if (!found || found.run.repo !== repo.fullName) throw notFound();
+    const found = artifactOf(env, ctx);
     return { status: 200, body: shapes.artifact(env.shape, found.run, found.artifact) };
   },
 
   'actions/download-artifact': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const found = env.state.artifact(intParam(ctx, 'artifact_id'));
-    if (!found || found.run.repo !== repo.fullName || ctx.params.archive_format !== 'zip') throw notFound();
+    const found = artifactOf(env, ctx);
+    if (ctx.params.archive_format !== 'zip') throw notFound();
     if (env.state.now().getTime() >= found.artifact.expiresAt.getTime()) {
       throw new HttpError(410, 'Artifact has expired', false);
     }
@@ -731,7 +748,7 @@ export const handlers: Record<string, Handler> = {
     const repo = repoOf(env, ctx);
     const commentId = intParam(ctx, 'comment_id');
     if (!env.state.comments.some((c) => c.id === commentId && c.repo === repo.fullName)) throw notFound();
-    const user = env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]';
+    const user = appLogin(env);
     const content = String(ctx.body.content);
     const existing = env.state.reactions.find((r) => r.commentId === commentId && r.user === user && r.content === content);
     if (existing) return { status: 200, body: shapes.reaction(env.shape, existing) };
@@ -741,15 +758,13 @@ export const handlers: Record<string, Handler> = {
   },
 
   'issues/create-comment': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const issueNumber = intParam(ctx, 'issue_number');
-    if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+    const { repo, issueNumber } = issueOf(env, ctx);
     const comment = {
       id: env.state.nextId('comment'),
       repo: repo.fullName,
       issueNumber,
       body: String(ctx.body.body),
-      user: env.state.app ? `${env.state.app.slug}[bot]` : 'stand-in[bot]',
+      user: appLogin(env),
       createdAt: env.state.now(),
       viaApp: true,
     };
@@ -758,9 +773,7 @@ export const handlers: Record<string, Handler> = {
   },
 
   'issues/list-comments': (env, ctx) => {
-    const repo = repoOf(env, ctx);
-    const issueNumber = intParam(ctx, 'issue_number');
-    if (!repo.pulls.some((p) => p.number === issueNumber)) throw notFound();
+    const { repo, issueNumber } = issueOf(env, ctx);
     const list = env.state.comments.filter((c) => c.repo === repo.fullName && c.issueNumber === issueNumber);
     const { page, headers } = paginate(ctx, list);
     return { status: 200, headers, body: page.map((c) => shapes.issueComment(env.shape, c)) };

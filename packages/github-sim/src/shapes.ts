@@ -286,7 +286,7 @@ export function workflowRun(ctx: ShapeContext, run: WorkflowRunRecord): Obj {
 }
 
 /** GitHub's `minimal-repository`: the repository object nested in workflow runs. */
-export function minimalRepository(ctx: ShapeContext, repo: RepoRecord): Obj {
+function minimalRepository(ctx: ShapeContext, repo: RepoRecord): Obj {
   const full = repository(ctx, repo);
   const minimal = specExample('workflow-run').repository as Obj;
   const out: Obj = {};

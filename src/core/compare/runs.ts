@@ -99,7 +99,7 @@ export interface RunComparison {
   floorSeconds: number;
 }
 
-export const DEFAULT_TOP_RATIOS = 10;
+const DEFAULT_TOP_RATIOS = 10;
 /** Job durations are whole seconds: below one, a ratio means nothing. */
 const LEG_FLOOR_SECONDS = 1;
 

@@ -13,7 +13,7 @@ import { INPUT_NOT_STRING, KEY_MARK, KNOWN_KEYS, knownKeysAt, schemaFor, type Re
 /** The file is fetched from GitHub and parsed inside a webhook worker: bound the work. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
 /** Legitimate configs use a handful of aliases; a "billion laughs" document uses thousands. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; problems: ConfigProblem[] };
 
@@ -27,7 +27,7 @@ export function parseConfig(text: string, ctx: { defaultBranch: string }): Confi
 }
 
 /** Real configs nest three levels; far beyond this, the YAML parser recurses until Node dies. */
-export const MAX_NESTING = 32;
+const MAX_NESTING = 32;
 
 /**
  * Refuses pathologically nested YAML before it reaches the parser: a 2 KB file of a thousand

@@ -17,7 +17,7 @@ import { mergeInputs, targetCheckName } from './targets';
 
 export const CONFIG_PATH = '.github/arm64-ci.yml';
 /** GitHub accepts at most 25 `workflow_dispatch` inputs; the coordinator always sends its own 4. */
-export const MAX_EXTRA_INPUTS = 25 - RESERVED_INPUTS.length;
+const MAX_EXTRA_INPUTS = 25 - RESERVED_INPUTS.length;
 
 export type Permission = 'write' | 'maintain' | 'admin';
 export const PERMISSIONS = ['write', 'maintain', 'admin'] as const satisfies readonly Permission[];
@@ -74,7 +74,7 @@ export interface TargetSettings {
 }
 
 /** Each target is one dispatch per push, one check run and one runner pool busy: keep it a handful. */
-export const MAX_TARGETS = 8;
+const MAX_TARGETS = 8;
 
 /** A short, human description of a YAML value, for "must be X, not Y" messages. */
 function describe(input: unknown): string {

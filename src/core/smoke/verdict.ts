@@ -25,7 +25,7 @@ export interface Unread {
   notes: string[];
 }
 
-export const nothingUnread = (): Unread => ({ cases: 0, uncounted: false, notes: [] });
+const nothingUnread = (): Unread => ({ cases: 0, uncounted: false, notes: [] });
 
 /**
  * Several files per artifact (one per matrix entry) are kept apart and summed. `unread` says what

@@ -1,7 +1,7 @@
 /** The repository page's artifact-size charts: one line per artifact over the default branch's runs. */
 import { formatBytes } from '../../core/text';
 import { lineChart } from './charts';
-import { Gridlines } from './chart-svg';
+import { ChartFrame, Gridlines } from './chart-svg';
 import { shortSha } from './format';
 import type { ArtifactSeries, ArtifactSizesView } from './artifact-sizes-view';
 
@@ -17,8 +17,7 @@ function SizeChart(props: { series: ArtifactSeries; branch: string }) {
   const last = known.at(-1);
   const name = `Size of ${props.series.name} on ${props.branch}: ${known.length} runs, now ${last === undefined ? 'unknown' : formatBytes(last)}`;
   return (
-    <svg class="chart" xmlns="http://www.w3.org/2000/svg" width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label={name} data-points={g.points.length}>
-      <title>{name}</title>
+    <ChartFrame class="chart" g={g} name={name}>
       <Gridlines g={g} />
       {g.segments.map((s) => (
         <polyline points={s} fill="none" stroke={LINE} stroke-width="2" stroke-linejoin="round" />
@@ -28,7 +27,7 @@ function SizeChart(props: { series: ArtifactSeries; branch: string }) {
           <title>{p.label}</title>
         </circle>
       ))}
-    </svg>
+    </ChartFrame>
   );
 }
 

@@ -4,6 +4,7 @@
  * there without the script) and `data-tip`, which the dashboard script (client-script.ts) shows
  * at once on hover or keyboard focus.
  */
+import type { Child } from 'hono/jsx';
 import { describeRates, describeSeconds, lineChart, secondsDomain, sparkline, type ChartValue } from './charts';
 import { formatDuration, shortSha, utc } from './format';
 import type { Series, Trend } from './view-models';
@@ -43,6 +44,27 @@ function seriesValues(series: Series, what: string): ChartValue[] {
   return series.points.map((p) => ({ value: p.value, label: tip(p.at, `${what} ${formatDuration(p.value)}`, p.sha) }));
 }
 
+/** A chart's frame: its fixed size, and its name for screen readers and as the tooltip. */
+export function ChartFrame(props: { class: string; g: { width: number; height: number; points: unknown[] }; name: string; kind?: string; children: Child }) {
+  const { g } = props;
+  return (
+    <svg
+      class={props.class}
+      xmlns="http://www.w3.org/2000/svg"
+      width={g.width}
+      height={g.height}
+      viewBox={`0 0 ${g.width} ${g.height}`}
+      role="img"
+      aria-label={props.name}
+      data-points={g.points.length}
+      data-chart={props.kind}
+    >
+      <title>{props.name}</title>
+      {props.children}
+    </svg>
+  );
+}
+
 function Chart(props: { values: ChartValue[]; name: string; domain?: [number, number]; ticks: number[]; tickLabel?: (v: number) => string; kind: string }) {
   const g = lineChart(props.values, {
     // About a phone's width, so its labels stay legible when the chart shrinks to fit one.
@@ -54,18 +76,7 @@ function Chart(props: { values: ChartValue[]; name: string; domain?: [number, nu
     ...(props.tickLabel ? { tickLabel: props.tickLabel } : {}),
   });
   return (
-    <svg
-      class="chart"
-      xmlns="http://www.w3.org/2000/svg"
-      width={g.width}
-      height={g.height}
-      viewBox={`0 0 ${g.width} ${g.height}`}
-      role="img"
-      aria-label={props.name}
-      data-points={g.points.length}
-      data-chart={props.kind}
-    >
-      <title>{props.name}</title>
+    <ChartFrame class="chart" g={g} name={props.name} kind={props.kind}>
       <Gridlines g={g} />
       <text x={g.plot.left} y={g.height - 6} font-size="12" fill={LABEL}>
         older
@@ -82,7 +93,7 @@ function Chart(props: { values: ChartValue[]; name: string; domain?: [number, nu
           <title>{p.label}</title>
         </circle>
       ))}
-    </svg>
+    </ChartFrame>
   );
 }
 
@@ -112,23 +123,13 @@ function Spark(props: { values: ChartValue[]; name: string; domain?: [number, nu
   const g = sparkline(props.values, { width: 100, height: 24 }, props.domain);
   const last = g.points[g.points.length - 1];
   return (
-    <svg
-      class="spark"
-      xmlns="http://www.w3.org/2000/svg"
-      width={g.width}
-      height={g.height}
-      viewBox={`0 0 ${g.width} ${g.height}`}
-      role="img"
-      aria-label={props.name}
-      data-points={g.points.length}
-    >
-      <title>{props.name}</title>
+    <ChartFrame class="spark" g={g} name={props.name}>
       <line x1="0" x2={g.width} y1={g.plot.top} y2={g.plot.top} stroke={AXIS} stroke-width="1" stroke-dasharray="2 2" />
       {g.segments.map((s) => (
         <polyline points={s} fill="none" stroke={LINE} stroke-width="1.5" stroke-linejoin="round" />
       ))}
       {last ? <circle cx={last.x} cy={last.y} r="2.5" fill={LINE} /> : null}
-    </svg>
+    </ChartFrame>
   );
 }
 

@@ -4,6 +4,7 @@ import type { OneSidedFailure, TestRatio } from '../../core/compare/runs';
 import { formatRate } from '../../core/smoke/verdict';
 import { shortSha } from './format';
 import { Layout } from './layout';
+import { num, Table } from './table';
 import type { CompareView } from './compare-view';
 
 const BAR = '#cf222e';
@@ -11,7 +12,7 @@ const FASTER = '#1a7f37';
 const AXIS = '#57606a';
 
 /** One bar per test from the 1× line: right (red) when arm64 is slower, left (green) when faster; log scale. */
-export function RatioChart(props: { ratios: TestRatio[]; target: string; baseline: string }) {
+function RatioChart(props: { ratios: TestRatio[]; target: string; baseline: string }) {
   const rows = props.ratios;
   const width = 640;
   const label = 230;
@@ -93,60 +94,38 @@ export function ComparePage(props: { view: CompareView }) {
               The baseline is <a href={baseline.url}>{baseline.target}'s run of <code>{shortSha(baseline.sha)}</code></a>: this commit had no {baseline.target} results when it was compared.
             </p>
           )}
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col"></th>
-                  <th scope="col" class="num">{t}</th>
-                  <th scope="col" class="num">{baseline.target} (baseline)</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">Smoke tests</th>
-                  <td class="num">{formatRate(c.target.counts)}</td>
-                  <td class="num">{formatRate(c.baseline.counts)}</td>
-                </tr>
-                <tr>
-                  <th scope="row">Failing only here</th>
-                  <td class="num">{c.failingOnlyOnTarget.length}</td>
-                  <td class="num">{c.failingOnlyOnBaseline.length}</td>
-                </tr>
-                <tr>
-                  <th scope="row">Time of the {c.total.tests} tests passed on both</th>
-                  <td class="num">{formatSeconds(c.total.targetSeconds)}</td>
-                  <td class="num">{formatSeconds(c.total.baselineSeconds)}</td>
-                </tr>
-                <tr>
-                  <th scope="row">Ratio ({t} ÷ {baseline.target})</th>
-                  <td class="num" colspan={2}>
-                    {formatRatio(c.total.ratio)}
-                  </td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['', num(t), num(`${baseline.target} (baseline)`)]}>
+            <tr>
+              <th scope="row">Smoke tests</th>
+              <td class="num">{formatRate(c.target.counts)}</td>
+              <td class="num">{formatRate(c.baseline.counts)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Failing only here</th>
+              <td class="num">{c.failingOnlyOnTarget.length}</td>
+              <td class="num">{c.failingOnlyOnBaseline.length}</td>
+            </tr>
+            <tr>
+              <th scope="row">Time of the {c.total.tests} tests passed on both</th>
+              <td class="num">{formatSeconds(c.total.targetSeconds)}</td>
+              <td class="num">{formatSeconds(c.total.baselineSeconds)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Ratio ({t} ÷ {baseline.target})</th>
+              <td class="num" colspan={2}>
+                {formatRatio(c.total.ratio)}
+              </td>
+            </tr>
+          </Table>
 
           <h2 id="diff">Pass/fail differences</h2>
           {c.failingOnlyOnTarget.length + c.failingOnlyOnBaseline.length === 0 ? (
             <p>No test fails on one side only{c.failingOnBoth > 0 ? ` (${c.failingOnBoth} fail on both)` : ''}.</p>
           ) : (
-            <div class="scroll">
-              <table aria-describedby="diff">
-                <thead>
-                  <tr>
-                    <th scope="col">Test</th>
-                    <th scope="col">{t}</th>
-                    <th scope="col">{baseline.target}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <DiffRows items={c.failingOnlyOnTarget} failingSide="target" />
-                  <DiffRows items={c.failingOnlyOnBaseline} failingSide="baseline" />
-                </tbody>
-              </table>
-            </div>
+            <Table aria-describedby="diff" columns={['Test', t, baseline.target]}>
+              <DiffRows items={c.failingOnlyOnTarget} failingSide="target" />
+              <DiffRows items={c.failingOnlyOnBaseline} failingSide="baseline" />
+            </Table>
           )}
 
           <h2>Duration ratio per test</h2>

@@ -1,26 +1,24 @@
 /** Words and numbers as the dashboard shows them. Pure: `now` is passed in. */
 import { checkStatus } from '../../core/check-status';
+import { conclusionWord } from '../../core/conclusion';
 import { durationSeconds, formatDuration } from '../../core/jobs';
 
 export type Tone = 'ok' | 'bad' | 'running' | 'waiting' | 'neutral';
 
-const CONCLUSIONS: Record<string, { word: string; tone: Tone }> = {
-  success: { word: 'passed', tone: 'ok' },
-  failure: { word: 'failed', tone: 'bad' },
-  startup_failure: { word: 'failed to start', tone: 'bad' },
-  timed_out: { word: 'timed out', tone: 'bad' },
-  cancelled: { word: 'cancelled', tone: 'neutral' },
-  skipped: { word: 'skipped', tone: 'neutral' },
-  neutral: { word: 'neutral', tone: 'neutral' },
-  stale: { word: 'stale', tone: 'neutral' },
-  action_required: { word: 'action required', tone: 'waiting' },
+/** A finished run's colour family by its conclusion; any other is neutral. */
+const TONES: Record<string, Tone> = {
+  success: 'ok',
+  failure: 'bad',
+  startup_failure: 'bad',
+  timed_out: 'bad',
+  action_required: 'waiting',
 };
 
 /** A run's (or job's) standing in one word and a colour family. */
 export function statusOf(state: string, conclusion: string | null): { word: string; tone: Tone } {
   if (state === 'awaiting_approval') return { word: 'awaiting /ok-to-test', tone: 'waiting' };
   const status = checkStatus(state === 'waiting' || state === 'requested' || state === 'pending' ? 'queued' : state);
-  if (status === 'completed') return CONCLUSIONS[conclusion ?? ''] ?? { word: (conclusion ?? 'unknown').replace(/_/g, ' '), tone: 'neutral' };
+  if (status === 'completed') return { word: conclusionWord(conclusion ?? 'unknown'), tone: TONES[conclusion ?? ''] ?? 'neutral' };
   if (status === 'in_progress') return { word: 'running', tone: 'running' };
   return { word: 'queued', tone: 'waiting' };
 }

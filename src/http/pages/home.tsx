@@ -2,6 +2,7 @@ import { SecondsSparkline, Sparkline } from './chart-svg';
 import { formatDuration, percent, shortSha } from './format';
 import { BadgeImg, Layout, Pill, statusSpec, Time, type Live } from './layout';
 import { RegisterForm } from './register-form';
+import { num, Table } from './table';
 import type { RepoCard } from './view-models';
 
 /**
@@ -41,87 +42,72 @@ export function HomePage(props: {
           commit.
         </p>
       ) : (
-        <div id="repos-live" data-live-part class="scroll">
-          <table class="repos">
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">Status</th>
-                <th scope="col">Latest run</th>
-                <th scope="col">Last run</th>
-                <th scope="col" class="num">
-                  Smoke pass rate
-                </th>
-                <th scope="col">
-                  <span class="sr">Pass-rate trend</span>
-                </th>
-                <th scope="col" class="num">
-                  Run time
-                </th>
-                <th scope="col">
-                  <span class="sr">Run-time trend</span>
-                </th>
-                <th scope="col" class="num">
-                  Queue time
-                </th>
-                <th scope="col">
-                  <span class="sr">Queue-time trend</span>
-                </th>
-                <th scope="col">Badge</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.repos.map((r) => (
-                <tr data-repo={r.repo}>
-                  <th scope="row">
-                    <a href={r.url}>{r.repo}</a>
-                  </th>
-                  <td>
-                    {r.latest ? <Pill status={r.latest.status} /> : <span class="pill neutral">no runs</span>}{' '}
-                    <span class="muted">
-                      on <code>{r.defaultBranch}</code>
-                    </span>
-                  </td>
-                  <td>
-                    {r.latest ? (
-                      <a href={r.latest.url}>
-                        <span class="sr">Latest run, commit </span>
-                        <code>{shortSha(r.latest.sha)}</code>
-                      </a>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <Time iso={r.lastRunAt} now={props.now} />
-                  </td>
-                  <td class="num" data-col="smoke">
-                    <strong>{percent(r.smoke.rate)}</strong>
-                    {r.smoke.runs > 0 ? <span class="muted"> over {r.smoke.runs}</span> : null}
-                  </td>
-                  <td>
-                    <Sparkline trend={r.smoke} />
-                  </td>
-                  <td class="num" data-col="duration">
-                    {formatDuration(r.duration.latest)}
-                  </td>
-                  <td>
-                    <SecondsSparkline series={r.duration} what="ran" title={`Run time on ${r.defaultBranch}`} />
-                  </td>
-                  <td class="num" data-col="queue">
-                    {formatDuration(r.queue.latest)}
-                  </td>
-                  <td>
-                    <SecondsSparkline series={r.queue} what="waited" title="Queue time" />
-                  </td>
-                  <td>
-                    <BadgeImg src={r.badges.status} spec={statusSpec(r.latest)} alt={`arm64 status badge of ${r.repo}`} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          box={{ id: 'repos-live', 'data-live-part': true }}
+          class="repos"
+          columns={[
+            'Repository',
+            'Status',
+            'Latest run',
+            'Last run',
+            num('Smoke pass rate'),
+            { head: <span class="sr">Pass-rate trend</span> },
+            num('Run time'),
+            { head: <span class="sr">Run-time trend</span> },
+            num('Queue time'),
+            { head: <span class="sr">Queue-time trend</span> },
+            'Badge',
+          ]}
+        >
+          {props.repos.map((r) => (
+            <tr data-repo={r.repo}>
+              <th scope="row">
+                <a href={r.url}>{r.repo}</a>
+              </th>
+              <td>
+                {r.latest ? <Pill status={r.latest.status} /> : <span class="pill neutral">no runs</span>}{' '}
+                <span class="muted">
+                  on <code>{r.defaultBranch}</code>
+                </span>
+              </td>
+              <td>
+                {r.latest ? (
+                  <a href={r.latest.url}>
+                    <span class="sr">Latest run, commit </span>
+                    <code>{shortSha(r.latest.sha)}</code>
+                  </a>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </td>
+              <td>
+                <Time iso={r.lastRunAt} now={props.now} />
+              </td>
+              <td class="num" data-col="smoke">
+                <strong>{percent(r.smoke.rate)}</strong>
+                {r.smoke.runs > 0 ? <span class="muted"> over {r.smoke.runs}</span> : null}
+              </td>
+              <td>
+                <Sparkline trend={r.smoke} />
+              </td>
+              <td class="num" data-col="duration">
+                {formatDuration(r.duration.latest)}
+              </td>
+              <td>
+                <SecondsSparkline series={r.duration} what="ran" title={`Run time on ${r.defaultBranch}`} />
+              </td>
+              <td class="num" data-col="queue">
+                {formatDuration(r.queue.latest)}
+              </td>
+              <td>
+                <SecondsSparkline series={r.queue} what="waited" title="Queue time" />
+              </td>
+              <td>
+                <BadgeImg src={r.badges.status} spec={statusSpec(r.latest)} alt={`arm64 status badge of ${r.repo}`} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {props.cursor ? (
         <p class="more">

@@ -9,7 +9,8 @@ import { filterQuery, isEmptyFilter, RUN_STATUSES, type RunFilter, type RunStatu
 import type { LatestRun } from '../../store/repos';
 import { SecondsChart, TrendChart } from './chart-svg';
 import { formatDuration, percent, shortSha, smokeText, triggerText } from './format';
-import { BadgeImg, Breakable, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
+import { BadgeImg, Chips, Layout, Pill, smokeSpec, statusSpec, Time, type Live } from './layout';
+import { num, Table, TestCell } from './table';
 import { withToken, type RepoView, type RunRow } from './view-models';
 
 const STATUS_WORDS: Record<RunStatusFilter, string> = {
@@ -21,6 +22,42 @@ const STATUS_WORDS: Record<RunStatusFilter, string> = {
   failure: 'failed',
   cancelled: 'cancelled',
 };
+
+/** A filter typed in, with the values seen on this page as suggestions. */
+function SuggestField(props: { name: string; label: string; value: string | undefined; options: string[] }) {
+  const id = `filter-${props.name}`;
+  return (
+    <>
+      <div class="field">
+        <label for={id}>{props.label}</label>
+        <input id={id} name={props.name} value={props.value ?? ''} list={`${props.name}-options`} autocomplete="off" />
+      </div>
+      <datalist id={`${props.name}-options`}>
+        {props.options.map((o) => (
+          <option value={o} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+/** A filter chosen from a list, or `any` (blank, left out of the URL). */
+function ChoiceField(props: { name: string; label: string; value: string | undefined; options: { value: string; word: string }[] }) {
+  const id = `filter-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        <option value="">any</option>
+        {props.options.map((o) => (
+          <option value={o.value} selected={props.value === o.value}>
+            {o.word}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 /**
  * The run filters as a plain GET form: submitting it is a URL anyone can share (blank fields are
@@ -34,50 +71,19 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
   const targets = [...new Set([...(props.targets.length ? props.targets : [DEFAULT_TARGET]), ...props.runs.map((r) => r.target ?? DEFAULT_TARGET)])];
   return (
     <form class="filters" method="get" action={props.base} data-filters role="search" aria-label="Filter runs">
-      <div class="field">
-        <label for="filter-branch">Branch</label>
-        <input id="filter-branch" name="branch" value={f.branch ?? ''} list="branch-options" autocomplete="off" />
-      </div>
-      <datalist id="branch-options">
-        {branches.map((b) => (
-          <option value={b} />
-        ))}
-      </datalist>
+      <SuggestField name="branch" label="Branch" value={f.branch} options={branches} />
       <div class="field">
         <label for="filter-pr">Pull request</label>
         <input id="filter-pr" name="pr" class="short" value={f.pr === undefined ? '' : String(f.pr)} inputmode="numeric" autocomplete="off" />
       </div>
-      <div class="field">
-        <label for="filter-status">Status</label>
-        <select id="filter-status" name="status">
-          <option value="">any</option>
-          {RUN_STATUSES.map((st) => (
-            <option value={st} selected={f.status === st}>
-              {STATUS_WORDS[st]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-target">Target</label>
-        <select id="filter-target" name="target">
-          <option value="">any</option>
-          {[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => (
-            <option value={t} selected={f.target === t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-author">Author</label>
-        <input id="filter-author" name="author" value={f.author ?? ''} list="author-options" autocomplete="off" />
-      </div>
-      <datalist id="author-options">
-        {authors.map((a) => (
-          <option value={a} />
-        ))}
-      </datalist>
+      <ChoiceField name="status" label="Status" value={f.status} options={RUN_STATUSES.map((st) => ({ value: st, word: STATUS_WORDS[st] }))} />
+      <ChoiceField
+        name="target"
+        label="Target"
+        value={f.target}
+        options={[...targets, ...(f.target && !targets.includes(f.target) ? [f.target] : [])].map((t) => ({ value: t, word: t }))}
+      />
+      <SuggestField name="author" label="Author" value={f.author} options={authors} />
       {props.token ? <input type="hidden" name="token" value={props.token} /> : null}
       <button type="submit">Filter</button>
       {isEmptyFilter(f) ? null : <a href={withToken(props.base, props.token)}>Clear filters</a>}
@@ -87,90 +93,47 @@ function Filters(props: { filter: RunFilter; runs: RunRow[]; defaultBranch: stri
 
 function RunsTable(props: { runs: RunRow[]; now: Date }) {
   return (
-    <div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            {/* What a reader scans for comes first, so a phone shows it without scrolling. */}
-            <th scope="col">Commit</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Smoke
-            </th>
-            <th scope="col">Branch or PR</th>
-            <th scope="col">Trigger</th>
-            <th scope="col" class="num">
-              Duration
-            </th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.runs.map((r) => (
-            <tr data-run={r.dispatchId}>
-              <td>
-                <a href={r.url}>
-                  <span class="sr">Run of commit </span>
-                  <code>{shortSha(r.sha)}</code>
-                </a>
-              </td>
-              <td>
-                <Pill status={r.status} />
-                {r.attempt > 1 ? <span class="muted"> attempt {r.attempt}</span> : null}
-              </td>
-              <td class="num">{smokeText(r.smoke)}</td>
-              <td>{r.pr ? `PR #${r.pr}` : <code>{r.branch ?? '—'}</code>}</td>
-              <td>{triggerText(r.trigger, r.actor)}</td>
-              <td class="num">{formatDuration(r.durationSeconds)}</td>
-              <td>
-                <Time iso={r.startedAt ?? r.createdAt} now={props.now} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    // What a reader scans for comes first, so a phone shows it without scrolling.
+    <Table columns={['Commit', 'Status', num('Smoke'), 'Branch or PR', 'Trigger', num('Duration'), 'When']}>
+      {props.runs.map((r) => (
+        <tr data-run={r.dispatchId}>
+          <td>
+            <a href={r.url}>
+              <span class="sr">Run of commit </span>
+              <code>{shortSha(r.sha)}</code>
+            </a>
+          </td>
+          <td>
+            <Pill status={r.status} />
+            {r.attempt > 1 ? <span class="muted"> attempt {r.attempt}</span> : null}
+          </td>
+          <td class="num">{smokeText(r.smoke)}</td>
+          <td>{r.pr ? `PR #${r.pr}` : <code>{r.branch ?? '—'}</code>}</td>
+          <td>{triggerText(r.trigger, r.actor)}</td>
+          <td class="num">{formatDuration(r.durationSeconds)}</td>
+          <td>
+            <Time iso={r.startedAt ?? r.createdAt} now={props.now} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
 export function QueueTable(props: { queue: LabelSetStats[] }) {
   return (
-    <div class="scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Runner labels</th>
-            <th scope="col" class="num">
-              Jobs
-            </th>
-            <th scope="col" class="num">
-              Queue p50
-            </th>
-            <th scope="col" class="num">
-              Queue p90
-            </th>
-            <th scope="col" class="num">
-              Run p50
-            </th>
-            <th scope="col" class="num">
-              Run p90
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.queue.map((q) => (
-            <tr>
-              <td>{q.labels.length ? <Chips items={q.labels} /> : '—'}</td>
-              <td class="num">{q.jobs}</td>
-              <td class="num">{formatDuration(q.queueSeconds.p50)}</td>
-              <td class="num">{formatDuration(q.queueSeconds.p90)}</td>
-              <td class="num">{formatDuration(q.durationSeconds.p50)}</td>
-              <td class="num">{formatDuration(q.durationSeconds.p90)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={['Runner labels', num('Jobs'), num('Queue p50'), num('Queue p90'), num('Run p50'), num('Run p90')]}>
+      {props.queue.map((q) => (
+        <tr>
+          <td>{q.labels.length ? <Chips items={q.labels} /> : '—'}</td>
+          <td class="num">{q.jobs}</td>
+          <td class="num">{formatDuration(q.queueSeconds.p50)}</td>
+          <td class="num">{formatDuration(q.queueSeconds.p90)}</td>
+          <td class="num">{formatDuration(q.durationSeconds.p50)}</td>
+          <td class="num">{formatDuration(q.durationSeconds.p90)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -273,37 +236,19 @@ export function RepoPage(props: {
           No test passed and failed on the same commit in the recent runs on <code>{v.defaultBranch}</code>.
         </p>
       ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Test</th>
-                <th scope="col" class="num">
-                  Pass rate
-                </th>
-                <th scope="col" class="num">
-                  Runs
-                </th>
-                <th scope="col">Last flaky on</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.flaky.map((t) => (
-                <tr>
-                  <td class="text" title={t.id}>
-                    <Breakable text={t.name} />
-                  </td>
-                  <td class="num">{percent(t.passRate)}</td>
-                  <td class="num">{t.runs}</td>
-                  <td>
-                    {t.lastFlakySha ? <code>{shortSha(t.lastFlakySha)}</code> : '—'}{' '}
-                    <Time iso={t.lastFlakyAt} now={props.now} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Test', num('Pass rate'), num('Runs'), 'Last flaky on']}>
+          {v.flaky.map((t) => (
+            <tr>
+              <TestCell name={t.name} id={t.id} />
+              <td class="num">{percent(t.passRate)}</td>
+              <td class="num">{t.runs}</td>
+              <td>
+                {t.lastFlakySha ? <code>{shortSha(t.lastFlakySha)}</code> : '—'}{' '}
+                <Time iso={t.lastFlakyAt} now={props.now} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
 
       {v.queue.length > 0 ? (

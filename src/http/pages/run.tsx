@@ -1,7 +1,8 @@
 import { formatRatio, formatSeconds } from '../../core/compare/ratio';
 import { formatDuration, noteSegments, safeHref, shortSha, triggerText, utc, type Tone } from './format';
-import { Breakable, Chips, Layout, Pill, Time, type Live } from './layout';
+import { Chips, Layout, Pill, Time, type Live } from './layout';
 import { SmokeSummary } from './smoke-summary';
+import { num, Table, TestCell } from './table';
 import { withToken, type RunTest, type RunView } from './view-models';
 
 const OUTCOME: Record<RunTest['outcome'], { word: string; tone: Tone }> = {
@@ -130,40 +131,21 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date;
         {jobs.length === 0 ? (
           <p>No jobs reported yet.</p>
         ) : (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Matrix</th>
-                  {multiAttempt ? <th scope="col">Attempt</th> : null}
-                  <th scope="col">Runner</th>
-                  <th scope="col">Result</th>
-                  <th scope="col" class="num">
-                    Queued
-                  </th>
-                  <th scope="col" class="num">
-                    Duration
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => (
-                  <tr data-job={j.jobId}>
-                    <td>{safeHref(j.url) ? <a href={safeHref(j.url)!}>{j.name}</a> : j.name}</td>
-                    <td>{j.matrix.length ? <Chips items={j.matrix} /> : '—'}</td>
-                    {multiAttempt ? <td>{j.attempt}</td> : null}
-                    <td>{j.runnerName ? <code>{j.runnerName}</code> : <span class="muted">not assigned</span>}</td>
-                    <td>
-                      <Pill status={j.status} />
-                    </td>
-                    <td class="num">{formatDuration(j.queueSeconds)}</td>
-                    <td class="num">{formatDuration(j.durationSeconds)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={['Job', 'Matrix', ...(multiAttempt ? ['Attempt'] : []), 'Runner', 'Result', num('Queued'), num('Duration')]}>
+            {jobs.map((j) => (
+              <tr data-job={j.jobId}>
+                <td>{safeHref(j.url) ? <a href={safeHref(j.url)!}>{j.name}</a> : j.name}</td>
+                <td>{j.matrix.length ? <Chips items={j.matrix} /> : '—'}</td>
+                {multiAttempt ? <td>{j.attempt}</td> : null}
+                <td>{j.runnerName ? <code>{j.runnerName}</code> : <span class="muted">not assigned</span>}</td>
+                <td>
+                  <Pill status={j.status} />
+                </td>
+                <td class="num">{formatDuration(j.queueSeconds)}</td>
+                <td class="num">{formatDuration(j.durationSeconds)}</td>
+              </tr>
+            ))}
+          </Table>
         )}
 
         <h2>Tests</h2>
@@ -176,29 +158,17 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date;
               {smoke && smoke.attempt !== run.attempt ? ` from attempt ${smoke.attempt}` : ''}, failing first
               {props.view.testsTruncated ? ' (more ran than were kept; the counts above include them all)' : ''}.
             </p>
-            <div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Test</th>
-                    <th scope="col">Outcome</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tests.map((t) => (
-                    <tr data-outcome={t.outcome}>
-                      <td class="text" title={t.id ?? undefined}>
-                        <Breakable text={t.name} />
-                      </td>
-                      <td>
-                        <Pill status={OUTCOME[t.outcome]} />
-                        {t.flaky ? <span class="pill waiting">flaky</span> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['Test', 'Outcome']}>
+              {tests.map((t) => (
+                <tr data-outcome={t.outcome}>
+                  <TestCell name={t.name} id={t.id} />
+                  <td>
+                    <Pill status={OUTCOME[t.outcome]} />
+                    {t.flaky ? <span class="pill waiting">flaky</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
             {more ? (
               <p class="more">
                 <a href={more}>More tests</a>
@@ -215,32 +185,17 @@ export function RunPage(props: { view: RunView; token: string | null; now: Date;
               their median over the last {smoke.slowdownRule.window} runs on <code>{smoke.slowdownRule.branch}</code>
               {smoke.slowdownRule.flagged > smoke.slowdowns.length ? ` (the ${smoke.slowdowns.length} slowest are listed)` : ''}.
             </p>
-            <div class="scroll">
-              <table data-section="slowdowns">
-                <thead>
-                  <tr>
-                    <th scope="col">Test</th>
-                    <th scope="col">Now</th>
-                    <th scope="col">Median</th>
-                    <th scope="col">Factor</th>
-                    <th scope="col">Runs</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {smoke.slowdowns.map((s) => (
-                    <tr>
-                      <td class="text" title={s.id}>
-                        <Breakable text={s.name} />
-                      </td>
-                      <td class="num">{formatSeconds(s.currentSeconds)}</td>
-                      <td class="num">{formatSeconds(s.medianSeconds)}</td>
-                      <td class="num">{formatRatio(s.factor)}</td>
-                      <td class="num">{s.samples}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table data-section="slowdowns" columns={['Test', 'Now', 'Median', 'Factor', 'Runs']}>
+              {smoke.slowdowns.map((s) => (
+                <tr>
+                  <TestCell name={s.name} id={s.id} />
+                  <td class="num">{formatSeconds(s.currentSeconds)}</td>
+                  <td class="num">{formatSeconds(s.medianSeconds)}</td>
+                  <td class="num">{formatRatio(s.factor)}</td>
+                  <td class="num">{s.samples}</td>
+                </tr>
+              ))}
+            </Table>
           </>
         ) : null}
 

@@ -1,6 +1,7 @@
 import type { Tone } from './format';
 import { Chips, Layout, Pill, Time, type Live } from './layout';
 import { QueueTable } from './repo';
+import { Table } from './table';
 import type { RunnerRow, RunnersView } from './view-models';
 
 function state(r: RunnerRow): { word: string; tone: Tone } {
@@ -31,52 +32,39 @@ export function RunnersPage(props: { view: RunnersView; now: Date; live?: Live |
         {v.runners.length === 0 ? (
           <p>No runner known yet: runners appear once a run is dispatched or a job starts.</p>
         ) : (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Runner</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Labels</th>
-                  <th scope="col">Last job</th>
-                  <th scope="col">Known from</th>
-                </tr>
-              </thead>
-              <tbody>
-                {v.runners.map((r) => (
-                  <tr data-runner={r.name}>
-                    <td>
-                      <code>{r.name}</code>
-                    </td>
-                    <td>
-                      <Pill status={state(r)} />
-                    </td>
-                    <td class="text">
-                      <Chips items={r.labels} />
-                    </td>
-                    <td>
-                      {r.lastJob ? (
-                        <>
-                          {r.lastJob.url ? (
-                            <a href={r.lastJob.url}>
-                              {r.lastJob.name}
-                              <span class="sr"> in {r.lastJob.repo}</span>
-                            </a>
-                          ) : (
-                            r.lastJob.name
-                          )}{' '}
-                          <span class="muted">{r.lastJob.repo}</span> <Pill status={r.lastJob.status} /> <Time iso={r.lastJob.at} now={props.now} />
-                        </>
+          <Table columns={['Runner', 'State', 'Labels', 'Last job', 'Known from']}>
+            {v.runners.map((r) => (
+              <tr data-runner={r.name}>
+                <td>
+                  <code>{r.name}</code>
+                </td>
+                <td>
+                  <Pill status={state(r)} />
+                </td>
+                <td class="text">
+                  <Chips items={r.labels} />
+                </td>
+                <td>
+                  {r.lastJob ? (
+                    <>
+                      {r.lastJob.url ? (
+                        <a href={r.lastJob.url}>
+                          {r.lastJob.name}
+                          <span class="sr"> in {r.lastJob.repo}</span>
+                        </a>
                       ) : (
-                        <span class="muted">—</span>
-                      )}
-                    </td>
-                    <td>{SOURCE[r.source]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                        r.lastJob.name
+                      )}{' '}
+                      <span class="muted">{r.lastJob.repo}</span> <Pill status={r.lastJob.status} /> <Time iso={r.lastJob.at} now={props.now} />
+                    </>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td>{SOURCE[r.source]}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </div>
       {v.cursor ? (

@@ -7,6 +7,7 @@ import type { Child } from 'hono/jsx';
 import { formatRate } from '../../core/smoke/verdict';
 import type { Listed, ReportedTest, SmokeReport, SmokeReportState } from '../../core/smoke/report';
 import { Breakable } from './layout';
+import { num, Table } from './table';
 
 const NO_DATA: Record<Exclude<SmokeReportState, 'read'>, string> = {
   missing: 'No smoke-test artifact was found for this run: the conclusion follows the workflow.',
@@ -86,40 +87,18 @@ export function SmokeSummary(props: { report: SmokeReport }) {
   return (
     <div class="smoke-summary">
       <h3>Smoke tests: {formatRate(c)}</h3>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col" class="num">
-                Passed
-              </th>
-              <th scope="col" class="num">
-                Failed
-              </th>
-              <th scope="col" class="num">
-                Errored
-              </th>
-              <th scope="col" class="num">
-                Skipped
-              </th>
-              <th scope="col">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.files.map((f) => (
-              <tr>
-                <td>{f.name}</td>
-                <td class="num">{f.counts.passed}</td>
-                <td class="num">{f.counts.failed}</td>
-                <td class="num">{f.counts.errored}</td>
-                <td class="num">{f.counts.skipped}</td>
-                <td>{formatRate(f.counts)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['File', num('Passed'), num('Failed'), num('Errored'), num('Skipped'), 'Result']}>
+        {r.files.map((f) => (
+          <tr>
+            <td>{f.name}</td>
+            <td class="num">{f.counts.passed}</td>
+            <td class="num">{f.counts.failed}</td>
+            <td class="num">{f.counts.errored}</td>
+            <td class="num">{f.counts.skipped}</td>
+            <td>{formatRate(f.counts)}</td>
+          </tr>
+        ))}
+      </Table>
       <p>
         <strong>Total: {formatRate(c)}</strong>: {c.passed} passed, {c.failed} failed, {c.errored} errored, {c.skipped} skipped
         {r.files.length > 1 ? ` across ${r.files.length} files.` : '.'}

@@ -2,6 +2,7 @@
 import { formatRatio } from '../../core/compare/ratio';
 import { shortSha } from './format';
 import { Pill } from './layout';
+import { num, Table } from './table';
 import type { TargetRow } from './targets-view';
 
 export function TargetsTable(props: { targets: TargetRow[] }) {
@@ -9,37 +10,26 @@ export function TargetsTable(props: { targets: TargetRow[] }) {
   return (
     <>
       <h2 id="targets">Targets</h2>
-      <div class="scroll">
-        <table aria-describedby="targets">
-          <thead>
-            <tr>
-              <th scope="col">Target</th>
-              <th scope="col">Status</th>
-              <th scope="col">Commit</th>
-              <th scope="col" class="num">Smoke tests</th>
-              <th scope="col" class="num">{baseline ? `Test time ÷ ${baseline}` : 'Test time ÷ baseline'}</th>
-              <th scope="col">Compared</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.targets.map((t) => (
-              <tr data-target={t.name}>
-                <th scope="row">
-                  {t.name}
-                  {t.baseline ? <span class="muted"> (baseline)</span> : null}
-                </th>
-                <td>
-                  <Pill status={t.status} />
-                </td>
-                <td>{t.sha && t.runUrl ? <a href={t.runUrl}><code>{shortSha(t.sha)}</code></a> : '—'}</td>
-                <td class="num">{t.smoke ?? 'no data'}</td>
-                <td class="num">{t.baseline ? '—' : formatRatio(t.ratio)}</td>
-                <td>{t.compareUrl ? <a href={t.compareUrl}>with {baseline ?? 'the baseline'}</a> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        aria-describedby="targets"
+        columns={['Target', 'Status', 'Commit', num('Smoke tests'), num(baseline ? `Test time ÷ ${baseline}` : 'Test time ÷ baseline'), 'Compared']}
+      >
+        {props.targets.map((t) => (
+          <tr data-target={t.name}>
+            <th scope="row">
+              {t.name}
+              {t.baseline ? <span class="muted"> (baseline)</span> : null}
+            </th>
+            <td>
+              <Pill status={t.status} />
+            </td>
+            <td>{t.sha && t.runUrl ? <a href={t.runUrl}><code>{shortSha(t.sha)}</code></a> : '—'}</td>
+            <td class="num">{t.smoke ?? 'no data'}</td>
+            <td class="num">{t.baseline ? '—' : formatRatio(t.ratio)}</td>
+            <td>{t.compareUrl ? <a href={t.compareUrl}>with {baseline ?? 'the baseline'}</a> : '—'}</td>
+          </tr>
+        ))}
+      </Table>
     </>
   );
 }

@@ -21,11 +21,6 @@ function quote(key: string, value: string): string {
   return `"${value.replace(/\r?\n/g, '\\n')}"`;
 }
 
-/** The dotenv file's values ({} when there is none). */
-export function readEnvValues(path: string): Record<string, string> {
-  return existsSync(path) ? parse(readFileSync(path, 'utf8')) : {};
-}
-
 /** The .env lines of a registered App. */
 export function envOfApp(app: RegisteredApp, webhookProxyUrl: string | null): Record<string, string> {
   return {

@@ -26,7 +26,7 @@ function header(headers: unknown, name: string): string | undefined {
  * A delivery id for a payload that came without one: derived from its content, so replaying the
  * same file twice is seen as the same delivery (and answered `duplicate`), as a redelivery is.
  */
-export function contentId(event: string, payload: unknown): string {
+function contentId(event: string, payload: unknown): string {
   const h = createHash('sha256').update(`${event}\n${JSON.stringify(payload)}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
@@ -44,7 +44,7 @@ function eventFromPath(path: string): string | undefined {
  * the top), an `@octokit/webhooks-examples` entry (`{ name, examples: [...] }`, or a list of them),
  * and a bare payload whose event the file name says.
  */
-export function deliveriesIn(doc: unknown, source: string): Delivery[] {
+function deliveriesIn(doc: unknown, source: string): Delivery[] {
   if (Array.isArray(doc)) return doc.flatMap((d, i) => deliveriesIn(d, `${source}[${i}]`));
   if (!isObject(doc)) throw new ReplayInputError(`${source}: not a JSON object`);
   if (typeof doc.name === 'string' && Array.isArray(doc.examples)) {

@@ -60,6 +60,10 @@ async function planCommand(ctx: CommandContext, cmd: Command): Promise<Plan> {
 
 type Open = { ok: true; pull: NonNullable<Awaited<ReturnType<CommandContext['pull']>>> } | { ok: false; plan: Plan };
 
+/** A dispatch of the pull request's head commit: its branch, and its base branch to compare with. */
+const headDispatch = (open: Open & { ok: true }, trigger: 'command' | 'rerun' | 'approval') =>
+  ({ kind: 'dispatch', sha: open.pull.headSha, branch: open.pull.headRef, prBase: open.pull.baseRef, trigger }) as const;
+
 /** Runs are only for open pull requests. */
 async function openPull(ctx: CommandContext): Promise<Open> {
   const pull = await ctx.pull();
@@ -118,11 +122,7 @@ async function planRun(ctx: CommandContext, overrides: Record<string, string>, t
   if (refused) return refused;
   const pairs = Object.entries(overrides);
   return {
-    kind: 'dispatch',
-    sha: open.pull.headSha,
-    branch: open.pull.headRef,
-    prBase: open.pull.baseRef,
-    trigger: 'command',
+    ...headDispatch(open, 'command'),
     overrides: { ...overrides },
     ...targetNames(ctx, target, chosen.targets),
     notes: pairs.length > 0 ? [`Inputs set by the comment: ${pairs.map(([k, val]) => codeSpan(`${k}=${val}`)).join(', ')}.`] : [],
@@ -149,11 +149,7 @@ async function planRetest(ctx: CommandContext, target?: string): Promise<Plan> {
       reason: `there is no arm64 run of the head commit ${codeSpan(short(sha))} to run again; use ${codeSpan(`${ctx.config.commands.prefix} run`)}.`,
     };
   return {
-    kind: 'dispatch',
-    sha,
-    branch: open.pull.headRef,
-    prBase: open.pull.baseRef,
-    trigger: 'rerun',
+    ...headDispatch(open, 'rerun'),
     overrides: overridesFrom(source, ctx.config),
     notes: [`Re-run of dispatch ${source.dispatchId}, requested by @${ctx.commenter} with \`${ctx.config.commands.prefix} retest\`.`],
   };
@@ -188,11 +184,7 @@ function planRetestTargets(
       reason: `there is no arm64 run of ${target === undefined ? 'any target' : `target ${codeSpan(chosen[0]!.name)}`} on the head commit ${codeSpan(short(sha))} to run again; use ${codeSpan(`${prefix} run${target === undefined ? '' : ` ${chosen[0]!.name}`}`)}.`,
     };
   return {
-    kind: 'dispatch',
-    sha,
-    branch: open.pull.headRef,
-    prBase: open.pull.baseRef,
-    trigger: 'rerun',
+    ...headDispatch(open, 'rerun'),
     overrides: {},
     overridesByTarget,
     ...targetNames(ctx, target, chosen),
@@ -222,11 +214,7 @@ async function planOkToTest(ctx: CommandContext, requested: string | undefined):
   const decision = decide(await heldRuns(ctx, sha));
   if (decision.kind === 'refuse') return refusal(decision);
   return {
-    kind: 'dispatch',
-    sha,
-    branch: open.pull.headRef,
-    prBase: open.pull.baseRef,
-    trigger: 'approval',
+    ...headDispatch(open, 'approval'),
     overrides: {},
     notes: [
       `Approved for commit ${short(sha)} by @${ctx.commenter} with /ok-to-test at ${ctx.commentedAt}, when it was waiting for approval. A later push needs a new approval.`,

@@ -1,5 +1,6 @@
 /** `/runners` and `GET /api/runners`: the runner fleet of public repositories. */
 import { statsByLabelSet, type LabelSetStats } from '../../../core/percentiles';
+import type { RunnerView } from '../../../core/routing';
 import { dispatchesOfWorkflowRuns } from '../../../store/dispatches';
 import { fleetView, getFleet } from '../../../store/runners';
 import { jobTimingsSince, STATS_WINDOW_DAYS } from '../../../store/stats';
@@ -8,13 +9,8 @@ import type { HttpDeps } from '../../deps';
 import { statusOf, type Tone } from '../format';
 import { publicReposPage, runPath, type Paging } from './shared';
 
-export interface RunnerRow {
-  name: string;
-  labels: string[];
-  /** null: not known (seen only in job events; the runner listing was not readable). */
-  status: 'online' | 'offline' | null;
-  busy: boolean | null;
-  source: 'repo' | 'org' | 'job';
+/** A runner as the fleet knows it (core/routing.ts), once across the listed repositories. */
+export interface RunnerRow extends Omit<RunnerView, 'seenAt'> {
   /** The repositories (of those listed) whose pool has this runner. */
   repos: string[];
   lastJob: { repo: string; name: string; status: { word: string; tone: Tone }; at: string; url: string | null } | null;

@@ -7,7 +7,7 @@
  */
 import type { Counts } from '../../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../../store/dispatch-smoke';
-import type { DispatchItem } from '../../../store/dispatches';
+import { runOrigin, type DispatchItem } from '../../../store/dispatches';
 import type { RefSmokeItem } from '../../../store/ref-smoke';
 import { listPublicRepos, REPO_LIST_KEY } from '../../../store/repos';
 import { cursorsOf, fits, scopes } from '../../cursors';
@@ -149,12 +149,7 @@ export const ROW_FIELDS = [
 export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
   return {
     dispatchId: d.dispatchId,
-    repo: d.repo,
-    sha: d.sha,
-    branch: d.branch,
-    pr: d.pr,
-    trigger: d.trigger,
-    actor: d.actor,
+    ...runOrigin(d),
     state: d.state,
     conclusion: d.conclusion,
     status: runStatus(d),
