@@ -1,4 +1,4 @@
-import { createAppAuth } from '@octokit/auth-app';
+import { App } from '@octokit/app';
 import { Octokit as OctokitCore } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -55,19 +55,9 @@ export interface GitHubClientOptions {
   rateLimitReserve?: number;
 }
 
-/**
- * The App itself. Only its JWT-authenticated client is used, so it is built with
- * @octokit/auth-app directly: @octokit/app would also bring its webhooks and OAuth parts
- * (about 35 KB of every bundle) that nothing here calls.
- */
-export interface GitHubApp {
-  /** Authenticated with the App's JWT (`/app/**` routes); `auth({ type: 'installation', … })` mints installation tokens. */
-  octokit: GitHub;
-}
-
 export interface GitHubClients {
   /** The App itself: `app.octokit` is authenticated with the App's JWT (`/app/**` routes). */
-  app: GitHubApp;
+  app: App;
   /** Installation-authenticated client; tokens are minted on first use, cached, and renewed on a 401. */
   forInstallation(installationId: number): Promise<GitHub>;
 }
@@ -100,8 +90,7 @@ export function createGitHubClients(opts: GitHubClientOptions): GitHubClients {
       error: (msg: string) => log.error(msg),
     },
   });
-  // What @octokit/app's App does for its `octokit`: one auth-app instance, so one token cache.
-  const app: GitHubApp = { octokit: new Octokit({ authStrategy: createAppAuth, auth: { appId: opts.appId, privateKey: opts.privateKey } }) as GitHub };
+  const app = new App({ appId: opts.appId, privateKey: opts.privateKey, Octokit });
   // One client per installation keeps the throttling state warm across events; tokens live in
   // the App's cache (shared by all installations).
   const clients = new Map<number, GitHub>();
@@ -129,7 +118,7 @@ type AppAuth = (o: { type: 'installation'; installationId: number; refresh?: boo
  * entry ages out. Here a 401 on an installation token is answered once by asking auth-app for a
  * fresh one (`refresh: true`, its documented way) and repeating the request with it.
  */
-function renewingInstallationAuth(o: { app: GitHubApp; installationId: number; log: Logger }) {
+function renewingInstallationAuth(o: { app: App; installationId: number; log: Logger }) {
   const appAuth = o.app.octokit.auth as unknown as AppAuth;
   const token = (refresh = false) => appAuth({ type: 'installation', installationId: o.installationId, ...(refresh ? { refresh } : {}) });
   const hook = async (request: RequestInterface, route: Route | EndpointDefaults, parameters?: RequestParameters) => {
