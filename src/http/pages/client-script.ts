@@ -29,6 +29,8 @@ export const CLIENT_SCRIPT = `'use strict';
   }
 
   function swap(html) {
+    // Marked so a layout-shift check can tell a live update from the page moving as it loads.
+    performance.mark('live-swap');
     var doc = new DOMParser().parseFromString(html, 'text/html');
     var fresh = doc.querySelector('main');
     if (!fresh) return;
