@@ -117,5 +117,6 @@ export type {
   DeliveryRecord,
   ManifestCodeRecord,
 } from './state';
-export { matchesCreated, renderRunName, zipFiles } from './routes';
+export { matchesCreated, renderRunName } from './routes';
+export { zipFiles } from './zip';
 export { generateAppKeys } from './keys';

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { validateRequest } from './openapi';
-import { HttpError, handlers, zipFiles, type Reply, type RouteContext, type RouteEnv } from './routes';
+import { HttpError, handlers, type Reply, type RouteContext, type RouteEnv } from './routes';
+import { zipFiles } from './zip';
 import type { ShapeContext } from './shapes';
 import {
   StandInState,
