@@ -81,7 +81,9 @@
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';
-export type { StandInOptions, PlayScript, RecordedRequest, Violation, Fault, RateLimitStatus } from './server';
+export type { StandInOptions, PlayScript, RecordedRequest, Violation } from './server';
+export type { Fault } from './faults';
+export type { RateLimitStatus } from './rate-limit';
 export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';
 export type { ValidationResult, RequestToValidate, MatchedOperation } from './openapi';
 export {

@@ -2,12 +2,16 @@
  * The GitHub stand-in's HTTP server: every request is recorded, validated against GitHub's OpenAPI
  * description, optionally failed on purpose, authenticated like GitHub, then answered from state.
  */
-import { createHash, randomBytes, verify as verifySignature } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
+import { authenticate } from './auth';
+import { faultResponse, Faults, type Fault } from './faults';
 import { validateRequest } from './openapi';
-import { HttpError, handlers, type Reply, type RouteContext, type RouteEnv } from './routes';
+import { RateLimits, type RateLimitStatus } from './rate-limit';
+import { DOCS, error, etagMatches, etagOf, json, reply as replyResponse, withHeaders } from './responses';
+import { HttpError, handlers, type RouteContext, type RouteEnv } from './routes';
 import { zipFiles } from './zip';
 import type { ShapeContext } from './shapes';
 import {
@@ -75,15 +79,6 @@ export interface StandInOptions {
   rateLimit?: number;
 }
 
-/** An installation's primary rate limit as GitHub reports it in the `x-ratelimit-*` headers. */
-export interface RateLimitStatus {
-  limit: number;
-  remaining: number;
-  used: number;
-  /** When the window resets (the stand-in's clock). */
-  resetAt: Date;
-}
-
 export interface RecordedRequest {
   method: string;
   /** Path without query string, as sent (percent-encoded). */
@@ -120,73 +115,6 @@ export interface Violation {
   at: Date;
 }
 
-export interface Fault {
-  method?: string;
-  pathPattern?: RegExp;
-  status: number;
-  /** How many matching requests fail. Default 1. */
-  times?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/** Where error bodies point when no operation-specific page is known. */
-const DOCS = 'https://docs.github.com/rest';
-
-function defaultFaultBody(status: number): { body: unknown; headers: Record<string, string> } {
-  const resetSeconds = String(Math.ceil(Date.now() / 1000) + 1);
-  if (status === 403) {
-    return {
-      body: {
-        message:
-          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
-        documentation_url:
-          'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-        status: '403',
-      },
-      headers: { 'retry-after': '1' },
-    };
-  }
-  if (status === 429) {
-    return {
-      body: {
-        message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
-        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
-        status: '429',
-      },
-      // Real clock: rate-limit clients compare the reset time with Date.now().
-      headers: { 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetSeconds },
-    };
-  }
-  if (status >= 500) return { body: { message: 'Server Error' }, headers: {} };
-  return { body: { message: 'Injected failure', status: String(status) }, headers: {} };
-}
-
-function jwtPart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Routes that take no credentials at all: the manifest flow's code is the credential. */
-function takesNoAuth(template: string): boolean {
-  return template === '/app-manifests/{code}/conversions';
-}
-
-/** Routes that take the App's JWT rather than an installation token. */
-function takesJwt(template: string): boolean {
-  return (
-    template === '/app' ||
-    template.startsWith('/app/') ||
-    template === '/repos/{owner}/{repo}/installation' ||
-    template === '/orgs/{org}/installation' ||
-    template === '/users/{username}/installation'
-  );
-}
-
 export class GitHubStandIn {
   readonly state: StandInState;
   readonly app: Hono;
@@ -200,17 +128,18 @@ export class GitHubStandIn {
   url = '';
   private target: WebhookTarget | undefined;
   private server: ServerType | undefined;
-  private faults: (Fault & { left: number })[] = [];
+  private readonly faults = new Faults();
   private pending = new Set<Promise<unknown>>();
   private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
   private requested = new Set<number>();
   private tokenCount = 0;
-  private rates = new Map<number, { limit: number; used: number; resetAt: number }>();
+  private readonly rates: RateLimits;
   readonly shape: ShapeContext;
   private readonly env: RouteEnv;
 
   constructor(private readonly opts: StandInOptions = {}) {
     this.state = new StandInState(opts.now ?? (() => new Date()));
+    this.rates = new RateLimits(() => this.state.now(), opts.rateLimit ?? 5000);
     this.webhookSecret = opts.webhook?.secret ?? 'development';
     this.target = opts.webhook?.target;
     // Filled in once the port is known (see `listen`).
@@ -335,49 +264,24 @@ export class GitHubStandIn {
 
   /** Answers the next matching request(s) with this status instead of handling them. */
   failNext(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.push(fault);
   }
 
   // ----- primary rate limit ------------------------------------------------------------------
 
-  /** The installation's window, renewed an hour (stand-in clock) after it began, as GitHub's is. */
-  private window(installationId: number) {
-    const now = this.state.now().getTime();
-    let w = this.rates.get(installationId);
-    if (!w || now >= w.resetAt) {
-      w = { limit: w?.limit ?? this.opts.rateLimit ?? 5000, used: 0, resetAt: now + 3_600_000 };
-      this.rates.set(installationId, w);
-    }
-    return w;
-  }
-
   /** What `x-ratelimit-*` would say for this installation now. */
   rateLimit(installationId: number): RateLimitStatus {
-    const w = this.window(installationId);
-    return { limit: w.limit, remaining: Math.max(w.limit - w.used, 0), used: w.used, resetAt: new Date(w.resetAt) };
+    return this.rates.status(installationId);
   }
 
   /** Sets an installation's limit and/or what is left of it in the current window (tests of a low budget). */
   setRateLimit(installationId: number, opts: { limit?: number; remaining?: number }): void {
-    const w = this.window(installationId);
-    if (opts.limit !== undefined) w.limit = opts.limit;
-    if (opts.remaining !== undefined) w.used = Math.max(w.limit - opts.remaining, 0);
+    this.rates.set(installationId, opts);
   }
 
   /** Requests counted against an installation's primary rate limit (all installations by default). */
   rateLimitedRequests(installationId?: number): RecordedRequest[] {
     return this.requests.filter((r) => r.rateLimited && (installationId === undefined || r.installationId === installationId));
-  }
-
-  private rateHeaders(installationId: number): Record<string, string> {
-    const r = this.rateLimit(installationId);
-    return {
-      'x-ratelimit-limit': String(r.limit),
-      'x-ratelimit-remaining': String(r.remaining),
-      'x-ratelimit-used': String(r.used),
-      'x-ratelimit-resource': 'core',
-      'x-ratelimit-reset': String(Math.floor(r.resetAt.getTime() / 1000)),
-    };
   }
 
   // ----- webhooks -----------------------------------------------------------------------------
@@ -615,28 +519,6 @@ export class GitHubStandIn {
 
   // ----- request pipeline ----------------------------------------------------------------------
 
-  private json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-    const h = new Headers({ 'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(), ...headers });
-    if (status === 204 || status === 304 || body === undefined) return new Response(null, { status, headers: h });
-    h.set('content-type', 'application/json; charset=utf-8');
-    return new Response(JSON.stringify(body), { status, headers: h });
-  }
-
-  private error(status: number, message: string, documentationUrl = DOCS, extra: Record<string, unknown> = {}): Response {
-    return this.json(status, { message, documentation_url: documentationUrl, status: String(status), ...extra });
-  }
-
-  private takeFault(method: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex(
-      (f) => (!f.method || f.method.toUpperCase() === method) && (!f.pathPattern || f.pathPattern.test(path)),
-    );
-    if (i < 0) return undefined;
-    const fault = this.faults[i]!;
-    fault.left -= 1;
-    if (fault.left <= 0) this.faults.splice(i, 1);
-    return fault;
-  }
-
   private async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const method = req.method.toUpperCase();
@@ -681,51 +563,51 @@ export class GitHubStandIn {
     };
 
     if (url.pathname.startsWith('/_standin/') || url.pathname.startsWith('/_html/')) {
-      const fault = this.takeFault(method, url.pathname);
-      if (fault) return answer(this.faultResponse(fault));
+      const fault = this.faults.take(method, url.pathname);
+      if (fault) return answer(faultResponse(fault));
       return answer(this.internal(method, url));
     }
 
     if (badJson) {
       violation(400, 'Problems parsing JSON', 'spec');
-      return answer(this.error(400, 'Problems parsing JSON'));
+      return answer(error(400, 'Problems parsing JSON'));
     }
     const v = validateRequest({ method, path: apiPath, query, body });
     if (!v.ok) {
       violation(v.status, v.message, 'spec', v.operationId);
-      if (v.status === 404) return answer(this.json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
-      return answer(this.error(v.status, v.message, v.documentationUrl));
+      if (v.status === 404) return answer(json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
+      return answer(error(v.status, v.message, v.documentationUrl));
     }
     rec.operationId = v.operationId;
-    const fault = this.takeFault(method, apiPath);
-    if (fault) return answer(this.faultResponse(fault));
+    const fault = this.faults.take(method, apiPath);
+    if (fault) return answer(faultResponse(fault));
 
-    const auth = this.authenticate(v.template, v.params, req.headers);
-    if (!auth.ok) return answer(auth.response);
+    const auth = authenticate(this.state, this.opts.jwtNow, v.template, v.params, req.headers);
+    if (!auth.ok) return answer(error(auth.status, auth.message));
 
     const installationId = auth.installationId;
     if (installationId !== undefined) {
       rec.installationId = installationId;
       if (this.rateLimit(installationId).remaining === 0) {
         // GitHub refuses without acting once the hour's budget is spent (not counted again).
-        const res = this.error(403, `API rate limit exceeded for installation ID ${installationId}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
-        return answer(withHeaders(res, this.rateHeaders(installationId)));
+        const res = error(403, `API rate limit exceeded for installation ID ${installationId}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
+        return answer(withHeaders(res, this.rates.headers(installationId)));
       }
     }
     /** Counts an answered installation request and reports the budget left, as GitHub does on every answer. */
     const metered = (res: Response): Response => {
       if (installationId === undefined) return res;
       if (res.status !== 304) {
-        this.window(installationId).used += 1;
+        this.rates.window(installationId).used += 1;
         rec.rateLimited = true;
       }
-      return withHeaders(res, this.rateHeaders(installationId));
+      return withHeaders(res, this.rates.headers(installationId));
     };
 
     const handler = handlers[v.operationId];
     if (!handler) {
       this.unimplemented.push(rec);
-      return answer(metered(this.error(404, `Not Found (the stand-in does not implement ${v.operationId})`)));
+      return answer(metered(error(404, `Not Found (the stand-in does not implement ${v.operationId})`)));
     }
     const docs = v.documentationUrl;
     const ctx: RouteContext = {
@@ -744,17 +626,17 @@ export class GitHubStandIn {
         // Conditional requests, as GitHub answers them: every 200 to a GET carries an ETag, and the
         // same ETag in If-None-Match gets 304 with no body (which the rate limit does not count).
         const etag = etagOf(reply);
-        if (etagMatches(req.headers.get('if-none-match'), etag)) return answer(metered(this.json(304, undefined, { etag })));
+        if (etagMatches(req.headers.get('if-none-match'), etag)) return answer(metered(json(304, undefined, { etag })));
         reply.headers = { ...(reply.headers ?? {}), etag };
       }
-      return answer(metered(this.reply(reply)));
+      return answer(metered(replyResponse(reply, this.state.now())));
     } catch (err) {
       if (err instanceof HttpError) {
         if (err.violation) violation(err.status, err.message, 'semantic', v.operationId);
-        return answer(metered(this.error(err.status, err.message, docs, err.extra)));
+        return answer(metered(error(err.status, err.message, docs, err.extra)));
       }
       console.error('stand-in handler failed:', err);
-      return answer(metered(this.error(500, 'Server Error')));
+      return answer(metered(error(500, 'Server Error')));
     }
   }
 
@@ -795,40 +677,16 @@ export class GitHubStandIn {
     return new Response(null, { status: 302, headers: { location: back.toString() } });
   }
 
-  private reply(r: Reply): Response {
-    if (r.raw !== undefined) {
-      const bytes = typeof r.raw === 'string' ? new TextEncoder().encode(r.raw) : r.raw;
-      return new Response(bytes as BodyInit, {
-        status: r.status,
-        headers: { 'content-type': r.contentType ?? 'application/octet-stream', ...(r.headers ?? {}) },
-      });
-    }
-    const now = this.state.now();
-    return this.json(r.status, r.body, {
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': '4999',
-      'x-ratelimit-used': '1',
-      'x-ratelimit-resource': 'core',
-      'x-ratelimit-reset': String(Math.floor(now.getTime() / 1000) + 3600),
-      ...(r.headers ?? {}),
-    });
-  }
-
-  private faultResponse(fault: Fault): Response {
-    const defaults = defaultFaultBody(fault.status);
-    return this.json(fault.status, fault.body ?? defaults.body, { ...defaults.headers, ...(fault.headers ?? {}) });
-  }
-
   /** The stand-in's own URLs: artifact blobs, raw files, html pages. */
   private internal(method: string, url: URL): Response {
     const blob = /^\/_standin\/artifacts\/([^/]+)$/.exec(url.pathname);
     if (blob && method === 'GET') {
       const link = this.downloads.get(blob[1]!);
-      if (!link) return this.error(404, 'Not Found');
+      if (!link) return error(404, 'Not Found');
       // Like an expired signed blob link.
-      if (this.state.now().getTime() >= link.expiresAt.getTime()) return this.error(410, 'This download link has expired');
+      if (this.state.now().getTime() >= link.expiresAt.getTime()) return error(410, 'This download link has expired');
       const found = this.state.artifact(link.artifactId);
-      if (!found) return this.error(404, 'Not Found');
+      if (!found) return error(404, 'Not Found');
       return new Response(found.artifact.zip as BodyInit, {
         status: 200,
         headers: {
@@ -841,7 +699,7 @@ export class GitHubStandIn {
     if (raw && method === 'GET') {
       const repo = this.state.repo(raw[1]!, raw[2]!);
       const content = repo ? this.state.fileAt(repo, decodeURIComponent(raw[4]!), decodeURIComponent(raw[3]!)) : undefined;
-      if (content === undefined) return this.error(404, 'Not Found');
+      if (content === undefined) return error(404, 'Not Found');
       return new Response(content, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
     if (url.pathname.startsWith('/_html/')) {
@@ -850,70 +708,7 @@ export class GitHubStandIn {
         headers: { 'content-type': 'text/plain; charset=utf-8' },
       });
     }
-    return this.error(404, 'Not Found');
-  }
-
-  // ----- authentication ------------------------------------------------------------------------
-
-  private authenticate(
-    template: string,
-    params: Record<string, string>,
-    headers: Headers,
-  ): { ok: true; installationId?: number } | { ok: false; response: Response } {
-    const header = headers.get('authorization') ?? '';
-    const fail = (message: string, status = 401) => ({ ok: false as const, response: this.error(status, message) });
-    if (takesNoAuth(template)) return { ok: true };
-    if (takesJwt(template)) {
-      const problem = this.checkJwt(header);
-      return problem ? fail(problem) : { ok: true };
-    }
-    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
-    const record = m ? this.state.tokens.get(m[1]!) : undefined;
-    if (!record || this.state.now().getTime() >= record.expiresAt.getTime()) return fail('Bad credentials');
-    if (params.owner !== undefined && params.repo !== undefined) {
-      const repo = this.state.repo(params.owner, params.repo);
-      const covered =
-        repo &&
-        repo.installationId === record.installationId &&
-        (!record.repositories || record.repositories.includes(repo.fullName));
-      // GitHub hides repositories a token cannot see.
-      if (!covered) return fail('Not Found', 404);
-    } else if (params.org !== undefined) {
-      const account = this.state.installationAccount(record.installationId);
-      if (!account || account.login.toLowerCase() !== params.org.toLowerCase()) return fail('Not Found', 404);
-    }
-    return { ok: true, installationId: record.installationId };
-  }
-
-  /** undefined when the JWT is a valid App JWT; otherwise GitHub's complaint. */
-  private checkJwt(header: string): string | undefined {
-    const m = /^bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(header.trim());
-    if (!m) return 'A JSON web token could not be decoded';
-    const [, h, p, s] = m as unknown as [string, string, string, string];
-    const head = jwtPart(h);
-    const payload = jwtPart(p);
-    if (!head || !payload || head.alg !== 'RS256') return 'A JSON web token could not be decoded';
-    const app = this.state.app;
-    if (!app || String(payload.iss) !== String(app.id)) return 'Integration not found';
-    if (app.publicKeyPem) {
-      let valid = false;
-      try {
-        valid = verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), app.publicKeyPem, Buffer.from(s, 'base64url'));
-      } catch {
-        valid = false;
-      }
-      if (!valid) return 'A JSON web token could not be decoded';
-    }
-    const now = Math.floor((this.opts.jwtNow?.() ?? new Date()).getTime() / 1000);
-    const { iat, exp } = payload;
-    if (typeof iat !== 'number' || iat > now + 60) {
-      return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.";
-    }
-    if (typeof exp !== 'number' || exp <= now) {
-      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.";
-    }
-    if (exp > now + 660) return "'Expiration time' claim ('exp') is too far in the future.";
-    return undefined;
+    return error(404, 'Not Found');
   }
 
   // ----- what the routes can ask of the server -------------------------------------------------
@@ -996,24 +791,6 @@ export class GitHubStandIn {
     await standIn.listen();
     return standIn;
   }
-}
-
-/** A weak validator of the answer's content, like GitHub's `W/"…"` ETags on JSON answers. */
-function etagOf(r: Reply): string {
-  const content = r.raw !== undefined ? r.raw : JSON.stringify(r.body ?? null);
-  return `W/"${createHash('sha256').update(content).digest('hex').slice(0, 40)}"`;
-}
-
-/** If-None-Match holds one or more ETags (or `*`); weak and strong forms compare equal (RFC 9110 weak comparison). */
-function etagMatches(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
-}
-
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-  return res;
 }
 
 /** Starts a stand-in on 127.0.0.1 (a free port unless `opts.port`). Call `close()` when done. */
