@@ -81,7 +81,8 @@
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';
-export type { StandInOptions, PlayScript, RecordedRequest, Violation } from './server';
+export type { StandInOptions, RecordedRequest, Violation } from './server';
+export type { PlayScript } from './play';
 export type { Fault } from './faults';
 export type { RateLimitStatus } from './rate-limit';
 export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';

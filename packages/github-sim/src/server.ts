@@ -7,12 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { authenticate } from './auth';
+import { WebhookOutbox } from './deliveries';
 import { faultResponse, Faults, type Fault } from './faults';
 import { validateRequest } from './openapi';
+import { RunPlayer, type PlayScript } from './play';
 import { RateLimits, type RateLimitStatus } from './rate-limit';
 import { DOCS, error, etagMatches, etagOf, json, reply as replyResponse, withHeaders } from './responses';
 import { HttpError, handlers, type RouteContext, type RouteEnv } from './routes';
-import { zipFiles } from './zip';
 import type { ShapeContext } from './shapes';
 import {
   StandInState,
@@ -32,19 +33,11 @@ import {
 } from './state';
 import {
   eventBuilders,
-  signAndDeliver,
   type DeliveryResult,
   type EventBuilders,
   type WebhookEvent,
   type WebhookTarget,
 } from './webhooks';
-
-export interface PlayScript {
-  jobs: { name: string; runnerName?: string; labels?: string[]; conclusion: Conclusion }[];
-  /** Defaults to `failure` when a job failed, `cancelled` when one was cancelled, else `success`. */
-  conclusion?: Conclusion;
-  artifacts?: { name: string; files: Record<string, string> }[];
-}
 
 export interface StandInOptions {
   /** Default 0 (a free port). */
@@ -124,27 +117,25 @@ export class GitHubStandIn {
   readonly unimplemented: RecordedRequest[] = [];
   /** Event builders bound to this stand-in's state: `standIn.deliver(standIn.events.pushEvent(...))`. */
   readonly events: EventBuilders;
-  webhookSecret: string;
   url = '';
-  private target: WebhookTarget | undefined;
   private server: ServerType | undefined;
   private readonly faults = new Faults();
-  private pending = new Set<Promise<unknown>>();
   private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
-  private requested = new Set<number>();
   private tokenCount = 0;
   private readonly rates: RateLimits;
+  private readonly outbox: WebhookOutbox;
+  private readonly player: RunPlayer;
   readonly shape: ShapeContext;
   private readonly env: RouteEnv;
 
   constructor(private readonly opts: StandInOptions = {}) {
     this.state = new StandInState(opts.now ?? (() => new Date()));
     this.rates = new RateLimits(() => this.state.now(), opts.rateLimit ?? 5000);
-    this.webhookSecret = opts.webhook?.secret ?? 'development';
-    this.target = opts.webhook?.target;
+    this.outbox = new WebhookOutbox(this.state, opts.webhook);
     // Filled in once the port is known (see `listen`).
     this.shape = { state: this.state, apiBase: 'http://127.0.0.1', htmlBase: opts.htmlBase ?? 'http://127.0.0.1/_html' };
     this.events = eventBuilders(this.shape);
+    this.player = new RunPlayer(this.state, this.events, this.outbox);
     this.env = this.makeEnv();
     if (opts.app) this.seedApp(opts.app);
     for (const repo of opts.repos ?? []) this.seedRepo(repo);
@@ -172,12 +163,12 @@ export class GitHubStandIn {
 
   /** Background work (webhook deliveries, redeliveries, auto-played runs) not finished yet. */
   get pendingWork(): number {
-    return this.pending.size;
+    return this.outbox.pendingWork;
   }
 
   /** Waits for background work (webhook deliveries, redeliveries, auto-played runs) to finish. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.outbox.settled();
   }
 
   async close(): Promise<void> {
@@ -218,7 +209,7 @@ export class GitHubStandIn {
     const repo = this.repo(owner, name);
     repo.private = visibility === 'private';
     if (opts.deliver === false) return undefined;
-    return this.maybeDeliver(this.events.repositoryEvent(repo, visibility === 'private' ? 'privatized' : 'publicized'));
+    return this.outbox.maybeDeliver(this.events.repositoryEvent(repo, visibility === 'private' ? 'privatized' : 'publicized'));
   }
 
   checkRuns(owner: string, name: string): CheckRunRecord[] {
@@ -254,12 +245,21 @@ export class GitHubStandIn {
     return this.tokenCount;
   }
 
+  /** The secret deliveries are signed with (a manifest conversion replaces it). */
+  get webhookSecret(): string {
+    return this.outbox.webhookSecret;
+  }
+
+  set webhookSecret(secret: string) {
+    this.outbox.webhookSecret = secret;
+  }
+
   get webhookTarget(): WebhookTarget | undefined {
-    return this.target;
+    return this.outbox.target;
   }
 
   set webhookTarget(target: WebhookTarget | undefined) {
-    this.target = target;
+    this.outbox.target = target;
   }
 
   /** Answers the next matching request(s) with this status instead of handling them. */
@@ -284,238 +284,65 @@ export class GitHubStandIn {
     return this.requests.filter((r) => r.rateLimited && (installationId === undefined || r.installationId === installationId));
   }
 
-  // ----- webhooks -----------------------------------------------------------------------------
+  // ----- webhooks (deliveries.ts) -------------------------------------------------------------
 
   /** Signs and delivers an event to the webhook target and logs it. Throws when no target is set. */
   async deliver(ev: WebhookEvent): Promise<DeliveryResult> {
-    if (!this.target) throw new Error('stand-in: no webhook target (set opts.webhook.target or standIn.webhookTarget)');
-    return this.track(signAndDeliver(this.target, { ...ev, secret: this.webhookSecret, state: this.state }));
+    return this.outbox.deliver(ev);
   }
 
-  /** Delivers when a target is set; state changes happen either way. */
-  private async maybeDeliver(ev: WebhookEvent): Promise<DeliveryResult | undefined> {
-    return this.target ? this.deliver(ev) : undefined;
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  private background(work: () => Promise<unknown>): void {
-    this.track(
-      (async () => {
-        await new Promise((r) => setImmediate(r));
-        await work();
-      })().catch((err: unknown) => {
-        console.error('stand-in background work failed:', err);
-      }),
-    );
-  }
-
-  // ----- playing workflow runs -----------------------------------------------------------------
-
-  private run(runId: number): WorkflowRunRecord {
-    const run = this.state.run(runId);
-    if (!run) throw new Error(`stand-in: no workflow run ${runId}`);
-    return run;
-  }
-
-  private touch(run: WorkflowRunRecord): void {
-    run.updatedAt = this.state.now();
-  }
+  // ----- playing workflow runs (play.ts) -------------------------------------------------------
 
   /** Delivers `workflow_run.requested` (GitHub sends it as soon as a dispatched run exists). */
-  async requestRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    this.requested.add(run.id);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  requestRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.requestRun(runId);
   }
 
   /** Adds a queued job to a run and delivers `workflow_job.queued`. */
-  async queueJob(runId: number, job: { name: string; labels?: string[] }): Promise<JobRecord> {
-    const run = this.run(runId);
-    const record: JobRecord = {
-      id: this.state.nextId('job'),
-      runId: run.id,
-      repo: run.repo,
-      name: job.name,
-      status: 'queued',
-      conclusion: null,
-      labels: job.labels ?? this.defaultLabels(run),
-      runnerId: null,
-      runnerName: null,
-      createdAt: this.state.now(),
-      startedAt: null,
-      completedAt: null,
-    };
-    run.jobs.push(record);
-    this.touch(run);
-    await this.maybeDeliver(this.events.workflowJobEvent(record, 'queued'));
-    return record;
-  }
-
-  /** The labels the coordinator asked for (`runner_labels` input), else self-hosted + arm64. */
-  private defaultLabels(run: WorkflowRunRecord): string[] {
-    const raw = run.inputs.runner_labels;
-    if (typeof raw === 'string') {
-      try {
-        const parsed = JSON.parse(raw) as unknown;
-        if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed;
-      } catch {
-        // not JSON: fall through
-      }
-    }
-    return ['self-hosted', 'arm64'];
+  queueJob(runId: number, job: { name: string; labels?: string[] }): Promise<JobRecord> {
+    return this.player.queueJob(runId, job);
   }
 
   /** Marks a run in progress and delivers `workflow_run.in_progress`. */
-  async startRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    run.status = 'in_progress';
-    run.runStartedAt = this.state.now();
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'in_progress'));
+  startRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.startRun(runId);
   }
 
   /** A runner picks up the job: `workflow_job.in_progress` with runner_name set. */
-  async startJob(jobId: number, opts: { runnerName?: string } = {}): Promise<DeliveryResult | undefined> {
-    const found = this.state.job(jobId);
-    if (!found) throw new Error(`stand-in: no job ${jobId}`);
-    const { run, job } = found;
-    const repo = this.state.repo(...(run.repo.split('/') as [string, string]));
-    const runners = [...(repo?.runners ?? []), ...(this.state.orgRunners.get(repo?.owner.toLowerCase() ?? '') ?? [])];
-    const runner =
-      runners.find((r) => r.name === opts.runnerName) ??
-      runners.find((r) => r.status === 'online' && job.labels.every((l) => r.labels.some((x) => x.toLowerCase() === l.toLowerCase())));
-    job.status = 'in_progress';
-    job.startedAt = this.state.now();
-    job.runnerName = opts.runnerName ?? runner?.name ?? 'stand-in-runner';
-    job.runnerId = runner?.id ?? 1;
-    if (run.status === 'queued') run.status = 'in_progress';
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowJobEvent(job, 'in_progress'));
+  startJob(jobId: number, opts: { runnerName?: string } = {}): Promise<DeliveryResult | undefined> {
+    return this.player.startJob(jobId, opts);
   }
 
   /** Finishes a job: `workflow_job.completed`. */
-  async completeJob(jobId: number, conclusion: Conclusion): Promise<DeliveryResult | undefined> {
-    const found = this.state.job(jobId);
-    if (!found) throw new Error(`stand-in: no job ${jobId}`);
-    const { run, job } = found;
-    job.status = 'completed';
-    job.conclusion = conclusion;
-    job.completedAt = this.state.now();
-    job.startedAt ??= job.completedAt;
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
+  completeJob(jobId: number, conclusion: Conclusion): Promise<DeliveryResult | undefined> {
+    return this.player.completeJob(jobId, conclusion);
   }
 
   /** Uploads an artifact to a run (no webhook: GitHub sends none). */
   addArtifact(runId: number, artifact: { name: string; files: Record<string, string> }): ArtifactRecord {
-    const run = this.run(runId);
-    const now = this.state.now();
-    const record: ArtifactRecord = {
-      id: this.state.nextId('artifact'),
-      runId: run.id,
-      repo: run.repo,
-      name: artifact.name,
-      files: { ...artifact.files },
-      zip: zipFiles(artifact.files),
-      createdAt: now,
-      // GitHub's default retention: 90 days.
-      expiresAt: new Date(now.getTime() + 90 * 86_400_000),
-    };
-    run.artifacts.push(record);
-    return record;
+    return this.player.addArtifact(runId, artifact);
   }
 
   /** Completes a run (unfinished jobs are cancelled) and delivers `workflow_run.completed`. */
-  async completeRun(runId: number, conclusion?: Conclusion): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    const now = this.state.now();
-    for (const job of run.jobs) {
-      if (job.status !== 'completed') {
-        job.status = 'completed';
-        job.conclusion = 'cancelled';
-        job.completedAt = now;
-      }
-    }
-    run.status = 'completed';
-    run.conclusion = conclusion ?? this.derivedConclusion(run);
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
+  completeRun(runId: number, conclusion?: Conclusion): Promise<DeliveryResult | undefined> {
+    return this.player.completeRun(runId, conclusion);
   }
 
-  /**
-   * GitHub's "Re-run all jobs": a new attempt of the same run (run_attempt + 1, jobs and conclusion
-   * reset, run_started_at = now) and `workflow_run.requested` again; play it on with queueJob /
-   * startRun / … / completeRun. Artifacts of earlier attempts stay on the run, as on GitHub.
-   */
-  async rerunRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    if (run.status !== 'completed') throw new Error(`stand-in: run ${runId} is still ${run.status}; only finished runs can be re-run`);
-    run.runAttempt += 1;
-    run.status = 'queued';
-    run.conclusion = null;
-    run.jobs = [];
-    run.runStartedAt = this.state.now();
-    this.touch(run);
-    this.requested.add(run.id);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  /** GitHub's "Re-run all jobs": a new attempt of the same run and `workflow_run.requested` again. */
+  rerunRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.rerunRun(runId);
   }
 
-  /**
-   * Deletes a run, as a maintainer can on GitHub (no webhook follows): GET answers 404 and the
-   * run lists no more. Lets tests lose a dispatch that GitHub accepted.
-   */
+  /** Deletes a run, as a maintainer can on GitHub (no webhook follows). */
   deleteRun(runId: number): void {
-    const i = this.state.runList.findIndex((r) => r.id === runId);
-    if (i < 0) throw new Error(`stand-in: no workflow run ${runId}`);
-    this.state.runList.splice(i, 1);
+    this.player.deleteRun(runId);
   }
 
-  private derivedConclusion(run: WorkflowRunRecord): Conclusion {
-    const conclusions = run.jobs.map((j) => j.conclusion);
-    if (conclusions.some((c) => c === 'failure' || c === 'timed_out')) return 'failure';
-    if (conclusions.some((c) => c === 'cancelled')) return 'cancelled';
-    return 'success';
+  /** Plays a run from start to end in GitHub's order (stops early when the run was cancelled). */
+  play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
+    return this.player.play(runId, script, opts);
   }
 
-  /**
-   * Plays a run from start to end in GitHub's order: workflow_run.requested (unless already sent),
-   * workflow_job.queued for each job, workflow_run.in_progress, then per job in_progress and
-   * completed, artifacts, and workflow_run.completed. Stops early when the run was cancelled.
-   */
-  async play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
-    const run = this.run(runId);
-    const pause = async () => {
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-    };
-    // A cancelled run is already completed: stop playing it.
-    const stopped = () => run.status === 'completed';
-    if (!this.requested.has(run.id)) await this.requestRun(run.id);
-    const jobs: JobRecord[] = [];
-    for (const j of script.jobs) {
-      if (stopped()) return run;
-      jobs.push(await this.queueJob(run.id, { name: j.name, labels: j.labels }));
-    }
-    await pause();
-    if (stopped()) return run;
-    await this.startRun(run.id);
-    for (const [i, j] of script.jobs.entries()) {
-      await pause();
-      if (stopped()) return run;
-      await this.startJob(jobs[i]!.id, { runnerName: j.runnerName });
-      await pause();
-      if (stopped()) return run;
-      await this.completeJob(jobs[i]!.id, j.conclusion);
-    }
-    if (stopped()) return run;
-    for (const a of script.artifacts ?? []) this.addArtifact(run.id, a);
-    await this.completeRun(run.id, script.conclusion);
-    return run;
-  }
 
   // ----- request pipeline ----------------------------------------------------------------------
 
@@ -729,49 +556,10 @@ export class GitHubStandIn {
     onRunCreated: (run) => {
       const auto = this.opts.autoPlay;
       if (!auto) return;
-      const script = typeof auto.script === 'function' ? auto.script(run) : auto.script;
-      this.background(async () => {
-        if (auto.delayMs) await new Promise((r) => setTimeout(r, auto.delayMs));
-        await this.play(run.id, script, { delayMs: auto.delayMs });
-      });
+      this.player.autoPlay(run, auto);
     },
-    cancelRun: (run) => {
-      const now = this.state.now();
-      const open = run.jobs.filter((j) => j.status !== 'completed');
-      for (const job of open) {
-        job.status = 'completed';
-        job.conclusion = 'cancelled';
-        job.completedAt = now;
-        job.startedAt ??= now;
-      }
-      run.status = 'completed';
-      run.conclusion = 'cancelled';
-      run.updatedAt = now;
-      this.state.cancelled.push({ repo: run.repo, runId: run.id, at: now });
-      // GitHub reports the cancellation through webhooks shortly after answering 202.
-      this.background(async () => {
-        for (const job of open) await this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
-        await this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
-      });
-    },
-    redeliver: (deliveryId) => {
-      const original = this.state.deliveries.find((d) => d.id === deliveryId);
-      if (!original) return false;
-      const target = this.target;
-      if (!target) return true;
-      this.background(() =>
-        signAndDeliver(target, {
-          event: original.event,
-          payload: JSON.parse(original.payload) as Record<string, unknown>,
-          rawBody: original.payload,
-          deliveryId: original.guid,
-          redelivery: true,
-          secret: this.webhookSecret,
-          state: this.state,
-        }),
-      );
-      return true;
-    },
+    redeliver: (deliveryId) => this.outbox.redeliver(deliveryId),
+    cancelRun: (run) => this.player.cancelRun(run),
     artifactDownloadUrl: (artifactId) => {
       const key = randomBytes(16).toString('hex');
       const ttl = this.opts.artifactUrlTtlMs ?? 60_000;
@@ -779,9 +567,9 @@ export class GitHubStandIn {
       return `${this.url}/_standin/artifacts/${key}`;
     },
     onAppCreated: ({ webhookSecret, hookUrl }) => {
-      this.webhookSecret = webhookSecret;
+      this.outbox.webhookSecret = webhookSecret;
       // GitHub delivers to the URL the manifest named; a target a test set itself wins.
-      if (!this.target && hookUrl) this.target = hookUrl;
+      if (!this.outbox.target && hookUrl) this.outbox.target = hookUrl;
     },
     };
   }
