@@ -81,7 +81,8 @@
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';
-export type { StandInOptions, RecordedRequest, Violation } from './server';
+export type { StandInOptions } from './server';
+export type { RecordedRequest, Violation } from './pipeline';
 export type { PlayScript } from './play';
 export type { Fault } from './faults';
 export type { RateLimitStatus } from './rate-limit';

@@ -1,19 +1,18 @@
 /**
- * The GitHub stand-in's HTTP server: every request is recorded, validated against GitHub's OpenAPI
- * description, optionally failed on purpose, authenticated like GitHub, then answered from state.
+ * The GitHub stand-in: its options, the server's lifetime, seeding and readers, and the knobs tests
+ * turn. Requests go through pipeline.ts; the other concerns live in their own files (see README).
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
-import { authenticate } from './auth';
 import { WebhookOutbox } from './deliveries';
-import { faultResponse, Faults, type Fault } from './faults';
-import { validateRequest } from './openapi';
+import { Faults, type Fault } from './faults';
+import type { ArtifactLinks } from './internal-urls';
+import { handleRequest, type PipelineDeps, type RecordedRequest, type Violation } from './pipeline';
 import { RunPlayer, type PlayScript } from './play';
 import { RateLimits, type RateLimitStatus } from './rate-limit';
-import { DOCS, error, etagMatches, etagOf, json, reply as replyResponse, withHeaders } from './responses';
-import { HttpError, handlers, type RouteContext, type RouteEnv } from './routes';
+import type { RouteEnv } from './routes';
 import type { ShapeContext } from './shapes';
 import {
   StandInState,
@@ -72,42 +71,6 @@ export interface StandInOptions {
   rateLimit?: number;
 }
 
-export interface RecordedRequest {
-  method: string;
-  /** Path without query string, as sent (percent-encoded). */
-  path: string;
-  query: Record<string, string | string[]>;
-  body: unknown;
-  /** The answer's status (0 until answered). */
-  status: number;
-  at: Date;
-  operationId?: string;
-  /** Whether an Authorization header came with it (a signed artifact link must be fetched without). */
-  authorized: boolean;
-  /** The installation whose token made it (installation-token requests only). */
-  installationId?: number;
-  /**
-   * Counted against the installation's primary rate limit: every installation-token request GitHub
-   * answered, errors included, except a `304 Not Modified` to a conditional request (GitHub does not
-   * count those) and a refusal because the limit was already used up.
-   */
-  rateLimited: boolean;
-}
-
-export interface Violation {
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  body: unknown;
-  /** 404 unknown route / wrong path parameter type, 422 invalid request, 400 unparseable JSON. */
-  status: number;
-  message: string;
-  operationId?: string;
-  /** `spec`: the OpenAPI description rejects it; `semantic`: GitHub's own rules (unexpected inputs, …). */
-  kind: 'spec' | 'semantic';
-  at: Date;
-}
-
 export class GitHubStandIn {
   readonly state: StandInState;
   readonly app: Hono;
@@ -120,13 +83,14 @@ export class GitHubStandIn {
   url = '';
   private server: ServerType | undefined;
   private readonly faults = new Faults();
-  private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
+  private readonly downloads: ArtifactLinks = new Map();
   private tokenCount = 0;
   private readonly rates: RateLimits;
   private readonly outbox: WebhookOutbox;
   private readonly player: RunPlayer;
   readonly shape: ShapeContext;
   private readonly env: RouteEnv;
+  private readonly pipeline: PipelineDeps;
 
   constructor(private readonly opts: StandInOptions = {}) {
     this.state = new StandInState(opts.now ?? (() => new Date()));
@@ -137,14 +101,25 @@ export class GitHubStandIn {
     this.events = eventBuilders(this.shape);
     this.player = new RunPlayer(this.state, this.events, this.outbox);
     this.env = this.makeEnv();
+    this.pipeline = {
+      state: this.state,
+      requests: this.requests,
+      violations: this.violations,
+      unimplemented: this.unimplemented,
+      faults: this.faults,
+      rates: this.rates,
+      env: this.env,
+      downloads: this.downloads,
+      jwtNow: opts.jwtNow,
+    };
     if (opts.app) this.seedApp(opts.app);
     for (const repo of opts.repos ?? []) this.seedRepo(repo);
     this.app = new Hono();
-    this.app.all('*', (c) => this.handle(c.req.raw));
+    this.app.all('*', (c) => handleRequest(this.pipeline, c.req.raw));
   }
 
   /** The Hono app's fetch: lets tests call the stand-in without a socket. */
-  readonly fetch = (req: Request): Promise<Response> => this.handle(req);
+  readonly fetch = (req: Request): Promise<Response> => handleRequest(this.pipeline, req);
 
   async listen(): Promise<void> {
     const host = this.opts.host ?? '127.0.0.1';
@@ -341,201 +316,6 @@ export class GitHubStandIn {
   /** Plays a run from start to end in GitHub's order (stops early when the run was cancelled). */
   play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
     return this.player.play(runId, script, opts);
-  }
-
-
-  // ----- request pipeline ----------------------------------------------------------------------
-
-  private async handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    const method = req.method.toUpperCase();
-    const page = /^(?:\/_html)?(?:\/organizations\/([^/]+))?\/settings\/apps\/new$/.exec(url.pathname);
-    if (page && method === 'POST') return this.newAppPage(url, page[1] ? decodeURIComponent(page[1]) : undefined, await req.formData().catch(() => undefined));
-    // GitHub Enterprise Server serves the same REST API under /api/v3 (validated here against
-    // api.github.com's description); links the stand-in builds keep the prefix the client used.
-    const apiPath = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
-    const text = method === 'GET' || method === 'HEAD' ? '' : await req.text();
-    let body: unknown;
-    let badJson = false;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        badJson = true;
-        body = text;
-      }
-    }
-    const rec: RecordedRequest = {
-      method,
-      path: apiPath,
-      query,
-      body,
-      status: 0,
-      at: this.state.now(),
-      authorized: req.headers.has('authorization'),
-      rateLimited: false,
-    };
-    this.requests.push(rec);
-    const answer = (res: Response): Response => {
-      rec.status = res.status;
-      return res;
-    };
-    const violation = (status: number, message: string, kind: Violation['kind'], operationId?: string) => {
-      this.violations.push({ method, path: apiPath, query, body, status, message, operationId, kind, at: this.state.now() });
-    };
-
-    if (url.pathname.startsWith('/_standin/') || url.pathname.startsWith('/_html/')) {
-      const fault = this.faults.take(method, url.pathname);
-      if (fault) return answer(faultResponse(fault));
-      return answer(this.internal(method, url));
-    }
-
-    if (badJson) {
-      violation(400, 'Problems parsing JSON', 'spec');
-      return answer(error(400, 'Problems parsing JSON'));
-    }
-    const v = validateRequest({ method, path: apiPath, query, body });
-    if (!v.ok) {
-      violation(v.status, v.message, 'spec', v.operationId);
-      if (v.status === 404) return answer(json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
-      return answer(error(v.status, v.message, v.documentationUrl));
-    }
-    rec.operationId = v.operationId;
-    const fault = this.faults.take(method, apiPath);
-    if (fault) return answer(faultResponse(fault));
-
-    const auth = authenticate(this.state, this.opts.jwtNow, v.template, v.params, req.headers);
-    if (!auth.ok) return answer(error(auth.status, auth.message));
-
-    const installationId = auth.installationId;
-    if (installationId !== undefined) {
-      rec.installationId = installationId;
-      if (this.rateLimit(installationId).remaining === 0) {
-        // GitHub refuses without acting once the hour's budget is spent (not counted again).
-        const res = error(403, `API rate limit exceeded for installation ID ${installationId}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
-        return answer(withHeaders(res, this.rates.headers(installationId)));
-      }
-    }
-    /** Counts an answered installation request and reports the budget left, as GitHub does on every answer. */
-    const metered = (res: Response): Response => {
-      if (installationId === undefined) return res;
-      if (res.status !== 304) {
-        this.rates.window(installationId).used += 1;
-        rec.rateLimited = true;
-      }
-      return withHeaders(res, this.rates.headers(installationId));
-    };
-
-    const handler = handlers[v.operationId];
-    if (!handler) {
-      this.unimplemented.push(rec);
-      return answer(metered(error(404, `Not Found (the stand-in does not implement ${v.operationId})`)));
-    }
-    const docs = v.documentationUrl;
-    const ctx: RouteContext = {
-      operationId: v.operationId,
-      params: v.params,
-      query,
-      body: body ?? {},
-      headers: req.headers,
-      installationId: auth.installationId,
-      documentationUrl: docs,
-      url,
-    };
-    try {
-      const reply = await handler(this.env, ctx);
-      if (method === 'GET' && reply.status === 200) {
-        // Conditional requests, as GitHub answers them: every 200 to a GET carries an ETag, and the
-        // same ETag in If-None-Match gets 304 with no body (which the rate limit does not count).
-        const etag = etagOf(reply);
-        if (etagMatches(req.headers.get('if-none-match'), etag)) return answer(metered(json(304, undefined, { etag })));
-        reply.headers = { ...(reply.headers ?? {}), etag };
-      }
-      return answer(metered(replyResponse(reply, this.state.now())));
-    } catch (err) {
-      if (err instanceof HttpError) {
-        if (err.violation) violation(err.status, err.message, 'semantic', v.operationId);
-        return answer(metered(error(err.status, err.message, docs, err.extra)));
-      }
-      console.error('stand-in handler failed:', err);
-      return answer(metered(error(500, 'Server Error')));
-    }
-  }
-
-  /**
-   * GitHub's "new App" page given a manifest (the manifest flow's first step): the user would
-   * confirm there; the stand-in creates the one-hour code at once and sends the browser back to
-   * the manifest's `redirect_url` with it and the caller's `state`, as GitHub does after "Create".
-   */
-  private newAppPage(url: URL, org: string | undefined, form: FormData | undefined): Response {
-    const text = (message: string, status: number) =>
-      new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    const raw = form?.get('manifest');
-    let manifest: Record<string, any> | undefined;
-    try {
-      const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) manifest = parsed as Record<string, any>;
-    } catch {
-      manifest = undefined;
-    }
-    if (!manifest) return text('Invalid GitHub App configuration: the manifest must be a JSON object', 422);
-    if (typeof manifest.url !== 'string' || !/^https?:\/\//.test(manifest.url)) return text('Invalid GitHub App configuration: url is required', 422);
-    if (manifest.hook_attributes !== undefined && typeof manifest.hook_attributes?.url !== 'string') {
-      return text('Invalid GitHub App configuration: hook_attributes.url is required', 422);
-    }
-    const code = randomBytes(10).toString('hex');
-    this.state.manifestCodes.set(code, {
-      code,
-      manifest,
-      owner: org ? { login: org, type: 'Organization' } : { login: 'octocat', type: 'User' },
-      createdAt: this.state.now(),
-      used: false,
-    });
-    if (typeof manifest.redirect_url !== 'string') return text(`Created. Code: ${code}`, 200);
-    const back = new URL(manifest.redirect_url);
-    back.searchParams.set('code', code);
-    const state = url.searchParams.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    return new Response(null, { status: 302, headers: { location: back.toString() } });
-  }
-
-  /** The stand-in's own URLs: artifact blobs, raw files, html pages. */
-  private internal(method: string, url: URL): Response {
-    const blob = /^\/_standin\/artifacts\/([^/]+)$/.exec(url.pathname);
-    if (blob && method === 'GET') {
-      const link = this.downloads.get(blob[1]!);
-      if (!link) return error(404, 'Not Found');
-      // Like an expired signed blob link.
-      if (this.state.now().getTime() >= link.expiresAt.getTime()) return error(410, 'This download link has expired');
-      const found = this.state.artifact(link.artifactId);
-      if (!found) return error(404, 'Not Found');
-      return new Response(found.artifact.zip as BodyInit, {
-        status: 200,
-        headers: {
-          'content-type': 'application/zip',
-          'content-disposition': `attachment; filename=${found.artifact.name}.zip`,
-        },
-      });
-    }
-    const raw = /^\/_standin\/raw\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (raw && method === 'GET') {
-      const repo = this.state.repo(raw[1]!, raw[2]!);
-      const content = repo ? this.state.fileAt(repo, decodeURIComponent(raw[4]!), decodeURIComponent(raw[3]!)) : undefined;
-      if (content === undefined) return error(404, 'Not Found');
-      return new Response(content, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    }
-    if (url.pathname.startsWith('/_html/')) {
-      return new Response(`GitHub stand-in (sandbox): ${url.pathname.slice('/_html'.length)}\n`, {
-        status: 200,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
-    return error(404, 'Not Found');
   }
 
   // ----- what the routes can ask of the server -------------------------------------------------
