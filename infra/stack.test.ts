@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { bundle } from '../scripts/bundle';
 import { HANDLED_EVENTS } from '../src/core/events';
 import { GSI, TABLE_KEYS, tableDefinition } from '../src/store/schema';
 import { Arm64CiStack, FUNCTION_ENV_KEYS, MAX_RECEIVE_COUNT } from './stack';
@@ -92,6 +93,17 @@ describe('functions', () => {
       expect(out.trim(), id).toBe('function');
     }
   });
+
+  it('are bundled as scripts/bundle.ts bundles them, which is what `npm run bench` measures', async () => {
+    // Same options but the banner's spelling (a few bytes): a setting added to one build and not
+    // the other (an alias, minification) shows up as kilobytes.
+    const dir = mkdtempSync(path.join(outdir, 'bundle-'));
+    for (const name of ['Worker', 'Ingest'] as const) {
+      const staged = readFileSync(bundleOf(functionId(name))).byteLength;
+      const { bytes } = await bundle(name === 'Worker' ? 'worker' : 'ingest', dir);
+      expect(Math.abs(staged - bytes), name).toBeLessThan(64);
+    }
+  }, 60_000);
 
   it('keep the badge and page code off the webhook path', () => {
     // badge-maker's width tables are what made the old single bundle large; the marker is

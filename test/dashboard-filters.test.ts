@@ -95,6 +95,22 @@ describe('run filters in the JSON API', { timeout: 60_000 }, () => {
     expect(r.json.queueTrend.points.length).toBeGreaterThan(0);
   });
 
+  it('the repository view’s run-time chart is the default branch’s finished runs whatever page or filter is shown', async () => {
+    // The first full page serves the chart from its own runs; a short, later or filtered page
+    // reads the branch's runs from the index: the same points either way.
+    const first = await get('/api/repos/octo-org/widget?limit=2');
+    expect(first.json.cursor).toBeTruthy();
+    const paths = [
+      '/api/repos/octo-org/widget',
+      '/api/repos/octo-org/widget?limit=2',
+      `/api/repos/octo-org/widget?limit=2&cursor=${encodeURIComponent(first.json.cursor)}`,
+      '/api/repos/octo-org/widget?branch=release%2F1.0',
+    ];
+    const whole = (await get(paths[0]!)).json.duration;
+    expect(whole.points.map((p: { dispatchId: string }) => p.dispatchId)).toEqual(ids.main);
+    for (const path of paths.slice(1)) expect((await get(path)).json.duration, path).toEqual(whole);
+  });
+
   it('pages a filtered listing with sealed cursors: every match exactly once, cursors bound to their filter', async () => {
     const seen: string[] = [];
     let url: string | null = '/api/repos/octo-org/widget/runs?status=completed&limit=1';

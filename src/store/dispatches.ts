@@ -244,13 +244,24 @@ export async function dispatchesOfWorkflowRuns(ctx: StoreContext, runIds: number
   return new Map(items.map((p) => [Number(p.pk.slice('WFRUN#'.length)), p]));
 }
 
-/** Newest first. */
+/**
+ * Newest first. `fields`: only those attributes (store/dynamo.ts ItemQuery), for a listing that
+ * shows a few of a dispatch's; the items then hold only them.
+ */
 export async function listDispatches(
   ctx: StoreContext,
   repo: string,
-  opts: PageRequest = {},
+  opts: PageRequest & { fields?: readonly string[] } = {},
 ): Promise<Page<DispatchItem>> {
-  return newestFirst<DispatchItem>(ctx, { where: 'pk = :pk AND begins_with(sk, :prefix)', values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' } }, opts);
+  return newestFirst<DispatchItem>(
+    ctx,
+    {
+      where: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': repoKey(repo), ':prefix': 'DISPATCH#' },
+      ...(opts.fields ? { fields: opts.fields } : {}),
+    },
+    opts,
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ describe('dashboard wording', () => {
     expect(triggerText('pull_request', 'octocat')).toBe('pull request by octocat');
     expect(triggerText('push', null)).toBe('push');
     expect(triggerText('command', 'maintainer')).toBe('comment command by maintainer');
+    expect(triggerText('merge_group', null)).toBe('merge queue');
   });
 
   it('tells times relative to now and absolutely', () => {

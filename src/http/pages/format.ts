@@ -29,6 +29,8 @@ const TRIGGERS: Record<string, string> = {
   command: 'comment command',
   rerun: 're-run',
   approval: '/ok-to-test',
+  // GitHub calls the feature the merge queue; the event's name (merge group) is not what users see.
+  merge_group: 'merge queue',
 };
 
 export function triggerText(trigger: string, actor: string | null): string {

@@ -1,7 +1,8 @@
 /** `/repos/{owner}/{repo}` and `GET /api/repos/{owner}/{repo}`: one repository. */
 import { statsByLabelSet, type LabelSetStats } from '../../../core/percentiles';
-import { dispatchesOfRef } from '../../../store/dispatches';
-import { refName } from '../../../store/keys';
+import { isEmptyFilter, type RunFilter } from '../../../core/run-filter';
+import { dispatchesOfRef, type DispatchItem } from '../../../store/dispatches';
+import { refIndexKey, refName } from '../../../store/keys';
 import { refSmokesOf } from '../../../store/ref-smoke';
 import type { RepoMeta } from '../../../store/repos';
 import { jobTimingsSince, STATS_WINDOW_DAYS } from '../../../store/stats';
@@ -10,9 +11,8 @@ import { getStanding, refTests } from '../../../store/test-standing';
 import { DEFAULT_TARGET } from '../../../store/keys';
 import { badgeToken } from '../../badge-token';
 import type { HttpDeps } from '../../deps';
-import type { RunFilter } from '../../../core/run-filter';
-import { runsPage } from './runs';
-import { repoPath, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+import { dispatchPage, type DispatchPage } from './runs';
+import { repoPath, runRow, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
 
 interface FlakyTest {
   id: string;
@@ -63,7 +63,10 @@ export async function repoView(
   const status = `${base}/badges/${meta.repo}/status.svg${badgeQuery}`;
   const smoke = `${base}/badges/${meta.repo}/smoke.svg${badgeQuery}`;
 
-  const { runs, cursor } = await runsPage(deps, meta, token, paging, filter);
+  const listed = await dispatchPage(deps, meta, paging, filter);
+  const { cursor } = listed;
+  const now = deps.now();
+  const runs = listed.items.map((d) => runRow(d, now, token));
   const branches = [meta.defaultBranch];
   for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
   const since = new Date(deps.now().getTime() - STATS_WINDOW_DAYS * 86_400_000);
@@ -72,7 +75,7 @@ export async function repoView(
     getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref: refName({ branch: meta.defaultBranch }) }, { consistent: false }),
     // One read of the 7-day timings serves both the percentiles and the chart.
     jobTimingsSince(deps.store, meta.repo, since),
-    dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS),
+    recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS),
   ]);
   const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
   return {
@@ -106,3 +109,19 @@ export async function repoView(
   };
 }
 
+
+/**
+ * The default branch's newest SERIES_POINTS runs (the duration chart) when the first page of all
+ * runs already holds them: it lists the newest runs of every ref, so its default-branch runs are
+ * the newest ones of that branch, all of them when the page is the whole history or at least
+ * SERIES_POINTS of them. Otherwise null, and the ref index is read (a Query then one read per
+ * run): a repository page then costs the same store reads whatever its history.
+ */
+function recentOfDefaultBranch(listed: DispatchPage, meta: RepoMeta, paging: Paging, filter: RunFilter): DispatchItem[] | null {
+  if (paging.cursor || !isEmptyFilter(filter)) return null;
+  // What the index is keyed on (store/dispatches.ts dispatchesOfRef), so the same runs.
+  const key = refIndexKey(meta.repo, { branch: meta.defaultBranch });
+  const onBranch = listed.items.filter((d) => d.gsi2pk === key);
+  if (listed.cursor !== null && onBranch.length < SERIES_POINTS) return null;
+  return onBranch.slice(0, SERIES_POINTS);
+}

@@ -10,7 +10,7 @@ import { dispatchSk, repoKey } from '../../../store/keys';
 import type { RepoMeta } from '../../../store/repos';
 import { cursorsOf, fits, scopes } from '../../cursors';
 import type { HttpDeps } from '../../deps';
-import { DEFAULT_LIMIT, runRow, type Paging, type RunRow } from './shared';
+import { DEFAULT_LIMIT, ROW_FIELDS, runRow, type Paging, type RunRow } from './shared';
 
 /** Runs read per filtered request at most (five store pages): a page may then be short and still have a cursor. */
 export const MAX_SCAN = 500;
@@ -25,15 +25,26 @@ export interface RunsPage {
 
 /** A page of a repository's runs, newest first; with a filter, the matching ones. */
 export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | null, paging: Paging, filter: RunFilter = {}): Promise<RunsPage> {
+  const page = await dispatchPage(deps, meta, paging, filter);
+  const now = deps.now();
+  return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.cursor, filter };
+}
+
+/** The stored dispatches behind a {@link runsPage} (their ROW_FIELDS only), for callers that use more of them than the rows. */
+export interface DispatchPage {
+  items: DispatchItem[];
+  cursor: string | null;
+}
+
+export async function dispatchPage(deps: HttpDeps, meta: RepoMeta, paging: Paging, filter: RunFilter = {}): Promise<DispatchPage> {
   const cursors = await cursorsOf(deps);
   const limit = paging.limit ?? DEFAULT_LIMIT;
-  const now = deps.now();
   // A filtered listing's cursor is bound to its filter: given back with another, it is refused.
   const scope = scopes.runs(meta.repo, isEmptyFilter(filter) ? undefined : filterQuery(filter));
   const after = cursors.open(scope, paging.cursor, fits.table(repoKey(meta.repo), dispatchSk('')));
   if (isEmptyFilter(filter)) {
-    const page = await listDispatches(deps.store, meta.repo, { limit, after });
-    return { runs: page.items.map((d) => runRow(d, now, token)), cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null, filter };
+    const page = await listDispatches(deps.store, meta.repo, { limit, after, fields: ROW_FIELDS });
+    return { items: page.items, cursor: page.lastKey ? cursors.seal(scope, page.lastKey) : null };
   }
 
   const found: DispatchItem[] = [];
@@ -41,7 +52,7 @@ export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | n
   let scanned = 0;
   let more = true;
   while (more && found.length < limit && scanned < MAX_SCAN) {
-    const page = await listDispatches(deps.store, meta.repo, { limit: Math.min(STORE_PAGE, MAX_SCAN - scanned), after: position });
+    const page = await listDispatches(deps.store, meta.repo, { limit: Math.min(STORE_PAGE, MAX_SCAN - scanned), after: position, fields: ROW_FIELDS });
     let stoppedEarly = false;
     for (const [i, d] of page.items.entries()) {
       scanned++;
@@ -54,5 +65,5 @@ export async function runsPage(deps: HttpDeps, meta: RepoMeta, token: string | n
     }
     more = stoppedEarly || page.lastKey !== null;
   }
-  return { runs: found.map((d) => runRow(d, now, token)), cursor: more && position ? cursors.seal(scope, position) : null, filter };
+  return { items: found, cursor: more && position ? cursors.seal(scope, position) : null };
 }

@@ -111,6 +111,41 @@ function runStatus(d: DispatchItem): { word: string; tone: Tone } {
   return statusOf(d.state, d.conclusion);
 }
 
+/**
+ * The attributes of a stored dispatch that a listed run needs: its row (runRow, with runStatus's
+ * `heldAt`, currentSmoke's `smoke` and a comparison's presence), the run filters (core/run-filter.ts),
+ * the duration chart (series.ts) and the ref-index key (repo.ts). A listing reads only these: a
+ * dispatch also carries its check run's last text, the comparison's Markdown and its settings.
+ */
+export const ROW_FIELDS = [
+  'pk',
+  'sk',
+  'dispatchId',
+  'repo',
+  'sha',
+  'branch',
+  'pr',
+  'trigger',
+  'actor',
+  'state',
+  'conclusion',
+  'heldAt',
+  'attempt',
+  'workflow',
+  'runnerLabels',
+  'createdAt',
+  'startedAt',
+  'completedAt',
+  'smoke',
+  'workflowRunId',
+  'workflowRunUrl',
+  'checkRunId',
+  'notes',
+  'target',
+  'comparison.baselineDispatchId',
+  'gsi2pk',
+] as const;
+
 export function runRow(d: DispatchItem, now: Date, token: string | null): RunRow {
   return {
     dispatchId: d.dispatchId,
