@@ -81,7 +81,11 @@
  *   opts.autoPlay = { script | (run) => script, delayMs? } plays every dispatched run in the background.
  */
 export { startGitHubStandIn, GitHubStandIn } from './server';
-export type { StandInOptions, PlayScript, RecordedRequest, Violation, Fault, RateLimitStatus } from './server';
+export type { StandInOptions } from './server';
+export type { RecordedRequest, Violation } from './pipeline';
+export type { PlayScript } from './play';
+export type { Fault } from './faults';
+export type { RateLimitStatus } from './rate-limit';
 export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';
 export type { ValidationResult, RequestToValidate, MatchedOperation } from './openapi';
 export {
@@ -117,5 +121,6 @@ export type {
   DeliveryRecord,
   ManifestCodeRecord,
 } from './state';
-export { matchesCreated, renderRunName, zipFiles } from './routes';
+export { matchesCreated, renderRunName } from './routes';
+export { zipFiles } from './zip';
 export { generateAppKeys } from './keys';

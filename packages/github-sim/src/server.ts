@@ -1,13 +1,18 @@
 /**
- * The GitHub stand-in's HTTP server: every request is recorded, validated against GitHub's OpenAPI
- * description, optionally failed on purpose, authenticated like GitHub, then answered from state.
+ * The GitHub stand-in: its options, the server's lifetime, seeding and readers, and the knobs tests
+ * turn. Requests go through pipeline.ts; the other concerns live in their own files (see README).
  */
-import { createHash, randomBytes, verify as verifySignature } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
-import { validateRequest } from './openapi';
-import { HttpError, handlers, zipFiles, type Reply, type RouteContext, type RouteEnv } from './routes';
+import { WebhookOutbox } from './deliveries';
+import { Faults, type Fault } from './faults';
+import type { ArtifactLinks } from './internal-urls';
+import { handleRequest, type PipelineDeps, type RecordedRequest, type Violation } from './pipeline';
+import { RunPlayer, type PlayScript } from './play';
+import { RateLimits, type RateLimitStatus } from './rate-limit';
+import type { RouteEnv } from './routes';
 import type { ShapeContext } from './shapes';
 import {
   StandInState,
@@ -27,19 +32,11 @@ import {
 } from './state';
 import {
   eventBuilders,
-  signAndDeliver,
   type DeliveryResult,
   type EventBuilders,
   type WebhookEvent,
   type WebhookTarget,
 } from './webhooks';
-
-export interface PlayScript {
-  jobs: { name: string; runnerName?: string; labels?: string[]; conclusion: Conclusion }[];
-  /** Defaults to `failure` when a job failed, `cancelled` when one was cancelled, else `success`. */
-  conclusion?: Conclusion;
-  artifacts?: { name: string; files: Record<string, string> }[];
-}
 
 export interface StandInOptions {
   /** Default 0 (a free port). */
@@ -74,118 +71,6 @@ export interface StandInOptions {
   rateLimit?: number;
 }
 
-/** An installation's primary rate limit as GitHub reports it in the `x-ratelimit-*` headers. */
-export interface RateLimitStatus {
-  limit: number;
-  remaining: number;
-  used: number;
-  /** When the window resets (the stand-in's clock). */
-  resetAt: Date;
-}
-
-export interface RecordedRequest {
-  method: string;
-  /** Path without query string, as sent (percent-encoded). */
-  path: string;
-  query: Record<string, string | string[]>;
-  body: unknown;
-  /** The answer's status (0 until answered). */
-  status: number;
-  at: Date;
-  operationId?: string;
-  /** Whether an Authorization header came with it (a signed artifact link must be fetched without). */
-  authorized: boolean;
-  /** The installation whose token made it (installation-token requests only). */
-  installationId?: number;
-  /**
-   * Counted against the installation's primary rate limit: every installation-token request GitHub
-   * answered, errors included, except a `304 Not Modified` to a conditional request (GitHub does not
-   * count those) and a refusal because the limit was already used up.
-   */
-  rateLimited: boolean;
-}
-
-export interface Violation {
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  body: unknown;
-  /** 404 unknown route / wrong path parameter type, 422 invalid request, 400 unparseable JSON. */
-  status: number;
-  message: string;
-  operationId?: string;
-  /** `spec`: the OpenAPI description rejects it; `semantic`: GitHub's own rules (unexpected inputs, …). */
-  kind: 'spec' | 'semantic';
-  at: Date;
-}
-
-export interface Fault {
-  method?: string;
-  pathPattern?: RegExp;
-  status: number;
-  /** How many matching requests fail. Default 1. */
-  times?: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/** Where error bodies point when no operation-specific page is known. */
-const DOCS = 'https://docs.github.com/rest';
-
-function defaultFaultBody(status: number): { body: unknown; headers: Record<string, string> } {
-  const resetSeconds = String(Math.ceil(Date.now() / 1000) + 1);
-  if (status === 403) {
-    return {
-      body: {
-        message:
-          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
-        documentation_url:
-          'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-        status: '403',
-      },
-      headers: { 'retry-after': '1' },
-    };
-  }
-  if (status === 429) {
-    return {
-      body: {
-        message: 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
-        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
-        status: '429',
-      },
-      // Real clock: rate-limit clients compare the reset time with Date.now().
-      headers: { 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetSeconds },
-    };
-  }
-  if (status >= 500) return { body: { message: 'Server Error' }, headers: {} };
-  return { body: { message: 'Injected failure', status: String(status) }, headers: {} };
-}
-
-function jwtPart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Routes that take no credentials at all: the manifest flow's code is the credential. */
-function takesNoAuth(template: string): boolean {
-  return template === '/app-manifests/{code}/conversions';
-}
-
-/** Routes that take the App's JWT rather than an installation token. */
-function takesJwt(template: string): boolean {
-  return (
-    template === '/app' ||
-    template.startsWith('/app/') ||
-    template === '/repos/{owner}/{repo}/installation' ||
-    template === '/orgs/{org}/installation' ||
-    template === '/users/{username}/installation'
-  );
-}
-
 export class GitHubStandIn {
   readonly state: StandInState;
   readonly app: Hono;
@@ -195,35 +80,46 @@ export class GitHubStandIn {
   readonly unimplemented: RecordedRequest[] = [];
   /** Event builders bound to this stand-in's state: `standIn.deliver(standIn.events.pushEvent(...))`. */
   readonly events: EventBuilders;
-  webhookSecret: string;
   url = '';
-  private target: WebhookTarget | undefined;
   private server: ServerType | undefined;
-  private faults: (Fault & { left: number })[] = [];
-  private pending = new Set<Promise<unknown>>();
-  private downloads = new Map<string, { artifactId: number; expiresAt: Date }>();
-  private requested = new Set<number>();
+  private readonly faults = new Faults();
+  private readonly downloads: ArtifactLinks = new Map();
   private tokenCount = 0;
-  private rates = new Map<number, { limit: number; used: number; resetAt: number }>();
+  private readonly rates: RateLimits;
+  private readonly outbox: WebhookOutbox;
+  private readonly player: RunPlayer;
   readonly shape: ShapeContext;
   private readonly env: RouteEnv;
+  private readonly pipeline: PipelineDeps;
 
   constructor(private readonly opts: StandInOptions = {}) {
     this.state = new StandInState(opts.now ?? (() => new Date()));
-    this.webhookSecret = opts.webhook?.secret ?? 'development';
-    this.target = opts.webhook?.target;
+    this.rates = new RateLimits(() => this.state.now(), opts.rateLimit ?? 5000);
+    this.outbox = new WebhookOutbox(this.state, opts.webhook);
     // Filled in once the port is known (see `listen`).
     this.shape = { state: this.state, apiBase: 'http://127.0.0.1', htmlBase: opts.htmlBase ?? 'http://127.0.0.1/_html' };
     this.events = eventBuilders(this.shape);
+    this.player = new RunPlayer(this.state, this.events, this.outbox);
     this.env = this.makeEnv();
+    this.pipeline = {
+      state: this.state,
+      requests: this.requests,
+      violations: this.violations,
+      unimplemented: this.unimplemented,
+      faults: this.faults,
+      rates: this.rates,
+      env: this.env,
+      downloads: this.downloads,
+      jwtNow: opts.jwtNow,
+    };
     if (opts.app) this.seedApp(opts.app);
     for (const repo of opts.repos ?? []) this.seedRepo(repo);
     this.app = new Hono();
-    this.app.all('*', (c) => this.handle(c.req.raw));
+    this.app.all('*', (c) => handleRequest(this.pipeline, c.req.raw));
   }
 
   /** The Hono app's fetch: lets tests call the stand-in without a socket. */
-  readonly fetch = (req: Request): Promise<Response> => this.handle(req);
+  readonly fetch = (req: Request): Promise<Response> => handleRequest(this.pipeline, req);
 
   async listen(): Promise<void> {
     const host = this.opts.host ?? '127.0.0.1';
@@ -242,12 +138,12 @@ export class GitHubStandIn {
 
   /** Background work (webhook deliveries, redeliveries, auto-played runs) not finished yet. */
   get pendingWork(): number {
-    return this.pending.size;
+    return this.outbox.pendingWork;
   }
 
   /** Waits for background work (webhook deliveries, redeliveries, auto-played runs) to finish. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.outbox.settled();
   }
 
   async close(): Promise<void> {
@@ -288,7 +184,7 @@ export class GitHubStandIn {
     const repo = this.repo(owner, name);
     repo.private = visibility === 'private';
     if (opts.deliver === false) return undefined;
-    return this.maybeDeliver(this.events.repositoryEvent(repo, visibility === 'private' ? 'privatized' : 'publicized'));
+    return this.outbox.maybeDeliver(this.events.repositoryEvent(repo, visibility === 'private' ? 'privatized' : 'publicized'));
   }
 
   checkRuns(owner: string, name: string): CheckRunRecord[] {
@@ -324,43 +220,38 @@ export class GitHubStandIn {
     return this.tokenCount;
   }
 
+  /** The secret deliveries are signed with (a manifest conversion replaces it). */
+  get webhookSecret(): string {
+    return this.outbox.webhookSecret;
+  }
+
+  set webhookSecret(secret: string) {
+    this.outbox.webhookSecret = secret;
+  }
+
   get webhookTarget(): WebhookTarget | undefined {
-    return this.target;
+    return this.outbox.target;
   }
 
   set webhookTarget(target: WebhookTarget | undefined) {
-    this.target = target;
+    this.outbox.target = target;
   }
 
   /** Answers the next matching request(s) with this status instead of handling them. */
   failNext(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.push(fault);
   }
 
   // ----- primary rate limit ------------------------------------------------------------------
 
-  /** The installation's window, renewed an hour (stand-in clock) after it began, as GitHub's is. */
-  private window(installationId: number) {
-    const now = this.state.now().getTime();
-    let w = this.rates.get(installationId);
-    if (!w || now >= w.resetAt) {
-      w = { limit: w?.limit ?? this.opts.rateLimit ?? 5000, used: 0, resetAt: now + 3_600_000 };
-      this.rates.set(installationId, w);
-    }
-    return w;
-  }
-
   /** What `x-ratelimit-*` would say for this installation now. */
   rateLimit(installationId: number): RateLimitStatus {
-    const w = this.window(installationId);
-    return { limit: w.limit, remaining: Math.max(w.limit - w.used, 0), used: w.used, resetAt: new Date(w.resetAt) };
+    return this.rates.status(installationId);
   }
 
   /** Sets an installation's limit and/or what is left of it in the current window (tests of a low budget). */
   setRateLimit(installationId: number, opts: { limit?: number; remaining?: number }): void {
-    const w = this.window(installationId);
-    if (opts.limit !== undefined) w.limit = opts.limit;
-    if (opts.remaining !== undefined) w.used = Math.max(w.limit - opts.remaining, 0);
+    this.rates.set(installationId, opts);
   }
 
   /** Requests counted against an installation's primary rate limit (all installations by default). */
@@ -368,551 +259,63 @@ export class GitHubStandIn {
     return this.requests.filter((r) => r.rateLimited && (installationId === undefined || r.installationId === installationId));
   }
 
-  private rateHeaders(installationId: number): Record<string, string> {
-    const r = this.rateLimit(installationId);
-    return {
-      'x-ratelimit-limit': String(r.limit),
-      'x-ratelimit-remaining': String(r.remaining),
-      'x-ratelimit-used': String(r.used),
-      'x-ratelimit-resource': 'core',
-      'x-ratelimit-reset': String(Math.floor(r.resetAt.getTime() / 1000)),
-    };
-  }
-
-  // ----- webhooks -----------------------------------------------------------------------------
+  // ----- webhooks (deliveries.ts) -------------------------------------------------------------
 
   /** Signs and delivers an event to the webhook target and logs it. Throws when no target is set. */
   async deliver(ev: WebhookEvent): Promise<DeliveryResult> {
-    if (!this.target) throw new Error('stand-in: no webhook target (set opts.webhook.target or standIn.webhookTarget)');
-    return this.track(signAndDeliver(this.target, { ...ev, secret: this.webhookSecret, state: this.state }));
+    return this.outbox.deliver(ev);
   }
 
-  /** Delivers when a target is set; state changes happen either way. */
-  private async maybeDeliver(ev: WebhookEvent): Promise<DeliveryResult | undefined> {
-    return this.target ? this.deliver(ev) : undefined;
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  private background(work: () => Promise<unknown>): void {
-    this.track(
-      (async () => {
-        await new Promise((r) => setImmediate(r));
-        await work();
-      })().catch((err: unknown) => {
-        console.error('stand-in background work failed:', err);
-      }),
-    );
-  }
-
-  // ----- playing workflow runs -----------------------------------------------------------------
-
-  private run(runId: number): WorkflowRunRecord {
-    const run = this.state.run(runId);
-    if (!run) throw new Error(`stand-in: no workflow run ${runId}`);
-    return run;
-  }
-
-  private touch(run: WorkflowRunRecord): void {
-    run.updatedAt = this.state.now();
-  }
+  // ----- playing workflow runs (play.ts) -------------------------------------------------------
 
   /** Delivers `workflow_run.requested` (GitHub sends it as soon as a dispatched run exists). */
-  async requestRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    this.requested.add(run.id);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  requestRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.requestRun(runId);
   }
 
   /** Adds a queued job to a run and delivers `workflow_job.queued`. */
-  async queueJob(runId: number, job: { name: string; labels?: string[] }): Promise<JobRecord> {
-    const run = this.run(runId);
-    const record: JobRecord = {
-      id: this.state.nextId('job'),
-      runId: run.id,
-      repo: run.repo,
-      name: job.name,
-      status: 'queued',
-      conclusion: null,
-      labels: job.labels ?? this.defaultLabels(run),
-      runnerId: null,
-      runnerName: null,
-      createdAt: this.state.now(),
-      startedAt: null,
-      completedAt: null,
-    };
-    run.jobs.push(record);
-    this.touch(run);
-    await this.maybeDeliver(this.events.workflowJobEvent(record, 'queued'));
-    return record;
-  }
-
-  /** The labels the coordinator asked for (`runner_labels` input), else self-hosted + arm64. */
-  private defaultLabels(run: WorkflowRunRecord): string[] {
-    const raw = run.inputs.runner_labels;
-    if (typeof raw === 'string') {
-      try {
-        const parsed = JSON.parse(raw) as unknown;
-        if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed;
-      } catch {
-        // not JSON: fall through
-      }
-    }
-    return ['self-hosted', 'arm64'];
+  queueJob(runId: number, job: { name: string; labels?: string[] }): Promise<JobRecord> {
+    return this.player.queueJob(runId, job);
   }
 
   /** Marks a run in progress and delivers `workflow_run.in_progress`. */
-  async startRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    run.status = 'in_progress';
-    run.runStartedAt = this.state.now();
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'in_progress'));
+  startRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.startRun(runId);
   }
 
   /** A runner picks up the job: `workflow_job.in_progress` with runner_name set. */
-  async startJob(jobId: number, opts: { runnerName?: string } = {}): Promise<DeliveryResult | undefined> {
-    const found = this.state.job(jobId);
-    if (!found) throw new Error(`stand-in: no job ${jobId}`);
-    const { run, job } = found;
-    const repo = this.state.repo(...(run.repo.split('/') as [string, string]));
-    const runners = [...(repo?.runners ?? []), ...(this.state.orgRunners.get(repo?.owner.toLowerCase() ?? '') ?? [])];
-    const runner =
-      runners.find((r) => r.name === opts.runnerName) ??
-      runners.find((r) => r.status === 'online' && job.labels.every((l) => r.labels.some((x) => x.toLowerCase() === l.toLowerCase())));
-    job.status = 'in_progress';
-    job.startedAt = this.state.now();
-    job.runnerName = opts.runnerName ?? runner?.name ?? 'stand-in-runner';
-    job.runnerId = runner?.id ?? 1;
-    if (run.status === 'queued') run.status = 'in_progress';
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowJobEvent(job, 'in_progress'));
+  startJob(jobId: number, opts: { runnerName?: string } = {}): Promise<DeliveryResult | undefined> {
+    return this.player.startJob(jobId, opts);
   }
 
   /** Finishes a job: `workflow_job.completed`. */
-  async completeJob(jobId: number, conclusion: Conclusion): Promise<DeliveryResult | undefined> {
-    const found = this.state.job(jobId);
-    if (!found) throw new Error(`stand-in: no job ${jobId}`);
-    const { run, job } = found;
-    job.status = 'completed';
-    job.conclusion = conclusion;
-    job.completedAt = this.state.now();
-    job.startedAt ??= job.completedAt;
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
+  completeJob(jobId: number, conclusion: Conclusion): Promise<DeliveryResult | undefined> {
+    return this.player.completeJob(jobId, conclusion);
   }
 
   /** Uploads an artifact to a run (no webhook: GitHub sends none). */
   addArtifact(runId: number, artifact: { name: string; files: Record<string, string> }): ArtifactRecord {
-    const run = this.run(runId);
-    const now = this.state.now();
-    const record: ArtifactRecord = {
-      id: this.state.nextId('artifact'),
-      runId: run.id,
-      repo: run.repo,
-      name: artifact.name,
-      files: { ...artifact.files },
-      zip: zipFiles(artifact.files),
-      createdAt: now,
-      // GitHub's default retention: 90 days.
-      expiresAt: new Date(now.getTime() + 90 * 86_400_000),
-    };
-    run.artifacts.push(record);
-    return record;
+    return this.player.addArtifact(runId, artifact);
   }
 
   /** Completes a run (unfinished jobs are cancelled) and delivers `workflow_run.completed`. */
-  async completeRun(runId: number, conclusion?: Conclusion): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    const now = this.state.now();
-    for (const job of run.jobs) {
-      if (job.status !== 'completed') {
-        job.status = 'completed';
-        job.conclusion = 'cancelled';
-        job.completedAt = now;
-      }
-    }
-    run.status = 'completed';
-    run.conclusion = conclusion ?? this.derivedConclusion(run);
-    this.touch(run);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
+  completeRun(runId: number, conclusion?: Conclusion): Promise<DeliveryResult | undefined> {
+    return this.player.completeRun(runId, conclusion);
   }
 
-  /**
-   * GitHub's "Re-run all jobs": a new attempt of the same run (run_attempt + 1, jobs and conclusion
-   * reset, run_started_at = now) and `workflow_run.requested` again; play it on with queueJob /
-   * startRun / … / completeRun. Artifacts of earlier attempts stay on the run, as on GitHub.
-   */
-  async rerunRun(runId: number): Promise<DeliveryResult | undefined> {
-    const run = this.run(runId);
-    if (run.status !== 'completed') throw new Error(`stand-in: run ${runId} is still ${run.status}; only finished runs can be re-run`);
-    run.runAttempt += 1;
-    run.status = 'queued';
-    run.conclusion = null;
-    run.jobs = [];
-    run.runStartedAt = this.state.now();
-    this.touch(run);
-    this.requested.add(run.id);
-    return this.maybeDeliver(this.events.workflowRunEvent(run, 'requested'));
+  /** GitHub's "Re-run all jobs": a new attempt of the same run and `workflow_run.requested` again. */
+  rerunRun(runId: number): Promise<DeliveryResult | undefined> {
+    return this.player.rerunRun(runId);
   }
 
-  /**
-   * Deletes a run, as a maintainer can on GitHub (no webhook follows): GET answers 404 and the
-   * run lists no more. Lets tests lose a dispatch that GitHub accepted.
-   */
+  /** Deletes a run, as a maintainer can on GitHub (no webhook follows). */
   deleteRun(runId: number): void {
-    const i = this.state.runList.findIndex((r) => r.id === runId);
-    if (i < 0) throw new Error(`stand-in: no workflow run ${runId}`);
-    this.state.runList.splice(i, 1);
+    this.player.deleteRun(runId);
   }
 
-  private derivedConclusion(run: WorkflowRunRecord): Conclusion {
-    const conclusions = run.jobs.map((j) => j.conclusion);
-    if (conclusions.some((c) => c === 'failure' || c === 'timed_out')) return 'failure';
-    if (conclusions.some((c) => c === 'cancelled')) return 'cancelled';
-    return 'success';
-  }
-
-  /**
-   * Plays a run from start to end in GitHub's order: workflow_run.requested (unless already sent),
-   * workflow_job.queued for each job, workflow_run.in_progress, then per job in_progress and
-   * completed, artifacts, and workflow_run.completed. Stops early when the run was cancelled.
-   */
-  async play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
-    const run = this.run(runId);
-    const pause = async () => {
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-    };
-    // A cancelled run is already completed: stop playing it.
-    const stopped = () => run.status === 'completed';
-    if (!this.requested.has(run.id)) await this.requestRun(run.id);
-    const jobs: JobRecord[] = [];
-    for (const j of script.jobs) {
-      if (stopped()) return run;
-      jobs.push(await this.queueJob(run.id, { name: j.name, labels: j.labels }));
-    }
-    await pause();
-    if (stopped()) return run;
-    await this.startRun(run.id);
-    for (const [i, j] of script.jobs.entries()) {
-      await pause();
-      if (stopped()) return run;
-      await this.startJob(jobs[i]!.id, { runnerName: j.runnerName });
-      await pause();
-      if (stopped()) return run;
-      await this.completeJob(jobs[i]!.id, j.conclusion);
-    }
-    if (stopped()) return run;
-    for (const a of script.artifacts ?? []) this.addArtifact(run.id, a);
-    await this.completeRun(run.id, script.conclusion);
-    return run;
-  }
-
-  // ----- request pipeline ----------------------------------------------------------------------
-
-  private json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-    const h = new Headers({ 'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(), ...headers });
-    if (status === 204 || status === 304 || body === undefined) return new Response(null, { status, headers: h });
-    h.set('content-type', 'application/json; charset=utf-8');
-    return new Response(JSON.stringify(body), { status, headers: h });
-  }
-
-  private error(status: number, message: string, documentationUrl = DOCS, extra: Record<string, unknown> = {}): Response {
-    return this.json(status, { message, documentation_url: documentationUrl, status: String(status), ...extra });
-  }
-
-  private takeFault(method: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex(
-      (f) => (!f.method || f.method.toUpperCase() === method) && (!f.pathPattern || f.pathPattern.test(path)),
-    );
-    if (i < 0) return undefined;
-    const fault = this.faults[i]!;
-    fault.left -= 1;
-    if (fault.left <= 0) this.faults.splice(i, 1);
-    return fault;
-  }
-
-  private async handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    const method = req.method.toUpperCase();
-    const page = /^(?:\/_html)?(?:\/organizations\/([^/]+))?\/settings\/apps\/new$/.exec(url.pathname);
-    if (page && method === 'POST') return this.newAppPage(url, page[1] ? decodeURIComponent(page[1]) : undefined, await req.formData().catch(() => undefined));
-    // GitHub Enterprise Server serves the same REST API under /api/v3 (validated here against
-    // api.github.com's description); links the stand-in builds keep the prefix the client used.
-    const apiPath = url.pathname.replace(/^\/api\/v3(?=\/)/, '');
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
-    const text = method === 'GET' || method === 'HEAD' ? '' : await req.text();
-    let body: unknown;
-    let badJson = false;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        badJson = true;
-        body = text;
-      }
-    }
-    const rec: RecordedRequest = {
-      method,
-      path: apiPath,
-      query,
-      body,
-      status: 0,
-      at: this.state.now(),
-      authorized: req.headers.has('authorization'),
-      rateLimited: false,
-    };
-    this.requests.push(rec);
-    const answer = (res: Response): Response => {
-      rec.status = res.status;
-      return res;
-    };
-    const violation = (status: number, message: string, kind: Violation['kind'], operationId?: string) => {
-      this.violations.push({ method, path: apiPath, query, body, status, message, operationId, kind, at: this.state.now() });
-    };
-
-    if (url.pathname.startsWith('/_standin/') || url.pathname.startsWith('/_html/')) {
-      const fault = this.takeFault(method, url.pathname);
-      if (fault) return answer(this.faultResponse(fault));
-      return answer(this.internal(method, url));
-    }
-
-    if (badJson) {
-      violation(400, 'Problems parsing JSON', 'spec');
-      return answer(this.error(400, 'Problems parsing JSON'));
-    }
-    const v = validateRequest({ method, path: apiPath, query, body });
-    if (!v.ok) {
-      violation(v.status, v.message, 'spec', v.operationId);
-      if (v.status === 404) return answer(this.json(404, { message: 'Not Found', documentation_url: DOCS, status: '404' }));
-      return answer(this.error(v.status, v.message, v.documentationUrl));
-    }
-    rec.operationId = v.operationId;
-    const fault = this.takeFault(method, apiPath);
-    if (fault) return answer(this.faultResponse(fault));
-
-    const auth = this.authenticate(v.template, v.params, req.headers);
-    if (!auth.ok) return answer(auth.response);
-
-    const installationId = auth.installationId;
-    if (installationId !== undefined) {
-      rec.installationId = installationId;
-      if (this.rateLimit(installationId).remaining === 0) {
-        // GitHub refuses without acting once the hour's budget is spent (not counted again).
-        const res = this.error(403, `API rate limit exceeded for installation ID ${installationId}.`, 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api');
-        return answer(withHeaders(res, this.rateHeaders(installationId)));
-      }
-    }
-    /** Counts an answered installation request and reports the budget left, as GitHub does on every answer. */
-    const metered = (res: Response): Response => {
-      if (installationId === undefined) return res;
-      if (res.status !== 304) {
-        this.window(installationId).used += 1;
-        rec.rateLimited = true;
-      }
-      return withHeaders(res, this.rateHeaders(installationId));
-    };
-
-    const handler = handlers[v.operationId];
-    if (!handler) {
-      this.unimplemented.push(rec);
-      return answer(metered(this.error(404, `Not Found (the stand-in does not implement ${v.operationId})`)));
-    }
-    const docs = v.documentationUrl;
-    const ctx: RouteContext = {
-      operationId: v.operationId,
-      params: v.params,
-      query,
-      body: body ?? {},
-      headers: req.headers,
-      installationId: auth.installationId,
-      documentationUrl: docs,
-      url,
-    };
-    try {
-      const reply = await handler(this.env, ctx);
-      if (method === 'GET' && reply.status === 200) {
-        // Conditional requests, as GitHub answers them: every 200 to a GET carries an ETag, and the
-        // same ETag in If-None-Match gets 304 with no body (which the rate limit does not count).
-        const etag = etagOf(reply);
-        if (etagMatches(req.headers.get('if-none-match'), etag)) return answer(metered(this.json(304, undefined, { etag })));
-        reply.headers = { ...(reply.headers ?? {}), etag };
-      }
-      return answer(metered(this.reply(reply)));
-    } catch (err) {
-      if (err instanceof HttpError) {
-        if (err.violation) violation(err.status, err.message, 'semantic', v.operationId);
-        return answer(metered(this.error(err.status, err.message, docs, err.extra)));
-      }
-      console.error('stand-in handler failed:', err);
-      return answer(metered(this.error(500, 'Server Error')));
-    }
-  }
-
-  /**
-   * GitHub's "new App" page given a manifest (the manifest flow's first step): the user would
-   * confirm there; the stand-in creates the one-hour code at once and sends the browser back to
-   * the manifest's `redirect_url` with it and the caller's `state`, as GitHub does after "Create".
-   */
-  private newAppPage(url: URL, org: string | undefined, form: FormData | undefined): Response {
-    const text = (message: string, status: number) =>
-      new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    const raw = form?.get('manifest');
-    let manifest: Record<string, any> | undefined;
-    try {
-      const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : undefined;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) manifest = parsed as Record<string, any>;
-    } catch {
-      manifest = undefined;
-    }
-    if (!manifest) return text('Invalid GitHub App configuration: the manifest must be a JSON object', 422);
-    if (typeof manifest.url !== 'string' || !/^https?:\/\//.test(manifest.url)) return text('Invalid GitHub App configuration: url is required', 422);
-    if (manifest.hook_attributes !== undefined && typeof manifest.hook_attributes?.url !== 'string') {
-      return text('Invalid GitHub App configuration: hook_attributes.url is required', 422);
-    }
-    const code = randomBytes(10).toString('hex');
-    this.state.manifestCodes.set(code, {
-      code,
-      manifest,
-      owner: org ? { login: org, type: 'Organization' } : { login: 'octocat', type: 'User' },
-      createdAt: this.state.now(),
-      used: false,
-    });
-    if (typeof manifest.redirect_url !== 'string') return text(`Created. Code: ${code}`, 200);
-    const back = new URL(manifest.redirect_url);
-    back.searchParams.set('code', code);
-    const state = url.searchParams.get('state');
-    if (state !== null) back.searchParams.set('state', state);
-    return new Response(null, { status: 302, headers: { location: back.toString() } });
-  }
-
-  private reply(r: Reply): Response {
-    if (r.raw !== undefined) {
-      const bytes = typeof r.raw === 'string' ? new TextEncoder().encode(r.raw) : r.raw;
-      return new Response(bytes as BodyInit, {
-        status: r.status,
-        headers: { 'content-type': r.contentType ?? 'application/octet-stream', ...(r.headers ?? {}) },
-      });
-    }
-    const now = this.state.now();
-    return this.json(r.status, r.body, {
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': '4999',
-      'x-ratelimit-used': '1',
-      'x-ratelimit-resource': 'core',
-      'x-ratelimit-reset': String(Math.floor(now.getTime() / 1000) + 3600),
-      ...(r.headers ?? {}),
-    });
-  }
-
-  private faultResponse(fault: Fault): Response {
-    const defaults = defaultFaultBody(fault.status);
-    return this.json(fault.status, fault.body ?? defaults.body, { ...defaults.headers, ...(fault.headers ?? {}) });
-  }
-
-  /** The stand-in's own URLs: artifact blobs, raw files, html pages. */
-  private internal(method: string, url: URL): Response {
-    const blob = /^\/_standin\/artifacts\/([^/]+)$/.exec(url.pathname);
-    if (blob && method === 'GET') {
-      const link = this.downloads.get(blob[1]!);
-      if (!link) return this.error(404, 'Not Found');
-      // Like an expired signed blob link.
-      if (this.state.now().getTime() >= link.expiresAt.getTime()) return this.error(410, 'This download link has expired');
-      const found = this.state.artifact(link.artifactId);
-      if (!found) return this.error(404, 'Not Found');
-      return new Response(found.artifact.zip as BodyInit, {
-        status: 200,
-        headers: {
-          'content-type': 'application/zip',
-          'content-disposition': `attachment; filename=${found.artifact.name}.zip`,
-        },
-      });
-    }
-    const raw = /^\/_standin\/raw\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (raw && method === 'GET') {
-      const repo = this.state.repo(raw[1]!, raw[2]!);
-      const content = repo ? this.state.fileAt(repo, decodeURIComponent(raw[4]!), decodeURIComponent(raw[3]!)) : undefined;
-      if (content === undefined) return this.error(404, 'Not Found');
-      return new Response(content, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    }
-    if (url.pathname.startsWith('/_html/')) {
-      return new Response(`GitHub stand-in (sandbox): ${url.pathname.slice('/_html'.length)}\n`, {
-        status: 200,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
-    return this.error(404, 'Not Found');
-  }
-
-  // ----- authentication ------------------------------------------------------------------------
-
-  private authenticate(
-    template: string,
-    params: Record<string, string>,
-    headers: Headers,
-  ): { ok: true; installationId?: number } | { ok: false; response: Response } {
-    const header = headers.get('authorization') ?? '';
-    const fail = (message: string, status = 401) => ({ ok: false as const, response: this.error(status, message) });
-    if (takesNoAuth(template)) return { ok: true };
-    if (takesJwt(template)) {
-      const problem = this.checkJwt(header);
-      return problem ? fail(problem) : { ok: true };
-    }
-    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
-    const record = m ? this.state.tokens.get(m[1]!) : undefined;
-    if (!record || this.state.now().getTime() >= record.expiresAt.getTime()) return fail('Bad credentials');
-    if (params.owner !== undefined && params.repo !== undefined) {
-      const repo = this.state.repo(params.owner, params.repo);
-      const covered =
-        repo &&
-        repo.installationId === record.installationId &&
-        (!record.repositories || record.repositories.includes(repo.fullName));
-      // GitHub hides repositories a token cannot see.
-      if (!covered) return fail('Not Found', 404);
-    } else if (params.org !== undefined) {
-      const account = this.state.installationAccount(record.installationId);
-      if (!account || account.login.toLowerCase() !== params.org.toLowerCase()) return fail('Not Found', 404);
-    }
-    return { ok: true, installationId: record.installationId };
-  }
-
-  /** undefined when the JWT is a valid App JWT; otherwise GitHub's complaint. */
-  private checkJwt(header: string): string | undefined {
-    const m = /^bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/i.exec(header.trim());
-    if (!m) return 'A JSON web token could not be decoded';
-    const [, h, p, s] = m as unknown as [string, string, string, string];
-    const head = jwtPart(h);
-    const payload = jwtPart(p);
-    if (!head || !payload || head.alg !== 'RS256') return 'A JSON web token could not be decoded';
-    const app = this.state.app;
-    if (!app || String(payload.iss) !== String(app.id)) return 'Integration not found';
-    if (app.publicKeyPem) {
-      let valid = false;
-      try {
-        valid = verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), app.publicKeyPem, Buffer.from(s, 'base64url'));
-      } catch {
-        valid = false;
-      }
-      if (!valid) return 'A JSON web token could not be decoded';
-    }
-    const now = Math.floor((this.opts.jwtNow?.() ?? new Date()).getTime() / 1000);
-    const { iat, exp } = payload;
-    if (typeof iat !== 'number' || iat > now + 60) {
-      return "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.";
-    }
-    if (typeof exp !== 'number' || exp <= now) {
-      return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.";
-    }
-    if (exp > now + 660) return "'Expiration time' claim ('exp') is too far in the future.";
-    return undefined;
+  /** Plays a run from start to end in GitHub's order (stops early when the run was cancelled). */
+  play(runId: number, script: PlayScript, opts: { delayMs?: number } = {}): Promise<WorkflowRunRecord> {
+    return this.player.play(runId, script, opts);
   }
 
   // ----- what the routes can ask of the server -------------------------------------------------
@@ -933,49 +336,10 @@ export class GitHubStandIn {
     onRunCreated: (run) => {
       const auto = this.opts.autoPlay;
       if (!auto) return;
-      const script = typeof auto.script === 'function' ? auto.script(run) : auto.script;
-      this.background(async () => {
-        if (auto.delayMs) await new Promise((r) => setTimeout(r, auto.delayMs));
-        await this.play(run.id, script, { delayMs: auto.delayMs });
-      });
+      this.player.autoPlay(run, auto);
     },
-    cancelRun: (run) => {
-      const now = this.state.now();
-      const open = run.jobs.filter((j) => j.status !== 'completed');
-      for (const job of open) {
-        job.status = 'completed';
-        job.conclusion = 'cancelled';
-        job.completedAt = now;
-        job.startedAt ??= now;
-      }
-      run.status = 'completed';
-      run.conclusion = 'cancelled';
-      run.updatedAt = now;
-      this.state.cancelled.push({ repo: run.repo, runId: run.id, at: now });
-      // GitHub reports the cancellation through webhooks shortly after answering 202.
-      this.background(async () => {
-        for (const job of open) await this.maybeDeliver(this.events.workflowJobEvent(job, 'completed'));
-        await this.maybeDeliver(this.events.workflowRunEvent(run, 'completed'));
-      });
-    },
-    redeliver: (deliveryId) => {
-      const original = this.state.deliveries.find((d) => d.id === deliveryId);
-      if (!original) return false;
-      const target = this.target;
-      if (!target) return true;
-      this.background(() =>
-        signAndDeliver(target, {
-          event: original.event,
-          payload: JSON.parse(original.payload) as Record<string, unknown>,
-          rawBody: original.payload,
-          deliveryId: original.guid,
-          redelivery: true,
-          secret: this.webhookSecret,
-          state: this.state,
-        }),
-      );
-      return true;
-    },
+    redeliver: (deliveryId) => this.outbox.redeliver(deliveryId),
+    cancelRun: (run) => this.player.cancelRun(run),
     artifactDownloadUrl: (artifactId) => {
       const key = randomBytes(16).toString('hex');
       const ttl = this.opts.artifactUrlTtlMs ?? 60_000;
@@ -983,9 +347,9 @@ export class GitHubStandIn {
       return `${this.url}/_standin/artifacts/${key}`;
     },
     onAppCreated: ({ webhookSecret, hookUrl }) => {
-      this.webhookSecret = webhookSecret;
+      this.outbox.webhookSecret = webhookSecret;
       // GitHub delivers to the URL the manifest named; a target a test set itself wins.
-      if (!this.target && hookUrl) this.target = hookUrl;
+      if (!this.outbox.target && hookUrl) this.outbox.target = hookUrl;
     },
     };
   }
@@ -995,24 +359,6 @@ export class GitHubStandIn {
     await standIn.listen();
     return standIn;
   }
-}
-
-/** A weak validator of the answer's content, like GitHub's `W/"…"` ETags on JSON answers. */
-function etagOf(r: Reply): string {
-  const content = r.raw !== undefined ? r.raw : JSON.stringify(r.body ?? null);
-  return `W/"${createHash('sha256').update(content).digest('hex').slice(0, 40)}"`;
-}
-
-/** If-None-Match holds one or more ETags (or `*`); weak and strong forms compare equal (RFC 9110 weak comparison). */
-function etagMatches(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
-}
-
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-  return res;
 }
 
 /** Starts a stand-in on 127.0.0.1 (a free port unless `opts.port`). Call `close()` when done. */
