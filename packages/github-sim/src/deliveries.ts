@@ -3,7 +3,7 @@
  * webhook secret, delivered to the target and logged; `settled()` waits for what is still running.
  */
 import type { StandInState } from './state';
-import { signAndDeliver, type DeliveryResult, type WebhookEvent, type WebhookTarget } from './webhooks';
+import { signAndDeliver, type DeliveryResult, type WebhookEvent, type WebhookTarget } from './sign-and-deliver';
 
 export class WebhookOutbox {
   target: WebhookTarget | undefined;

@@ -88,13 +88,11 @@ export type { Fault } from './faults';
 export type { RateLimitStatus } from './rate-limit';
 export { validateRequest, validateResponse, validateWebhookPayload, findOperation, loadSpec, specExample } from './openapi';
 export type { ValidationResult, RequestToValidate, MatchedOperation } from './openapi';
-export {
-  examplePayload,
-  eventBuilders,
-  signAndDeliver,
-  DEFAULT_HOOK_URL,
-} from './webhooks';
-export type { WebhookEvent, WebhookTarget, FetchLike, DeliveryResult, EventBuilders, SignAndDeliverOptions } from './webhooks';
+export { examplePayload } from './webhook-examples';
+export { eventBuilders } from './event-builders';
+export type { EventBuilders } from './event-builders';
+export { signAndDeliver, DEFAULT_HOOK_URL } from './sign-and-deliver';
+export type { WebhookEvent, WebhookTarget, FetchLike, DeliveryResult, SignAndDeliverOptions } from './sign-and-deliver';
 export { StandInState, fakeSha, randomSha, permissionRank } from './state';
 export type {
   SeedApp,

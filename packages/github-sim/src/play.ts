@@ -5,7 +5,8 @@
 import type { WebhookOutbox } from './deliveries';
 import type { StandInOptions } from './server';
 import type { ArtifactRecord, Conclusion, JobRecord, StandInState, WorkflowRunRecord } from './state';
-import type { DeliveryResult, EventBuilders, WebhookEvent } from './webhooks';
+import type { EventBuilders } from './event-builders';
+import type { DeliveryResult, WebhookEvent } from './sign-and-deliver';
 import { zipFiles } from './zip';
 
 export interface PlayScript {

@@ -30,13 +30,8 @@ import {
   type SeedRepo,
   type WorkflowRunRecord,
 } from './state';
-import {
-  eventBuilders,
-  type DeliveryResult,
-  type EventBuilders,
-  type WebhookEvent,
-  type WebhookTarget,
-} from './webhooks';
+import { eventBuilders, type EventBuilders } from './event-builders';
+import type { DeliveryResult, WebhookEvent, WebhookTarget } from './sign-and-deliver';
 
 export interface StandInOptions {
   /** Default 0 (a free port). */
