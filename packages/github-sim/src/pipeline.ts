@@ -7,7 +7,7 @@ import { authenticate } from './auth';
 import { faultResponse, type Faults } from './faults';
 import { type ArtifactLinks, standInUrl } from './internal-urls';
 import { newAppPage } from './manifest-page';
-import { validateRequest } from './openapi';
+import { validateRequest } from './validate';
 import type { RateLimits } from './rate-limit';
 import { DOCS, error, etagMatches, etagOf, json, reply as replyResponse, withHeaders } from './responses';
 import { HttpError, handlers, type RouteContext, type RouteEnv } from './routes';

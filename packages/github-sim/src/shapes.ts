@@ -2,7 +2,7 @@
  * Records → the JSON GitHub answers. Each shape starts from the example GitHub publishes in its
  * OpenAPI description (so every documented field is present) and overlays the stand-in's values.
  */
-import { specExample } from './openapi';
+import { specExample } from './openapi-spec';
 import type {
   ArtifactRecord,
   CheckRunRecord,
