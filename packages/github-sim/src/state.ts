@@ -3,7 +3,7 @@
  * pulls, collaborators, runners) and everything the API creates (check runs, workflow runs, jobs,
  * artifacts, comments, reactions, dispatches, tokens, webhook deliveries).
  *
- * Records are plain objects in GitHub's vocabulary; `shapes.ts` turns them into API/webhook JSON.
+ * Records are plain objects in GitHub's vocabulary; `shapes/` turns them into API/webhook JSON.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
