@@ -5,13 +5,7 @@
 import * as shapes from './shapes';
 import type { ShapeContext } from './shapes';
 import type { WebhookEvent } from './sign-and-deliver';
-import type {
-  CheckRunRecord,
-  JobRecord,
-  RepoRecord,
-  SeedPull,
-  WorkflowRunRecord,
-} from './state';
+import type { CheckRunRecord, JobRecord, RepoRecord, SeedPull, WorkflowRunRecord } from './records';
 import { fakeSha } from './state';
 import { baseExample } from './webhook-examples';
 

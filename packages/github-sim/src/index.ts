@@ -121,7 +121,7 @@ export type {
   TokenRecord,
   DeliveryRecord,
   ManifestCodeRecord,
-} from './state';
+} from './records';
 export { matchesCreated, renderRunName } from './routes';
 export { zipFiles } from './zip';
 export { generateAppKeys } from './keys';

@@ -4,7 +4,8 @@
  */
 import type { WebhookOutbox } from './deliveries';
 import type { StandInOptions } from './server';
-import type { ArtifactRecord, Conclusion, JobRecord, StandInState, WorkflowRunRecord } from './state';
+import type { ArtifactRecord, Conclusion, JobRecord, WorkflowRunRecord } from './records';
+import type { StandInState } from './state';
 import type { EventBuilders } from './event-builders';
 import type { DeliveryResult, WebhookEvent } from './sign-and-deliver';
 import { zipFiles } from './zip';

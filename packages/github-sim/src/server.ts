@@ -14,22 +14,22 @@ import { RunPlayer, type PlayScript } from './play';
 import { RateLimits, type RateLimitStatus } from './rate-limit';
 import type { RouteEnv } from './routes';
 import type { ShapeContext } from './shapes';
-import {
-  StandInState,
-  type CancelRecord,
-  type CheckRunRecord,
-  type CommentRecord,
-  type Conclusion,
-  type DeliveryRecord,
-  type DispatchRecord,
-  type JobRecord,
-  type ArtifactRecord,
-  type ReactionRecord,
-  type RepoRecord,
-  type SeedApp,
-  type SeedRepo,
-  type WorkflowRunRecord,
-} from './state';
+import type {
+  CancelRecord,
+  CheckRunRecord,
+  CommentRecord,
+  Conclusion,
+  DeliveryRecord,
+  DispatchRecord,
+  JobRecord,
+  ArtifactRecord,
+  ReactionRecord,
+  RepoRecord,
+  SeedApp,
+  SeedRepo,
+  WorkflowRunRecord,
+} from './records';
+import { StandInState } from './state';
 import { eventBuilders, type EventBuilders } from './event-builders';
 import type { DeliveryResult, WebhookEvent, WebhookTarget } from './sign-and-deliver';
 

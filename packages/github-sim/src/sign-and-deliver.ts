@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
-import type { DeliveryRecord, StandInState } from './state';
+import type { DeliveryRecord } from './records';
+import type { StandInState } from './state';
 
 type Obj = Record<string, any>;
 

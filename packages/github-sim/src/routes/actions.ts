@@ -1,6 +1,6 @@
 /** Actions: workflows and their dispatch, runs, jobs, artifacts and self-hosted runners. */
 import * as shapes from '../shapes';
-import type { RepoRecord, WorkflowRunRecord } from '../state';
+import type { RepoRecord, WorkflowRunRecord } from '../records';
 import { HttpError, intParam, notFound, paginate, q, repoOf, type Handler, type Reply, type RouteContext, type RouteEnv } from './context';
 
 /** GitHub's date search syntax for `created`: `>=X`, `<X`, `X..Y`, `X` (a date or a date-time). */

@@ -1,6 +1,6 @@
 /** Check runs: create and update (annotations appended, the rest replaced), get, list for a ref, list annotations. */
 import * as shapes from '../shapes';
-import type { CheckRunRecord, Conclusion, RepoRecord } from '../state';
+import type { CheckRunRecord, Conclusion, RepoRecord } from '../records';
 import { HttpError, intParam, notFound, paginate, q, repoOf, type Handler, type Obj, type RouteContext, type RouteEnv } from './context';
 
 function parseDate(value: unknown): Date | undefined {

@@ -3,7 +3,8 @@
  * context and what it may ask of the server, and the lookups and pagination the routes share.
  */
 import type { ShapeContext } from '../shapes';
-import type { RepoRecord, StandInState, WorkflowRunRecord } from '../state';
+import type { RepoRecord, WorkflowRunRecord } from '../records';
+import type { StandInState } from '../state';
 
 export type Obj = Record<string, any>;
 

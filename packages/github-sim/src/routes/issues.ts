@@ -1,6 +1,6 @@
 /** Pull requests and their conversation: comments posted by the App, reactions on users' comments. */
 import * as shapes from '../shapes';
-import type { RepoRecord } from '../state';
+import type { RepoRecord } from '../records';
 import { intParam, notFound, paginate, repoOf, type Handler, type RouteContext, type RouteEnv } from './context';
 
 /** A pull request's conversation, by `issue_number` (the stand-in's issues are its pull requests). */

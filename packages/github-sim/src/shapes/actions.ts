@@ -1,6 +1,13 @@
 /** Workflows, workflow runs, jobs, artifacts and runners in GitHub's JSON. */
 import { specExample } from '../openapi-spec';
-import type { ArtifactRecord, JobRecord, RepoRecord, RunnerRecord, WorkflowRecord, WorkflowRunRecord } from '../state';
+import type {
+  ArtifactRecord,
+  JobRecord,
+  RepoRecord,
+  RunnerRecord,
+  WorkflowRecord,
+  WorkflowRunRecord,
+} from '../records';
 import { fakeSha } from '../state';
 import { iso, nodeId, type Obj, type ShapeContext } from './base';
 import { checkSuiteId } from './checks';

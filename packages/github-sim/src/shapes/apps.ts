@@ -1,6 +1,6 @@
 /** The App, its installations, its webhook configuration and its delivery log in GitHub's JSON. */
 import { specExample } from '../openapi-spec';
-import type { DeliveryRecord } from '../state';
+import type { DeliveryRecord } from '../records';
 import { iso, nodeId, rehost, type Obj, type ShapeContext } from './base';
 import { user } from './repos';
 

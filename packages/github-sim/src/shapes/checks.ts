@@ -1,6 +1,6 @@
 /** Check runs (and the id of the App's check suite of a commit) in GitHub's JSON. */
 import { specExample } from '../openapi-spec';
-import type { CheckRunRecord } from '../state';
+import type { CheckRunRecord } from '../records';
 import { integration } from './apps';
 import { iso, nodeId, rehost, type Obj, type ShapeContext } from './base';
 import { pullsForSha } from './repos';

@@ -1,6 +1,6 @@
 /** Issue comments and their reactions in GitHub's JSON. */
 import { specExample } from '../openapi-spec';
-import type { CommentRecord, ReactionRecord } from '../state';
+import type { CommentRecord, ReactionRecord } from '../records';
 import { integration } from './apps';
 import { iso, nodeId, rehost, type Obj, type ShapeContext } from './base';
 import { user } from './repos';

@@ -1,6 +1,6 @@
 /** Users, repositories, pull requests, file contents and collaborator permissions in GitHub's JSON. */
 import { specExample } from '../openapi-spec';
-import type { RepoRecord, Permission, SeedPull } from '../state';
+import type { RepoRecord, Permission, SeedPull } from '../records';
 import { fakeSha } from '../state';
 import { iso, nodeId, rehost, type Obj, type ShapeContext } from './base';
 
