@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { badgeToken } from '../src/http/badge-token';
 import { PUBLIC_URL, startHarness, type Harness } from './support/harness';
+import { getFrom } from './support/http';
 import { dashboardRepos, pushAndPlay, sha, smokeXml } from './browser/seed';
 
 let h: Harness;
@@ -15,17 +16,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const get = async (path: string) => {
-  const r = await h.app.request(path);
-  const text = await r.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // HTML
-  }
-  return { status: r.status, text, json, headers: r.headers };
-};
+const get = (path: string) => getFrom(h.app, path);
 
 /** Follows `cursor` from the first page to the last, returning every page's items. */
 async function walk<T>(first: string, pick: (body: any) => T[]): Promise<{ items: T[]; pages: number }> {

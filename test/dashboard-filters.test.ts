@@ -8,6 +8,7 @@ import { badgeToken } from '../src/http/badge-token';
 import { batchPut } from '../src/store/dynamo';
 import { dispatchItem } from '../src/store/dispatches';
 import { startHarness, type Harness } from './support/harness';
+import { getFrom } from './support/http';
 import { dashboardRepos, pushAndPlay, smokeXml } from './browser/seed';
 
 let h: Harness;
@@ -35,17 +36,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function get(path: string, headers: Record<string, string> = {}) {
-  const r = await h.app.request(path, { headers });
-  const text = await r.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // HTML or empty
-  }
-  return { status: r.status, text, json, headers: r.headers };
-}
+const get = (path: string, headers: Record<string, string> = {}) => getFrom(h.app, path, headers);
 
 const runIds = async (query: string) => {
   const r = await get(`/api/repos/octo-org/widget/runs?${query}`);

@@ -3,20 +3,14 @@
  * run with smoke results and one job, through the webhook route, dynalite and the stand-in. GitHub
  * counts every installation request except a 304 to a conditional one; the stand-in counts the same.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { smokeJUnit } from '../src/local/sandbox';
 import { seedRepo, startHarness, type Harness } from './support/harness';
+import { rigForEachTest } from './support/rig';
 
 const INSTALLATION = 7;
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  expect(h.gh.violations).toEqual([]);
-  expect(h.gh.unimplemented).toEqual([]);
-  await h.close();
-});
+rigForEachTest(startHarness, (rig) => (h = rig));
 
 const sha = (n: number) => n.toString(16).padStart(40, 'e');
 const checks = () => h.gh.checkRuns('octo-org', 'widget');

@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedRepo, startHarness, PUBLIC_URL, type Harness } from './support/harness';
+import { rigForEachTest } from './support/rig';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  // Every request the coordinator made must have been one GitHub would accept.
-  expect(h.gh.violations).toEqual([]);
-  expect(h.gh.unimplemented).toEqual([]);
-  await h.close();
-});
+rigForEachTest(startHarness, (rig) => (h = rig));
 
 const REPO = 'octo-org/widget';
 const repo = () => h.gh.repo('octo-org', 'widget');

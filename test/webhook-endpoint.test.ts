@@ -2,20 +2,14 @@ import { serve } from '@hono/node-server';
 import { sign } from '@octokit/webhooks-methods';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_WEBHOOK_BYTES } from '../src/http/webhook-route';
 import { examplePayload } from '@arm64-ci/github-sim';
 import { startHarness, WEBHOOK_SECRET, type Harness } from './support/harness';
+import { rigForEachTest } from './support/rig';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  expect(h.gh.violations).toEqual([]);
-  expect(h.gh.unimplemented).toEqual([]);
-  await h.close();
-});
+rigForEachTest(startHarness, (rig) => (h = rig));
 
 const post = async (body: string, headers: Record<string, string>): Promise<Response> =>
   h.app.request('/api/github/webhooks', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });

@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getCheckpoint } from '../../src/store/checkpoints';
 import { REDELIVERY_CHECKPOINT } from '../../src/redelivery/redeliver-failed';
-import { figures, requestsTo, startRig, type Rig } from '../support/rig';
+import { figures, requestsTo, rigForEachTest, startRig, type Rig } from '../support/rig';
 
 let r: Rig;
-beforeEach(async () => {
-  r = await startRig();
-});
-afterEach(async () => {
-  expect(r.gh.violations).toEqual([]);
-  expect(r.gh.unimplemented).toEqual([]);
-  await r.close();
-});
+rigForEachTest(startRig, (rig) => (r = rig));
 
 const repo = () => r.gh.repo('octo-org', 'widget');
 const sha = (n: number) => n.toString(16).padStart(40, 'c');

@@ -12,6 +12,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ulid } from 'ulid';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createGitHubClients, type GitHubClients } from '../../src/github/client';
 import type { AppRequester } from '../../src/github/deliveries';
 import { startDynalite, type EmbeddedDynamo } from '../../src/local/dynalite';
@@ -234,4 +235,25 @@ export function requestsTo(gh: GitHubStandIn, method: string, path: RegExp): num
 /** One line of figures for docs/RELIABILITY.md; the tests print it so the numbers there are real. */
 export function figures(name: string, f: Record<string, unknown>): void {
   console.log(`[reliability] ${name}: ${Object.entries(f).map(([k, v]) => `${k}=${typeof v === 'number' ? v : JSON.stringify(v)}`).join(' ')}`);
+}
+
+/**
+ * A fresh rig for each test of the file, closed after it; a request GitHub would refuse (or one
+ * the stand-in does not implement) fails the test that made it.
+ */
+export function rigForEachTest<R extends Rig>(start: () => Promise<R>, set: (rig: R) => void): void {
+  let rig: R | null = null;
+  beforeEach(async () => {
+    rig = await start();
+    set(rig);
+  });
+  afterEach(async () => {
+    if (!rig) return;
+    const r = rig;
+    rig = null;
+    // Every request the coordinator made must have been one GitHub would accept.
+    expect(r.gh.violations).toEqual([]);
+    expect(r.gh.unimplemented).toEqual([]);
+    await r.close();
+  });
 }
