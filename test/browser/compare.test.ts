@@ -2,21 +2,17 @@
  * The comparison view (an arm64 target against the x86 baseline) in Debian's Chromium, driven by
  * playwright-core against the app on a real socket, with a three-target run played through the loop.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smokeJUnit, TARGETS_CONFIG } from '../../src/local/sandbox';
 import { seedRepo, startHarness, type Harness } from '../support/harness';
+import { haveChromium, launchChromium, serveHarness, SHOTS } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const SHA = 'c0ffee'.padEnd(40, '0');
 
 let h: Harness;
-let server: ServerType;
+let served: Awaited<ReturnType<typeof serveHarness>> | undefined;
 let base: string;
 let browser: Browser;
 let dgxRun = '';
@@ -37,11 +33,8 @@ async function play(runId: number, runner: string, xml: string): Promise<void> {
   await h.settle();
 }
 
-const haveChromium = existsSync(CHROMIUM);
-
 describe.skipIf(!haveChromium)('comparison view in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     h = await startHarness({
       repos: [seedRepo({ files: { '.github/arm64-ci.yml': TARGETS_CONFIG } })],
       logLevel: 'warn',
@@ -52,23 +45,14 @@ describe.skipIf(!haveChromium)('comparison view in Chromium', () => {
     await play(graviton!.runId, 'graviton-01', junit(3, false));
     await play(x86!.runId, 'GitHub Actions 1', junit(1, true));
     dgxRun = h.gh.checkRuns('octo-org', 'widget').find((c) => c.name === 'arm64 CI (dgx)')!.externalId!;
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    served = await serveHarness(h);
+    base = served.base;
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    if (h) {
-      expect(h.gh.violations).toEqual([]);
-      await h.close();
-    }
+    if (served) await served.close(browser);
+    else await h?.close();
   });
 
   async function open(path: string, viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {

@@ -3,18 +3,14 @@
  * playwright-core against the app on a real socket, with data played through the whole loop.
  * Each test saves screenshots to test-results/screenshots/ (kept out of git).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { badgeToken } from '../../src/http/badge-token';
 import { PUBLIC_URL, startHarness, type Harness } from '../support/harness';
 import { dashboardRepos, pushAndPlay, sha, smokeXml } from './seed';
+import { CHROMIUM, haveChromium, launchChromium, serveHarness, SHOTS } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const WIDE = { width: 1920, height: 1080 };
@@ -22,7 +18,7 @@ const WIDE = { width: 1920, height: 1080 };
 const FAILING = 'test_basic_api_availability';
 
 let h: Harness;
-let server: ServerType;
+let served: Awaited<ReturnType<typeof serveHarness>> | undefined;
 let base: string;
 let browser: Browser;
 const seeded = { widgetRuns: [] as string[], gadgetRun: '', mainWithResults: 0 };
@@ -41,7 +37,6 @@ async function seed(): Promise<void> {
   seeded.gadgetRun = (await pushAndPlay(h, 6, { repo: 'gadget', runnerName: 'secret-runner-9', jobs: ['secret job (3.11)'] })).dispatchId;
 }
 
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   // Visible in the test output: CI installs chromium from .ci/apt-packages, so there it always runs.
   console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium; CI installs it from .ci/apt-packages)`);
@@ -49,35 +44,16 @@ if (!haveChromium) {
 
 describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     h = await startHarness({ repos: dashboardRepos(), logLevel: 'warn' });
     await seed();
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    served = await serveHarness(h);
+    base = served.base;
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    if (h) {
-      expect(h.gh.violations).toEqual([]);
-      await h.close();
-    }
+    if (served) await served.close(browser);
+    else await h?.close();
   });
 
   // Every page a test opens must load without console errors, page errors or failed requests.

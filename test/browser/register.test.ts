@@ -4,18 +4,17 @@
  * which sends the browser straight back as GitHub does after "Create GitHub App") → the success
  * page with the install link, .env written, and the server back in GitHub mode.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseEnv } from 'dotenv';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubStandIn, type GitHubStandIn } from '@arm64-ci/github-sim';
 import { superviseLocal, type Supervised } from '../../src/local/supervise';
 import { startSmeeServer, type SmeeServer } from '../support/smee-server';
+import { haveChromium, launchChromium, SHOTS } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 let gh: GitHubStandIn;
 let smee: SmeeServer;
@@ -23,17 +22,13 @@ let sup: Supervised;
 let browser: Browser;
 let envFile: string;
 
-describe.skipIf(!existsSync(CHROMIUM))('registering the App in Chromium', () => {
+describe.skipIf(!haveChromium)('registering the App in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     gh = await startGitHubStandIn({});
     smee = await startSmeeServer();
     envFile = join(mkdtempSync(join(tmpdir(), 'register-browser-')), '.env');
     sup = await superviseLocal({ env: { PORT: '0', LOG_LEVEL: 'error', GITHUB_API_URL: gh.url }, inMemory: true, envFile, newChannelUrl: `${smee.url}/new` });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
