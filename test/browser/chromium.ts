@@ -24,17 +24,21 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The harness's app on 127.0.0.1 at a free port: its base URL, and how to stop it with the rest. */
-export async function serveHarness(h: Harness): Promise<{ base: string; close(browser?: Browser): Promise<void> }> {
+/**
+ * The harness's app on 127.0.0.1 at a free port and a Chromium to browse it; `close` stops both
+ * and the harness, checking every request the coordinator sent GitHub was one GitHub would accept.
+ */
+export async function browseHarness(h: Harness): Promise<{ base: string; browser: Browser; close(): Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  const browser = await launchChromium();
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close(browser) {
-      await browser?.close();
+    browser,
+    async close() {
+      await browser.close();
       await new Promise<void>((r) => server.close(() => r()));
-      // Every request the pages made the coordinator send had to be one GitHub would accept.
       expect(h.gh.violations).toEqual([]);
       await h.close();
     },

@@ -7,12 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smokeJUnit, TARGETS_CONFIG } from '../../src/local/sandbox';
 import { seedRepo, startHarness, type Harness } from '../support/harness';
-import { haveChromium, launchChromium, serveHarness, SHOTS } from './chromium';
+import { haveChromium, browseHarness, SHOTS } from './chromium';
 
 const SHA = 'c0ffee'.padEnd(40, '0');
 
 let h: Harness;
-let served: Awaited<ReturnType<typeof serveHarness>> | undefined;
+let close: (() => Promise<void>) | undefined;
 let base: string;
 let browser: Browser;
 let dgxRun = '';
@@ -45,15 +45,10 @@ describe.skipIf(!haveChromium)('comparison view in Chromium', () => {
     await play(graviton!.runId, 'graviton-01', junit(3, false));
     await play(x86!.runId, 'GitHub Actions 1', junit(1, true));
     dgxRun = h.gh.checkRuns('octo-org', 'widget').find((c) => c.name === 'arm64 CI (dgx)')!.externalId!;
-    served = await serveHarness(h);
-    base = served.base;
-    browser = await launchChromium();
+    ({ base, browser, close } = await browseHarness(h));
   }, 120_000);
 
-  afterAll(async () => {
-    if (served) await served.close(browser);
-    else await h?.close();
-  });
+  afterAll(() => close?.() ?? h?.close());
 
   async function open(path: string, viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });

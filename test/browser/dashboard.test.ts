@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { badgeToken } from '../../src/http/badge-token';
 import { PUBLIC_URL, startHarness, type Harness } from '../support/harness';
 import { dashboardRepos, pushAndPlay, sha, smokeXml } from './seed';
-import { CHROMIUM, haveChromium, launchChromium, serveHarness, SHOTS } from './chromium';
+import { CHROMIUM, haveChromium, browseHarness, SHOTS } from './chromium';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -18,7 +18,7 @@ const WIDE = { width: 1920, height: 1080 };
 const FAILING = 'test_basic_api_availability';
 
 let h: Harness;
-let served: Awaited<ReturnType<typeof serveHarness>> | undefined;
+let close: (() => Promise<void>) | undefined;
 let base: string;
 let browser: Browser;
 const seeded = { widgetRuns: [] as string[], gadgetRun: '', mainWithResults: 0 };
@@ -46,15 +46,10 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
   beforeAll(async () => {
     h = await startHarness({ repos: dashboardRepos(), logLevel: 'warn' });
     await seed();
-    served = await serveHarness(h);
-    base = served.base;
-    browser = await launchChromium();
+    ({ base, browser, close } = await browseHarness(h));
   }, 120_000);
 
-  afterAll(async () => {
-    if (served) await served.close(browser);
-    else await h?.close();
-  });
+  afterAll(() => close?.() ?? h?.close());
 
   // Every page a test opens must load without console errors, page errors or failed requests.
   let context: BrowserContext | null = null;
