@@ -9,7 +9,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from './queue';
-import { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from './sqs-message';
+import { sendMessageInput } from './sqs-message';
 
 export { SQS_MAX_MESSAGE_BYTES, sqsMessageId } from './sqs-message';
 
@@ -30,22 +30,6 @@ export class SqsQueue implements Queue {
   }
 
   async send(message: QueueMessage): Promise<void> {
-    const body = JSON.stringify(message);
-    const bytes = Buffer.byteLength(body, 'utf8');
-    // SQS would refuse it too, but with an error that names neither the delivery nor the size.
-    if (bytes > SQS_MAX_MESSAGE_BYTES) {
-      throw new Error(
-        `queue message for delivery ${message.deliveryId} (${message.event}) is ${bytes} bytes; ` +
-          `SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`,
-      );
-    }
-    await this.client.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: body,
-        MessageGroupId: sqsMessageId(message.groupId),
-        MessageDeduplicationId: sqsMessageId(message.deliveryId),
-      }),
-    );
+    await this.client.send(new SendMessageCommand(sendMessageInput(this.queueUrl, message)));
   }
 }
