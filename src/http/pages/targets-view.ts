@@ -52,8 +52,8 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
     refSmokesOf(deps.store, targets.names.map((name) => ({ repo: meta.repo, ref: refOf(name) }))),
     dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, Math.min(RECENT_RUNS, SERIES_POINTS * targets.names.length)),
   ]);
-  const runsOf = new Map<string, DispatchItem[]>();
-  for (const d of recent) if (d.target) runsOf.set(d.target, [...(runsOf.get(d.target) ?? []), d]);
+  const runsOf = new Map<string, DispatchItem[]>(targets.names.map((name) => [name, []]));
+  for (const d of recent) if (d.target) runsOf.get(d.target)?.push(d);
   return Promise.all(
     targets.names.map(async (name): Promise<TargetRow> => {
       const latest = await getLatest(deps.store, meta.repo, meta.defaultBranch, name);
