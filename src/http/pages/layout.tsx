@@ -1,5 +1,6 @@
 /** The page frame, shared bits (status pills, times, badge images) and the pages' security headers. */
 import { createHash } from 'node:crypto';
+import { raw } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Child } from 'hono/jsx';
 import { renderBadgeSvg, smokeBadge, statusBadge, type BadgeSpec } from '../../core/badge';
@@ -113,41 +114,50 @@ export const DASHBOARD_SCRIPT_PATH = '/assets/dashboard.js';
  */
 export function Layout(props: { title: string; children: Child; script?: boolean; live?: Live | null; wide?: boolean; dashboard?: boolean }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
-        <title>{props.title}</title>
-        {/* No favicon request: the browser would otherwise ask for /favicon.ico and get a 404. */}
-        <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: STYLE }} />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Skip to content
-        </a>
-        <header class="top">
-          <nav aria-label="Dashboard" class={props.wide ? 'wide' : undefined}>
-            <a class="brand" href="/">
-              arm64 CI
-            </a>
-            <a href="/">Repositories</a>
-            <a href="/runners">Runners</a>
-          </nav>
-        </header>
-        <main
-          id="main"
-          class={props.wide ? 'wrap wide' : 'wrap'}
-          data-live={props.live?.url}
-          data-live-every={props.live ? String(props.live.everyMs) : undefined}
-        >
-          {props.children}
-        </main>
-        {props.script ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
-        {props.live || props.dashboard ? <script src={DASHBOARD_SCRIPT_PATH} defer></script> : null}
-      </body>
-    </html>
+    <>
+      {/* Standards mode: without a doctype the browser lays the page out in quirks mode. */}
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light" />
+          <title>{props.title}</title>
+          {/* No favicon request: the browser would otherwise ask for /favicon.ico and get a 404. */}
+          <link rel="icon" href="data:," />
+          <style dangerouslySetInnerHTML={{ __html: STYLE }} />
+          {/* Nothing is drawn until the whole of <main> is parsed: on a slow or busy device the browser
+              would otherwise paint half a table, then widen its columns as the rest arrived. Raw, as
+              hono's JSX drops `blocking` from a <link>. */}
+          {raw('<link rel="expect" href="#main-end" blocking="render">')}
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            Skip to content
+          </a>
+          <header class="top">
+            <nav aria-label="Dashboard" class={props.wide ? 'wide' : undefined}>
+              <a class="brand" href="/">
+                arm64 CI
+              </a>
+              <a href="/">Repositories</a>
+              <a href="/runners">Runners</a>
+            </nav>
+          </header>
+          <main
+            id="main"
+            class={props.wide ? 'wrap wide' : 'wrap'}
+            data-live={props.live?.url}
+            data-live-every={props.live ? String(props.live.everyMs) : undefined}
+          >
+            {props.children}
+            <span id="main-end" hidden></span>
+          </main>
+          {props.script ? <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} /> : null}
+          {props.live || props.dashboard ? <script src={DASHBOARD_SCRIPT_PATH} defer></script> : null}
+        </body>
+      </html>
+    </>
   );
 }
 
