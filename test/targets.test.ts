@@ -407,6 +407,43 @@ describe('the dashboard with targets', () => {
     expect(figure('x86')).toContain('(baseline)');
   });
 
+  it("follows the plain badge's target in its own charts, lists flaky tests of every target, and reads one target's tests with ?target=", async () => {
+    const ALL_PASS = { 'results/smoke.xml': smokeJUnit('3.11').replace(/>\s*<failure[\s\S]*?<\/failure>\s*<\/testcase>/, '/>') };
+    await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(33) }));
+    const [dgx, graviton, x86] = dispatchesOf(sha(33));
+    await play(dgx!.runId, { files: ALL_PASS, seconds: 60 });
+    await play(x86!.runId, { runner: 'GitHub Actions 1', files: ALL_PASS, seconds: 30 });
+    // graviton fails one test (5/6 clears its 80 %), then passes it when re-run: flaky on graviton only.
+    await play(graviton!.runId, { runner: 'graviton-01', seconds: 50 });
+    h.clock.advance(10 * 60_000);
+    await h.gh.rerunRun(graviton!.runId);
+    await h.settle();
+    await play(graviton!.runId, { runner: 'graviton-01', files: ALL_PASS, seconds: 40 });
+
+    const api = await (await h.app.request('/api/repos/octo-org/widget')).json();
+    // dgx is what the plain badge shows: the run-time chart and the branch trends are its runs, not a mix.
+    expect(api.target).toBe('dgx');
+    expect(api.duration.points.map((p: { value: number }) => p.value)).toEqual([60]);
+    expect(api.trends[0]).toMatchObject({ branch: 'main', runs: 1, rate: 1 });
+    expect(api.flaky).toEqual([expect.objectContaining({ target: 'graviton', name: 'test_basic_api_availability', runs: 2, passRate: 0.5 })]);
+
+    const page = await (await h.app.request('/repos/octo-org/widget')).text();
+    expect(page).toContain('Run time of <code>dgx</code> on <code>main</code>');
+    expect(page).toMatch(/<tr><td>graviton<\/td><td class="text" title="[^"]*::test_basic_api_availability">/);
+
+    const tests = async (query: string) => h.app.request(`/api/repos/octo-org/widget/tests${query}`);
+    const dgxTests = await (await tests('')).json();
+    expect(dgxTests.target).toBe('dgx');
+    expect(dgxTests.tests.length).toBeGreaterThan(0);
+    expect(dgxTests.tests.every((t: { lastOutcome: string }) => t.lastOutcome === 'passed')).toBe(true);
+    const gravitonTests = await (await tests('?target=GRAVITON')).json();
+    expect(gravitonTests.target).toBe('graviton');
+    expect(gravitonTests.tests.find((t: { name: string }) => t.name === 'test_basic_api_availability')).toMatchObject({ flaky: true, runs: 2 });
+    const unknown = await tests('?target=riscv');
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error).toBe('there is no target "riscv": this repository\'s targets are dgx, graviton, x86');
+  });
+
   it('shows the targets side by side and the comparison of a run, as a page and as JSON', async () => {
     await h.send(h.gh.events.pushEvent(repo(), { ref: 'refs/heads/main', after: sha(30) }));
     const [dgx, graviton, x86] = dispatchesOf(sha(30));
@@ -526,6 +563,13 @@ describe('a single-target file', () => {
     expect(stored).not.toHaveProperty('baseline');
     await play(sent[0]!.runId);
     expect(await getRefSmoke(h.store, 'octo-org/plain', 'branch:main')).not.toBeNull();
+    // Its tests read with ?target=default are the plain ones; a named target is refused.
+    const plainTests = await (await h.app.request('/api/repos/octo-org/plain/tests?target=default')).json();
+    expect(plainTests).not.toHaveProperty('target');
+    expect(plainTests.tests).toHaveLength(6);
+    const named = await h.app.request('/api/repos/octo-org/plain/tests?target=dgx');
+    expect(named.status).toBe(400);
+    expect((await named.json()).error).toBe('there is no target "dgx": this repository\'s targets are default');
 
     const plain = await (await h.app.request('/badges/octo-org/plain/status.svg')).text();
     expect(await (await h.app.request('/badges/octo-org/plain/status.svg?target=default')).text()).toBe(plain);

@@ -2,6 +2,8 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { etag } from 'hono/etag';
 import { DEFAULT_TARGET, refName } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
+import { clip } from '../core/text';
+import { namedTarget } from '../store/repos';
 import { repoStats } from '../store/stats';
 import { recentRuns } from '../store/test-history-codec';
 import { getStanding, refTests, type RefTest } from '../store/test-standing';
@@ -93,24 +95,36 @@ export function apiRoutes(deps: HttpDeps): Hono {
   });
 
   // Each test's recent pass rate and flakiness on a branch (default: the default branch) or a pull
-  // request (?pr=), most recently run first.
+  // request (?pr=), most recently run first; with named targets, of one target (?target=, default:
+  // the one the plain badge shows).
   api.get('/repos/:owner/:repo/tests', async (c) => {
     const meta = await visibleRepo(deps, `${c.req.param('owner')}/${c.req.param('repo')}`, c.req.query('token'));
     if (!meta) return c.json({ error: 'not found' }, 404);
     const prText = c.req.query('pr');
     const pr = prText === undefined ? null : /^\d{1,10}$/.test(prText) ? Number(prText) : NaN;
     if (pr !== null && !(Number.isSafeInteger(pr) && pr > 0)) return c.json({ error: 'pr must be a pull request number' }, 400);
+    const asked = c.req.query('target');
+    let target = meta.targets?.badge ?? null;
+    if (asked !== undefined) {
+      // Without `targets:` the one target is `default`, under the plain refs.
+      const named = meta.targets ? namedTarget(meta.targets, asked) : asked.toLowerCase() === DEFAULT_TARGET ? null : undefined;
+      if (named === undefined) {
+        const names = meta.targets?.names ?? [DEFAULT_TARGET];
+        return c.json({ error: `there is no target ${JSON.stringify(clip(asked, 64))}: this repository's targets are ${names.join(', ')}` }, 400);
+      }
+      target = named;
+    }
     const branch = pr ? null : c.req.query('branch') || meta.defaultBranch;
-    const ref = refName({ branch, pr });
+    const ref = refName({ branch, pr, target });
     const cursors = await cursorsOf(deps);
     const scope = scopes.tests(meta.repo, ref);
     const offset = cursors.open(scope, c.req.query('cursor'), fits.offset) ?? 0;
     const limit = limitOf(c.req.query('limit'));
     // One packed item and its catalog hold every test of the ref: a page is a slice of them.
-    const standing = await getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref }, { consistent: false });
+    const standing = await getStanding(deps.store, { repo: meta.repo, target: target ?? DEFAULT_TARGET, ref }, { consistent: false });
     const all = standing ? refTests(standing) : [];
     const cursor = offset + limit < all.length ? cursors.seal(scope, offset + limit) : null;
-    return c.json({ repo: meta.repo, branch, pr, tests: all.slice(offset, offset + limit).map(publicTest), cursor });
+    return c.json({ repo: meta.repo, branch, pr, ...(target ? { target } : {}), tests: all.slice(offset, offset + limit).map(publicTest), cursor });
   });
 
   // The runner pools (docs/FLEET.md): one repository with ?repo=owner/name (private ones with

@@ -3,7 +3,7 @@ import { etag } from 'hono/etag';
 import { renderBadgeSvg, shieldsEndpoint, smokeBadge, statusBadge, type BadgeSpec } from '../core/badge';
 import { checkStatus } from '../core/check-status';
 import { DEFAULT_TARGET } from '../core/config/targets';
-import { getLatest, getRepo, type LatestRun, type RepoTargets } from '../store/repos';
+import { getLatest, getRepo, namedTarget, type LatestRun } from '../store/repos';
 import { isValidBadgeToken } from './badge-token';
 import type { HttpDeps } from './deps';
 import { boundedQuery, repoName } from './inputs';
@@ -38,12 +38,6 @@ async function findLatest(
       return { found: true, latest: await getLatest(deps.store, repo, branch ?? meta.defaultBranch, named) };
   }
   return { found: true, latest: branch ? item : (meta.latest ?? null) };
-}
-
-/** The stored spelling of a named target, matched as commands match it (exactly, else ignoring case). */
-function namedTarget(targets: RepoTargets | undefined, asked: string): string | undefined {
-  if (!targets) return undefined;
-  return targets.names.find((n) => n === asked) ?? targets.names.find((n) => n.toLowerCase() === asked.toLowerCase());
 }
 
 function specFor(kind: Kind, latest: LatestRun | null): BadgeSpec {

@@ -56,6 +56,12 @@ export interface RepoTargets {
   baseline?: string;
 }
 
+/** The stored spelling of a named target, matched as commands match it (exactly, else ignoring case). */
+export function namedTarget(targets: RepoTargets | undefined, asked: string): string | undefined {
+  if (!targets) return undefined;
+  return targets.names.find((n) => n === asked) ?? targets.names.find((n) => n.toLowerCase() === asked.toLowerCase());
+}
+
 /** A branch's newest run. It carries no visibility: readers check the repository's META item. */
 interface LatestItem extends LatestRun {
   pk: string;

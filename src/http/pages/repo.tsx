@@ -189,10 +189,11 @@ export function RepoPage(props: {
 
       <div id="charts-live" data-live-part>
         {props.targets ? <TargetTrends targets={props.targets} branch={v.defaultBranch} /> : null}
-        <h2>Smoke-test pass rate</h2>
+        <h2>
+          Smoke-test pass rate{v.target ? <> of <code>{v.target}</code> by branch</> : null}
+        </h2>
         {withData.length === 0 ? (
-          // Named targets keep their results per target (charted above), none under the plain branch.
-          <p>{props.targets ? 'Per target above.' : 'No smoke-test results yet.'}</p>
+          <p>No smoke-test results yet.</p>
         ) : (
           <div class="charts">
             {withData.map((t) => (
@@ -216,10 +217,10 @@ export function RepoPage(props: {
           <div class="charts">
             <figure data-series="duration">
               <h3>
-                Run time on <code>{v.defaultBranch}</code>
+                Run time {v.target ? <>of <code>{v.target}</code> </> : null}on <code>{v.defaultBranch}</code>
               </h3>
-              <SecondsChart series={v.duration} what="ran" title={`Run time on ${v.defaultBranch}`} kind="duration" />
-              <figcaption>Start to finish of each recent run on the default branch.</figcaption>
+              <SecondsChart series={v.duration} what="ran" title={`Run time ${v.target ? `of ${v.target} ` : ''}on ${v.defaultBranch}`} kind="duration" />
+              <figcaption>Start to finish of each recent run on the default branch{v.target ? ' (the target the plain badge shows)' : ''}.</figcaption>
             </figure>
             <figure data-series="queue">
               <h3>Queue time</h3>
@@ -236,9 +237,10 @@ export function RepoPage(props: {
           No test passed and failed on the same commit in the recent runs on <code>{v.defaultBranch}</code>.
         </p>
       ) : (
-        <Table columns={['Test', num('Pass rate'), num('Runs'), 'Last flaky on']}>
+        <Table columns={[...(v.target ? ['Target'] : []), 'Test', num('Pass rate'), num('Runs'), 'Last flaky on']}>
           {v.flaky.map((t) => (
             <tr>
+              {v.target ? <td>{t.target}</td> : null}
               <TestCell name={t.name} id={t.id} />
               <td class="num">{percent(t.passRate)}</td>
               <td class="num">{t.runs}</td>

@@ -7,22 +7,16 @@
  * Callers decide visibility first (../visibility.ts).
  */
 import { formatRate } from '../../core/smoke/verdict';
-import { dispatchesOfRef, getDispatch, type DispatchItem } from '../../store/dispatches';
+import { getDispatch, type DispatchItem } from '../../store/dispatches';
 import { refName } from '../../store/keys';
 import { refSmokesOf } from '../../store/ref-smoke';
 import { getLatest, type RepoMeta } from '../../store/repos';
 import type { HttpDeps } from '../deps';
 import { comparePath } from './compare-view';
 import { statusOf, type Tone } from './format';
-import { durationSeries, SERIES_POINTS, type Series } from './view-models/series';
-import { runPath, seg, trendOf, type Trend } from './view-models/shared';
+import { durationSeries, type Series } from './view-models/series';
+import { recentRunsOfTargets, runPath, seg, trendOf, type Trend } from './view-models/shared';
 import { withToken } from './view-models';
-
-/**
- * The branch's recent runs read for the run-time charts, all targets together (the index has no
- * per-target key): one BatchGet at most, about SERIES_POINTS per target for up to five targets.
- */
-const RECENT_RUNS = 100;
 
 export interface TargetRow {
   name: string;
@@ -50,7 +44,7 @@ export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string 
   const refOf = (name: string) => refName({ branch: meta.defaultBranch, target: name });
   const [smokes, recent] = await Promise.all([
     refSmokesOf(deps.store, targets.names.map((name) => ({ repo: meta.repo, ref: refOf(name) }))),
-    dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, Math.min(RECENT_RUNS, SERIES_POINTS * targets.names.length)),
+    recentRunsOfTargets(deps, meta, targets.names.length),
   ]);
   const runsOf = new Map<string, DispatchItem[]>(targets.names.map((name) => [name, []]));
   for (const d of recent) if (d.target) runsOf.get(d.target)?.push(d);

@@ -12,9 +12,11 @@ import { DEFAULT_TARGET } from '../../../store/keys';
 import { badgeToken } from '../../badge-token';
 import type { HttpDeps } from '../../deps';
 import { dispatchPage, type DispatchPage } from './runs';
-import { repoPath, runRow, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+import { recentRunsOfTargets, repoPath, runRow, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
 
 interface FlakyTest {
+  /** The named target it is flaky on; absent for a repository without `targets:`. */
+  target?: string;
   id: string;
   name: string;
   passRate: number | null;
@@ -34,9 +36,14 @@ export interface RepoView {
   cursor: string | null;
   /** The run filter applied to `runs` (core/run-filter.ts); `{}` for all runs. */
   filter: RunFilter;
+  /**
+   * The target the pass-rate trends, flaky tests and run-time chart follow: with named targets, the
+   * one the plain badge shows (each target's own trends are under `targets`); null without them.
+   */
+  target: string | null;
   /** The default branch first, then other branches seen in this page of runs (at most 4 in all). */
   trends: Trend[];
-  /** Tests that passed and failed on the same commit within the default branch's recent runs. */
+  /** Tests that passed and failed on the same commit within the default branch's recent runs (of every target). */
   flaky: FlakyTest[];
   /** Queue time (dispatch → job start) and job duration per runner-label set over the last 7 days, as `/api/repos/{o}/{r}/stats`. */
   queue: LabelSetStats[];
@@ -70,12 +77,21 @@ export async function repoView(
   const branches = [meta.defaultBranch];
   for (const r of runs) if (!r.pr && r.branch && !branches.includes(r.branch) && branches.length < MAX_TRENDS) branches.push(r.branch);
   const since = new Date(deps.now().getTime() - STATS_WINDOW_DAYS * 86_400_000);
-  const [smokes, tests, timings, recent] = await Promise.all([
-    refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refName({ branch: b }) }))),
-    getStanding(deps.store, { repo: meta.repo, target: DEFAULT_TARGET, ref: refName({ branch: meta.defaultBranch }) }, { consistent: false }),
+  // Results of a named target are kept under its own refs: the page follows one target, not a mix.
+  const target = meta.targets?.badge ?? null;
+  const refOf = (branch: string) => refName({ branch, target });
+  // Flaky tests of every target: a test flaky on one pool only is what a user looks for.
+  const standingsOf = (meta.targets?.names ?? [null]).map((name) =>
+    getStanding(deps.store, { repo: meta.repo, target: name ?? DEFAULT_TARGET, ref: refName({ branch: meta.defaultBranch, target: name }) }, { consistent: false }).then(
+      (standing) => ({ name, standing }),
+    ),
+  );
+  const [smokes, standings, timings, recent] = await Promise.all([
+    refSmokesOf(deps.store, branches.map((b) => ({ repo: meta.repo, ref: refOf(b) }))),
+    Promise.all(standingsOf),
     // One read of the 7-day timings serves both the percentiles and the chart.
     jobTimingsSince(deps.store, meta.repo, since),
-    recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS),
+    target ? recentOfTarget(deps, meta, target) : (recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS)),
   ]);
   const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
   return {
@@ -91,24 +107,36 @@ export async function repoView(
     runs,
     cursor,
     filter,
-    trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refName({ branch: b })}`))),
-    flaky: (tests ? refTests(tests) : [])
-      .filter((t) => t.flaky)
-      .map((t) => ({
-        id: t.id,
-        name: t.name,
-        passRate: t.passRate,
-        runs: t.runs,
-        lastOutcome: t.lastOutcome,
-        lastFlakySha: t.lastFlakySha,
-        lastFlakyAt: t.lastFlakyAt,
-      })),
+    target,
+    trends: branches.map((b) => trendOf(b, smokes.get(`${meta.repo.toLowerCase()}\0${refOf(b)}`))),
+    flaky: standings.flatMap(({ name, standing }) =>
+      (standing ? refTests(standing) : [])
+        .filter((t) => t.flaky)
+        .map((t) => ({
+          ...(name ? { target: name } : {}),
+          id: t.id,
+          name: t.name,
+          passRate: t.passRate,
+          runs: t.runs,
+          lastOutcome: t.lastOutcome,
+          lastFlakySha: t.lastFlakySha,
+          lastFlakyAt: t.lastFlakyAt,
+        })),
+    ),
     queue: statsByLabelSet(timings.map((t) => ({ labels: t.labels, queueSeconds: t.queueSeconds ?? null, durationSeconds: t.durationSeconds ?? null }))),
     duration: durationSeries(recent),
     queueTrend: queueSeries(timings, (id) => shas.get(id) ?? null),
   };
 }
 
+/**
+ * The newest SERIES_POINTS runs of one named target on the default branch. The branch's index holds
+ * every target's runs together, so as many are read as the targets section reads (targets-view.ts).
+ */
+async function recentOfTarget(deps: HttpDeps, meta: RepoMeta, target: string): Promise<DispatchItem[]> {
+  const runs = await recentRunsOfTargets(deps, meta, meta.targets?.names.length ?? 1);
+  return runs.filter((d) => d.target === target);
+}
 
 /**
  * The default branch's newest SERIES_POINTS runs (the duration chart) when the first page of all
