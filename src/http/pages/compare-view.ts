@@ -35,7 +35,8 @@ export interface CompareView {
   /** Null while the run has nothing to compare with (no baseline, or no results on either side). */
   baseline: (Side & { sameCommit: boolean }) | null;
   comparison: RunComparison | null;
-  links: { repo: string; run: string };
+  /** `json`: this comparison's JSON, whose paged `tests` list every test (the page shows at most DIFF_ROWS per side). */
+  links: { repo: string; run: string; json: string };
 }
 
 /** The JSON's answer: the view plus a page of every test, one row each (core/compare/rows.ts). */
@@ -81,7 +82,11 @@ export async function compareView(
     attempt,
     url: withToken(runPath(x.repo, x.dispatchId), token),
   });
-  const links = { repo: withToken(repoPath(meta.repo), token), run: withToken(runPath(meta.repo, d.dispatchId), token) };
+  const links = {
+    repo: withToken(repoPath(meta.repo), token),
+    run: withToken(runPath(meta.repo, d.dispatchId), token),
+    json: withToken(`/api${runPath(meta.repo, d.dispatchId)}/compare`, token),
+  };
   const smoke = currentSmoke(d);
   const stored = d.comparison;
   // What the listing compares; a cursor is bound to it (no comparison: no cursor fits).

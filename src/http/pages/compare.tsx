@@ -7,6 +7,9 @@ import { Layout } from './layout';
 import { num, Table } from './table';
 import type { CompareView } from './compare-view';
 
+/** Tests listed per side in the pass/fail table: a run where thousands fail stays a readable page. */
+export const DIFF_ROWS = 100;
+
 const BAR = '#cf222e';
 const FASTER = '#1a7f37';
 const AXIS = '#57606a';
@@ -54,7 +57,7 @@ function RatioChart(props: { ratios: TestRatio[]; target: string; baseline: stri
 function DiffRows(props: { items: OneSidedFailure[]; failingSide: 'target' | 'baseline' }) {
   return (
     <>
-      {props.items.map((f) => {
+      {props.items.slice(0, DIFF_ROWS).map((f) => {
         const mine = f.outcome === 'errored' ? 'error' : 'failed';
         const other = f.other === 'absent' ? 'not run' : f.other;
         return (
@@ -66,6 +69,17 @@ function DiffRows(props: { items: OneSidedFailure[]; failingSide: 'target' | 'ba
         );
       })}
     </>
+  );
+}
+
+/** What the table left out, per side, and where every test is. */
+function MoreRows(props: { counts: [number, string][]; json: string }) {
+  const left = props.counts.filter(([n]) => n > DIFF_ROWS).map(([n, side]) => `the first ${DIFF_ROWS} of the ${n} tests failing only on ${side}`);
+  if (left.length === 0) return null;
+  return (
+    <p class="muted">
+      Showing {left.join(' and ')}. <a href={props.json}>The JSON</a> lists every test, failing only on one side first.
+    </p>
   );
 }
 
@@ -122,10 +136,19 @@ export function ComparePage(props: { view: CompareView }) {
           {c.failingOnlyOnTarget.length + c.failingOnlyOnBaseline.length === 0 ? (
             <p>No test fails on one side only{c.failingOnBoth > 0 ? ` (${c.failingOnBoth} fail on both)` : ''}.</p>
           ) : (
-            <Table aria-describedby="diff" columns={['Test', t, baseline.target]}>
-              <DiffRows items={c.failingOnlyOnTarget} failingSide="target" />
-              <DiffRows items={c.failingOnlyOnBaseline} failingSide="baseline" />
-            </Table>
+            <>
+              <Table aria-describedby="diff" columns={['Test', t, baseline.target]}>
+                <DiffRows items={c.failingOnlyOnTarget} failingSide="target" />
+                <DiffRows items={c.failingOnlyOnBaseline} failingSide="baseline" />
+              </Table>
+              <MoreRows
+                counts={[
+                  [c.failingOnlyOnTarget.length, t],
+                  [c.failingOnlyOnBaseline.length, baseline.target],
+                ]}
+                json={links.json}
+              />
+            </>
           )}
 
           <h2>Duration ratio per test</h2>
