@@ -5,7 +5,7 @@
  * a cursor's scope or a page.
  */
 import { isTargetName, TARGET_NAME_RULE } from './config/target-name';
-import { DEFAULT_TARGET } from './config/targets';
+import { DEFAULT_TARGET } from './default-target';
 
 /**
  * What a reader can ask for, in GitHub Actions' words where they exist: `queued` (asked for, not

@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { etag } from 'hono/etag';
-import { DEFAULT_TARGET, refName } from '../store/keys';
+import { DEFAULT_TARGET } from '../core/default-target';
+import { refName } from '../store/keys';
 import { fleetView, getFleet } from '../store/runners';
 import { clip } from '../core/text';
 import { namedTarget } from '../store/repos';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { renderBadgeSvg, shieldsEndpoint, smokeBadge, statusBadge, type BadgeSpec } from '../core/badge';
 import { checkStatus } from '../core/check-status';
-import { DEFAULT_TARGET } from '../core/config/targets';
+import { DEFAULT_TARGET } from '../core/default-target';
 import { getLatest, getRepo, namedTarget, type LatestRun } from '../store/repos';
 import { isValidBadgeToken } from './badge-token';
 import type { HttpDeps } from './deps';

@@ -108,8 +108,6 @@ export const standingKey = (repo: string, target: string, ref: string) => `TESTS
 export const standingSk = (part: number) => `STANDING#${part}`;
 export const catalogKey = (repo: string) => `CATALOG#${repo.toLowerCase()}`;
 export const catalogSk = (catalog: string, part: number) => `${catalog}#${part}`;
-/** Until the worker knows named targets, every run belongs to the one target a single-target config means. */
-export const DEFAULT_TARGET = 'default';
 export const refSmokeSk = (ref: string) => `SMOKE#${ref}`;
 export const artifactSizesKey = (repo: string, ref: string) => `ARTSIZES#${repo.toLowerCase()}#${ref}`;
 

@@ -7,7 +7,8 @@
  */
 import type { TimedTest } from '../core/compare/tests';
 import { isFailing } from '../core/test-results';
-import { DEFAULT_TARGET, testHash } from './keys';
+import { DEFAULT_TARGET } from '../core/default-target';
+import { testHash } from './keys';
 import { legacyTimedTests, type RunResultItem } from './run-results';
 import { outcomeOfRunCode, type RunOutcomeCode } from './test-history-codec';
 import type { StoreContext } from './dynamo';

@@ -8,7 +8,8 @@ import { compareWithBase, findFlaky, type BaseDiff, type FlakyTest, type TestOut
 import type { SmokeSet } from '../core/smoke/verdict';
 import type { Outcome, TestCaseResult } from '../core/test-results';
 import { dispatchesOfCommit, type DispatchItem } from '../store/dispatches';
-import { DEFAULT_TARGET, refName } from '../store/keys';
+import { DEFAULT_TARGET } from '../core/default-target';
+import { refName } from '../store/keys';
 import { getRefSmoke } from '../store/ref-smoke';
 import { durationHistory, readRunTests } from '../store/run-history';
 import { getRunResult, runResultsOf, type RunResultItem } from '../store/run-results';

@@ -6,6 +6,7 @@
  * name (slash commands, badge queries). Pure.
  */
 import { DEFAULT_MAX_GROWTH } from '../compare/artifacts';
+import { DEFAULT_TARGET } from '../default-target';
 import { SLOWDOWN_DEFAULTS } from '../compare/slowdown';
 import { codeSpan } from '../markdown';
 import { isHostedRequest } from '../routing';
@@ -13,8 +14,6 @@ import { clip } from '../text';
 import { nearest } from './locate';
 import type { RepoConfig, SmokeTestsSettings, TargetSettings } from './schema';
 
-/** The name of the one target of a config without `targets:`. */
-export const DEFAULT_TARGET = 'default';
 
 export interface ResolvedSmokeTests {
   artifact: string;

@@ -1,4 +1,4 @@
-import { DEFAULT_TARGET } from '../../core/config/targets';
+import { DEFAULT_TARGET } from '../../core/default-target';
 import { ArtifactSizes } from './artifact-sizes-chart';
 import type { ArtifactSizesView } from './artifact-sizes-view';
 import { TargetsTable } from './targets-table';

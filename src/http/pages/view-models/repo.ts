@@ -8,7 +8,7 @@ import type { RepoMeta } from '../../../store/repos';
 import { jobTimingsSince, STATS_WINDOW_DAYS } from '../../../store/stats';
 import { durationSeries, queueSeries, SERIES_POINTS, type Series } from './series';
 import { getStanding, refTests } from '../../../store/test-standing';
-import { DEFAULT_TARGET } from '../../../store/keys';
+import { DEFAULT_TARGET } from '../../../core/default-target';
 import { badgeToken } from '../../badge-token';
 import type { HttpDeps } from '../../deps';
 import { dispatchPage, type DispatchPage } from './runs';

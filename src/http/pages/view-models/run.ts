@@ -9,7 +9,7 @@ import type { RepoMeta } from '../../../store/repos';
 import { getRunResult, runResultsOf, type RunResultItem } from '../../../store/run-results';
 import type { RunOutcomeCode } from '../../../store/test-history-codec';
 import { readRunTests } from '../../../store/run-history';
-import { DEFAULT_TARGET } from '../../../store/keys';
+import { DEFAULT_TARGET } from '../../../core/default-target';
 import type { Slowdown } from '../../../core/compare/slowdown';
 import { cursorsOf, fits, scopes } from '../../cursors';
 import type { HttpDeps } from '../../deps';
