@@ -427,7 +427,19 @@ describe('the dashboard with targets', () => {
     expect(api.trends[0]).toMatchObject({ branch: 'main', runs: 1, rate: 1 });
     expect(api.flaky).toEqual([expect.objectContaining({ target: 'graviton', name: 'test_basic_api_availability', runs: 2, passRate: 0.5 })]);
 
+    // The branch's recent runs are read once for the page's own run-time chart and each target's.
+    const refQueries: string[] = [];
+    h.store.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { IndexName?: string };
+        if (context.commandName === 'QueryCommand' && input.IndexName === 'gsi2-keys') refQueries.push(input.IndexName);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRefQueries' },
+    );
     const page = await (await h.app.request('/repos/octo-org/widget')).text();
+    h.store.doc.middlewareStack.remove('countRefQueries');
+    expect(refQueries).toHaveLength(1);
     expect(page).toContain('Run time of <code>dgx</code> on <code>main</code>');
     expect(page).toMatch(/<tr><td>graviton<\/td><td class="text" title="[^"]*::test_basic_api_availability">/);
 

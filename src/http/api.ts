@@ -11,11 +11,10 @@ import { getStanding, refTests, type RefTest } from '../store/test-standing';
 import { cursorsOf, fits, scopes } from './cursors';
 import type { HttpDeps } from './deps';
 import { boundedQuery, isDispatchId, runFilterOf } from './inputs';
-import { homeView, limitOf, repoView, runnersView, runsPage, runView } from './pages/view-models';
+import { homeView, limitOf, runnersView, runsPage, runView } from './pages/view-models';
 import { visibleRepo } from './visibility';
 import { compareView } from './pages/compare-view';
-import { targetsView } from './pages/targets-view';
-import { artifactSizesView } from './pages/artifact-sizes-view';
+import { repoPageViews } from './pages/repo-page-views';
 
 /** Caches may keep an answer but must ask again each time (with its ETag) before using it. */
 const revalidate: MiddlewareHandler = async (c, next) => {
@@ -55,11 +54,7 @@ export function apiRoutes(deps: HttpDeps): Hono {
     const asked = await filteredRepo(c);
     if ('status' in asked) return c.json({ error: asked.error }, asked.status);
     const { filter, token, meta, paging } = asked;
-    const [view, targets, artifactSizes] = await Promise.all([
-      repoView(deps, meta, { token, url: c.req.url }, paging, filter),
-      targetsView(deps, meta, meta.private ? token : null),
-      artifactSizesView(deps, meta),
-    ]);
+    const { view, targets, artifacts: artifactSizes } = await repoPageViews(deps, meta, { token, url: c.req.url }, paging, filter);
     // `targets`: the named targets side by side (absent for a repository without `targets:`);
     // `artifactSizes`: each artifact's size over the default branch's runs.
     return c.json({ ...view, ...(targets ? { targets } : {}), artifactSizes });

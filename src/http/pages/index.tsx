@@ -9,10 +9,9 @@ import { RepoPage } from './repo';
 import { RunPage } from './run';
 import { ComparePage } from './compare';
 import { compareView } from './compare-view';
-import { targetsView } from './targets-view';
-import { artifactSizesView } from './artifact-sizes-view';
+import { repoPageViews } from './repo-page-views';
 import { RunnersPage } from './runners';
-import { homeView, limitOf, repoView, runnersView, runView } from './view-models';
+import { homeView, limitOf, runnersView, runView } from './view-models';
 
 /**
  * How often a page asks whether anything changed (a 304 when nothing did). A run in flight is
@@ -64,11 +63,7 @@ export function pageRoutes(deps: HttpDeps): Hono {
     const meta = await visibleRepo(deps, repo, token ?? undefined);
     if (!meta) return c.html(<NotFound />, 404);
     const paging = { cursor: c.req.query('cursor'), limit: limitOf(c.req.query('limit')) };
-    const [view, targets, artifacts] = await Promise.all([
-      repoView(deps, meta, { token, url: c.req.url }, paging, filter.filter),
-      targetsView(deps, meta, meta.private ? token : null),
-      artifactSizesView(deps, meta),
-    ]);
+    const { view, targets, artifacts } = await repoPageViews(deps, meta, { token, url: c.req.url }, paging, filter.filter);
     const live: Live = { url: apiOf(c, `${c.req.path}/runs`), everyMs: POLL_MS.repo };
     return c.html(
       <RepoPage

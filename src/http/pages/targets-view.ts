@@ -36,18 +36,24 @@ export interface TargetRow {
   duration: Series;
 }
 
-export async function targetsView(deps: HttpDeps, meta: RepoMeta, token: string | null): Promise<TargetRow[] | null> {
+export async function targetsView(
+  deps: HttpDeps,
+  meta: RepoMeta,
+  token: string | null,
+  /** The default branch's recent runs of every target, when the caller already reads them. */
+  recent?: Promise<DispatchItem[]>,
+): Promise<TargetRow[] | null> {
   const targets = meta.targets;
   if (!targets) return null;
   const badgeBase = `${deps.publicUrl}/badges/${meta.repo.split('/').map(seg).join('/')}`;
   const query = (name: string) => `?target=${seg(name)}${token ? `&token=${seg(token)}` : ''}`;
   const refOf = (name: string) => refName({ branch: meta.defaultBranch, target: name });
-  const [smokes, recent] = await Promise.all([
+  const [smokes, runs] = await Promise.all([
     refSmokesOf(deps.store, targets.names.map((name) => ({ repo: meta.repo, ref: refOf(name) }))),
-    recentRunsOfTargets(deps, meta, targets.names.length),
+    recent ?? recentRunsOfTargets(deps, meta, targets.names.length),
   ]);
   const runsOf = new Map<string, DispatchItem[]>(targets.names.map((name) => [name, []]));
-  for (const d of recent) if (d.target) runsOf.get(d.target)?.push(d);
+  for (const d of runs) if (d.target) runsOf.get(d.target)?.push(d);
   return Promise.all(
     targets.names.map(async (name): Promise<TargetRow> => {
       const latest = await getLatest(deps.store, meta.repo, meta.defaultBranch, name);

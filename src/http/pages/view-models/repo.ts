@@ -61,6 +61,8 @@ export async function repoView(
   req: { token: string | null; url: string },
   paging: Paging,
   filter: RunFilter = {},
+  /** With named targets: the default branch's recent runs of every target, when the caller already reads them. */
+  recentOfTargets?: Promise<DispatchItem[]>,
 ): Promise<RepoView> {
   const token = meta.private ? req.token : null;
   const base = deps.publicUrl ?? new URL(req.url).origin;
@@ -91,7 +93,7 @@ export async function repoView(
     Promise.all(standingsOf),
     // One read of the 7-day timings serves both the percentiles and the chart.
     jobTimingsSince(deps.store, meta.repo, since),
-    target ? recentOfTarget(deps, meta, target) : (recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS)),
+    target ? recentOfTarget(deps, meta, target, recentOfTargets) : (recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS)),
   ]);
   const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
   return {
@@ -130,11 +132,11 @@ export async function repoView(
 }
 
 /**
- * The newest SERIES_POINTS runs of one named target on the default branch. The branch's index holds
- * every target's runs together, so as many are read as the targets section reads (targets-view.ts).
+ * The recent runs of one named target on the default branch. The branch's index holds every
+ * target's runs together: the same read as the targets section's (repo-page-views.ts shares it).
  */
-async function recentOfTarget(deps: HttpDeps, meta: RepoMeta, target: string): Promise<DispatchItem[]> {
-  const runs = await recentRunsOfTargets(deps, meta, meta.targets?.names.length ?? 1);
+async function recentOfTarget(deps: HttpDeps, meta: RepoMeta, target: string, read?: Promise<DispatchItem[]>): Promise<DispatchItem[]> {
+  const runs = await (read ?? recentRunsOfTargets(deps, meta, meta.targets?.names.length ?? 1));
   return runs.filter((d) => d.target === target);
 }
 
