@@ -200,7 +200,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
       await shot(page, name);
       expect(problems).toEqual([]);
     }
-  });
+  }, 120_000); // the slowed-down CPU makes it several times longer than the others
 
   it('repository: runs, a trend chart per branch with one point per run, flaky tests, queue times', async () => {
     for (const [name, viewport] of [
