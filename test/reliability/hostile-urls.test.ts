@@ -123,6 +123,7 @@ describe('dashboard, API and badges under hostile URLs', () => {
       [`/api/repos/octo-org/widget/runs?cursor=${long(3000)}`, 400],
       [`/api/repos/octo-org/widget/tests?branch=${long(3000)}`, 400],
       [`/api/repos/octo-org/widget/tests?pr=${'9'.repeat(400)}`, 400],
+      [`/api/repos/octo-org/widget/tests?target=${long(3000)}`, 400],
       [`/api/runners?repo=${long(3000)}/x`, 404],
       [`/api/repos?cursor=${long(3000)}`, 400],
       [`/?cursor=%00`, 400],
@@ -131,5 +132,8 @@ describe('dashboard, API and badges under hostile URLs', () => {
       const res = await h.app.request(path);
       expect({ path: path.slice(0, 80), status: res.status }).toEqual({ path: path.slice(0, 80), status: want });
     }
+    // An unknown target is named back, clipped: the answer does not echo 3,000 characters.
+    const target = await (await h.app.request(`/api/repos/octo-org/widget/tests?target=${long(3000)}`)).json();
+    expect(target.error.length).toBeLessThan(200);
   });
 });

@@ -15,7 +15,7 @@ import type { HttpDeps } from '../deps';
 import { comparePath } from './compare-view';
 import { statusOf, type Tone } from './format';
 import { durationSeries, type Series } from './view-models/series';
-import { recentRunsOfTargets, runPath, seg, trendOf, type Trend } from './view-models/shared';
+import { runPath, seg, trendOf, type Trend } from './view-models/shared';
 import { withToken } from './view-models';
 
 export interface TargetRow {
@@ -40,8 +40,8 @@ export async function targetsView(
   deps: HttpDeps,
   meta: RepoMeta,
   token: string | null,
-  /** The default branch's recent runs of every target, when the caller already reads them. */
-  recent?: Promise<DispatchItem[]>,
+  /** The default branch's recent runs of every target, newest first (repo-page-views.ts reads them). */
+  recent: Promise<DispatchItem[]>,
 ): Promise<TargetRow[] | null> {
   const targets = meta.targets;
   if (!targets) return null;
@@ -50,7 +50,7 @@ export async function targetsView(
   const refOf = (name: string) => refName({ branch: meta.defaultBranch, target: name });
   const [smokes, runs] = await Promise.all([
     refSmokesOf(deps.store, targets.names.map((name) => ({ repo: meta.repo, ref: refOf(name) }))),
-    recent ?? recentRunsOfTargets(deps, meta, targets.names.length),
+    recent,
   ]);
   const runsOf = new Map<string, DispatchItem[]>(targets.names.map((name) => [name, []]));
   for (const d of runs) if (d.target) runsOf.get(d.target)?.push(d);

@@ -12,7 +12,7 @@ import { DEFAULT_TARGET } from '../../../core/default-target';
 import { badgeToken } from '../../badge-token';
 import type { HttpDeps } from '../../deps';
 import { dispatchPage, type DispatchPage } from './runs';
-import { recentRunsOfTargets, repoPath, runRow, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
+import { repoPath, runRow, trendOf, withToken, type Paging, type RunRow, type Trend } from './shared';
 
 interface FlakyTest {
   /** The named target it is flaky on; absent for a repository without `targets:`. */
@@ -61,8 +61,8 @@ export async function repoView(
   req: { token: string | null; url: string },
   paging: Paging,
   filter: RunFilter = {},
-  /** With named targets: the default branch's recent runs of every target, when the caller already reads them. */
-  recentOfTargets?: Promise<DispatchItem[]>,
+  /** With named targets: the default branch's recent runs of every target (repo-page-views.ts reads them). */
+  recentOfTargets: Promise<DispatchItem[]> | null,
 ): Promise<RepoView> {
   const token = meta.private ? req.token : null;
   const base = deps.publicUrl ?? new URL(req.url).origin;
@@ -93,7 +93,9 @@ export async function repoView(
     Promise.all(standingsOf),
     // One read of the 7-day timings serves both the percentiles and the chart.
     jobTimingsSince(deps.store, meta.repo, since),
-    target ? recentOfTarget(deps, meta, target, recentOfTargets) : (recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS)),
+    recentOfTargets
+      ? recentOfTargets.then((all) => all.filter((d) => d.target === target))
+      : (recentOfDefaultBranch(listed, meta, paging, filter) ?? dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, SERIES_POINTS)),
   ]);
   const shas = new Map([...recent, ...runs].map((d) => [d.dispatchId, d.sha]));
   return {
@@ -129,15 +131,6 @@ export async function repoView(
     duration: durationSeries(recent),
     queueTrend: queueSeries(timings, (id) => shas.get(id) ?? null),
   };
-}
-
-/**
- * The recent runs of one named target on the default branch. The branch's index holds every
- * target's runs together: the same read as the targets section's (repo-page-views.ts shares it).
- */
-async function recentOfTarget(deps: HttpDeps, meta: RepoMeta, target: string, read?: Promise<DispatchItem[]>): Promise<DispatchItem[]> {
-  const runs = await (read ?? recentRunsOfTargets(deps, meta, meta.targets?.names.length ?? 1));
-  return runs.filter((d) => d.target === target);
 }
 
 /**

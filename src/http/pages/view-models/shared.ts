@@ -7,13 +7,13 @@
  */
 import type { Counts } from '../../../core/test-results';
 import { currentSmoke, type DispatchSmoke } from '../../../store/dispatch-smoke';
-import { dispatchesOfRef, runOrigin, type DispatchItem } from '../../../store/dispatches';
+import { runOrigin, type DispatchItem } from '../../../store/dispatches';
 import type { RefSmokeItem } from '../../../store/ref-smoke';
-import { listPublicRepos, REPO_LIST_KEY, type RepoMeta } from '../../../store/repos';
+import { listPublicRepos, REPO_LIST_KEY } from '../../../store/repos';
 import { cursorsOf, fits, scopes } from '../../cursors';
 import type { HttpDeps } from '../../deps';
 import { runSeconds, statusOf, type Tone } from '../format';
-import { dispatchedAt, SERIES_POINTS } from './series';
+import { dispatchedAt } from './series';
 
 export interface Paging {
   cursor?: string | null;
@@ -211,11 +211,3 @@ export function trendOf(branch: string, item: RefSmokeItem | undefined): Trend {
   return { branch, rate: item?.rollingRate ?? null, runs: item?.rollingRuns ?? 0, points };
 }
 
-
-/**
- * The default branch's recent runs of every named target together (the branch's index has no
- * per-target key): about SERIES_POINTS per target, one Query and one BatchGet at most. Newest first.
- */
-export function recentRunsOfTargets(deps: HttpDeps, meta: RepoMeta, targets: number): Promise<DispatchItem[]> {
-  return dispatchesOfRef(deps.store, meta.repo, { branch: meta.defaultBranch }, Math.min(100, SERIES_POINTS * targets));
-}
