@@ -6,14 +6,13 @@
  * name (slash commands, badge queries). Pure.
  */
 import { DEFAULT_MAX_GROWTH } from '../compare/artifacts';
-import { DEFAULT_TARGET } from '../default-target';
 import { SLOWDOWN_DEFAULTS } from '../compare/slowdown';
+import { DEFAULT_TARGET } from '../default-target';
 import { codeSpan } from '../markdown';
 import { isHostedRequest } from '../routing';
 import { clip } from '../text';
 import { nearest } from './locate';
 import type { RepoConfig, SmokeTestsSettings, TargetSettings } from './schema';
-
 
 export interface ResolvedSmokeTests {
   artifact: string;

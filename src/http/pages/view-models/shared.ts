@@ -210,4 +210,3 @@ export function trendOf(branch: string, item: RefSmokeItem | undefined): Trend {
   });
   return { branch, rate: item?.rollingRate ?? null, runs: item?.rollingRuns ?? 0, points };
 }
-
